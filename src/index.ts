@@ -1,0 +1,6 @@
+/** Public API of jacobian-esd. */
+export * from './errors.ts';
+export * from './types.ts';
+export * from './random/rng.ts';
+export * from './network/spec.ts';
+export { linalg, setBackend } from './linalg/index.ts';
