@@ -192,7 +192,7 @@ interface Frame {
 }
 
 /** Pixel layout of a plot (plot-area edges), for callers that need to locate data in a raster. */
-export function plotFrame(opts: { width?: number; height?: number; caption?: string }): { width: number; height: number; left: number; right: number; top: number; bottom: number } {
+export function plotFrame(opts: Partial<AxesOptions>): { width: number; height: number; left: number; right: number; top: number; bottom: number } {
   const { width, height, left, right, top, bottom } = frame(opts);
   return { width, height, left, right, top, bottom };
 }
