@@ -4,3 +4,4 @@ export * from './types.ts';
 export * from './random/rng.ts';
 export * from './network/spec.ts';
 export { linalg, setBackend } from './linalg/index.ts';
+export * as arbitraries from './arbitraries.ts';
