@@ -1,0 +1,152 @@
+/**
+ * The shapes of a Monte Carlo sweep: its configuration, its units of work (one sampled network at
+ * one grid point), the record each unit produces (one JSON line), and the summary per grid point.
+ * Field names follow ../shared/CLI.md (`jesd sweep`); docs/sweeps.md lists them all.
+ */
+import { InvalidSpecError, requireInteger } from '../errors.ts';
+import { validateSpec, type BiasLawName, type LawSpec, type NetworkSpec, type WeightLawName } from '../network/spec.ts';
+
+/** Options passed through to the fixed-point search (everything but `starts`). Plain JSON data. */
+export type SweepFixedPointOptions = Record<string, number | string | boolean | null>;
+
+/** A sweep: the grid widths x depths x weight laws, `networks` sampled networks per grid point. */
+export interface SweepConfig {
+  widths: number[];
+  depths: number[];
+  weightLaws: LawSpec[];
+  base: Omit<NetworkSpec, 'N' | 'L' | 'weights'>;
+  /** Networks sampled per grid point (network indices 0 .. networks-1). */
+  networks: number;
+  /** Starts of the multistart fixed-point search per network. */
+  starts: number;
+  fixedPointOptions?: SweepFixedPointOptions;
+}
+
+/** One unit of work: network `network` of grid point (width, depth, weight law). */
+export interface SweepUnit {
+  spec: NetworkSpec;
+  network: number;
+  starts: number;
+  fixedPointOptions: SweepFixedPointOptions;
+}
+
+/** One JSON line of a sweep file: one sampled network and what its fixed-point search found. */
+export interface SweepRecord {
+  width: number;
+  depth: number;
+  weights: WeightLawName;
+  /** Weight tail index / degrees of freedom; null for laws without one. */
+  alpha: number | null;
+  sigmaW: number;
+  activation: string;
+  bias: BiasLawName;
+  /** null when bias is "none". */
+  sigmaB: number | null;
+  /** Bias tail index (stable biases); null otherwise. */
+  biasAlpha: number | null;
+  scaling: string;
+  seed: number;
+  /** Network index within its grid point: the network is sampleNetwork(spec, network). */
+  network: number;
+  starts: number;
+  /** Number of distinct stable fixed points. */
+  Q: number;
+  /** Share of starts that ended at a stable fixed point. */
+  shareFixed: number;
+  /** Share of starts that ended on a cycle of period >= 2. */
+  shareCycles: number;
+  /** Share of starts that settled nowhere within the iteration budget. */
+  shareUnsettled: number;
+  /** Distinct unstable fixed points found (by Newton polish of near-stationary starts). */
+  unstableFixedPoints: number;
+  /** Distinct cycles found. */
+  cycles: number;
+  /** Largest spectral radius of Df over all fixed points found; null when none was found. */
+  maxSpectralRadius: number | null;
+  /** Wall time of this unit in milliseconds (the only field that is not reproducible). */
+  elapsedMs: number;
+}
+
+/** Summary of one grid point over its networks. */
+export interface SweepSummaryRow {
+  width: number;
+  depth: number;
+  weights: WeightLawName;
+  alpha: number | null;
+  sigmaW: number;
+  networks: number;
+  meanQ: number;
+  /** Standard error of meanQ: sample standard deviation (n-1) / sqrt(n); null when networks < 2. */
+  stderrQ: number | null;
+  /** Sample standard deviation of Q (n-1 denominator); null when networks < 2. */
+  sdQ: number | null;
+  minQ: number;
+  maxQ: number;
+  /** Quantiles of Q (linear interpolation between order statistics, Hyndman-Fan type 7). */
+  quantilesQ: { '0.1': number; '0.5': number; '0.9': number };
+  /** Fraction of networks with Q > 1. */
+  pQAbove1: number;
+  /** Binomial standard error of pQAbove1, sqrt(p(1-p)/n). */
+  stderrPQAbove1: number;
+  /** Means over networks of the record shares. */
+  shareFixed: number;
+  shareCycles: number;
+  shareUnsettled: number;
+  meanUnstableFixedPoints: number;
+  /** Largest spectral radius over every fixed point of every network; null when none. */
+  maxSpectralRadius: number | null;
+}
+
+/** Identity of a weight law inside a sweep (name, alpha, scale). */
+export function lawKey(name: string, alpha: number | null | undefined, scale: number): string {
+  return `${name}:${alpha ?? '-'}:${scale}`;
+}
+
+/** Identity of a grid point. */
+export function gridKey(width: number, depth: number, law: string): string {
+  return `${law}|${width}|${depth}`;
+}
+
+/** Identity of a unit / record: grid point and network index. */
+export function recordKey(r: Pick<SweepRecord, 'width' | 'depth' | 'weights' | 'alpha' | 'sigmaW' | 'network'>): string {
+  return `${gridKey(r.width, r.depth, lawKey(r.weights, r.alpha, r.sigmaW))}#${r.network}`;
+}
+
+/** Validate a sweep configuration; errors name the field (CLI flags map onto these names). */
+export function validateSweepConfig(config: SweepConfig): SweepConfig {
+  if (!Array.isArray(config.widths) || config.widths.length === 0) throw new InvalidSpecError('widths', 'needs at least one width');
+  if (!Array.isArray(config.depths) || config.depths.length === 0) throw new InvalidSpecError('depths', 'needs at least one depth');
+  if (!Array.isArray(config.weightLaws) || config.weightLaws.length === 0) throw new InvalidSpecError('weightLaws', 'needs at least one weight law');
+  requireInteger('networks', config.networks, 1, 10_000_000);
+  requireInteger('starts', config.starts, 1, 100_000_000);
+  for (const w of config.widths) for (const l of config.depths) for (const law of config.weightLaws) {
+    validateSpec({ N: w, L: l, ...config.base, weights: law });
+  }
+  const dup = (xs: unknown[], field: string) => {
+    const seen = new Set(xs.map((x) => JSON.stringify(x)));
+    if (seen.size !== xs.length) throw new InvalidSpecError(field, 'lists a value twice');
+  };
+  dup(config.widths, 'widths');
+  dup(config.depths, 'depths');
+  dup(config.weightLaws.map((l) => lawKey(l.name, l.alpha, l.scale)), 'weightLaws');
+  return config;
+}
+
+/**
+ * Every unit of a sweep, in grid order: weight law (as listed), then width, then depth, then
+ * network index. The order is only the dispatch order; results do not depend on it.
+ */
+export function sweepUnits(config: SweepConfig): SweepUnit[] {
+  const units: SweepUnit[] = [];
+  for (const weights of config.weightLaws) for (const N of config.widths) for (const L of config.depths) {
+    for (let k = 0; k < config.networks; k++) {
+      units.push({ spec: { N, L, ...config.base, weights }, network: k, starts: config.starts, fixedPointOptions: config.fixedPointOptions ?? {} });
+    }
+  }
+  return units;
+}
+
+/** The record key a unit will produce. */
+export function unitKey(u: SweepUnit): string {
+  return `${gridKey(u.spec.N, u.spec.L, lawKey(u.spec.weights.name, u.spec.weights.alpha, u.spec.weights.scale))}#${u.network}`;
+}

@@ -1,0 +1,95 @@
+/**
+ * Summary statistics of a sweep per grid point (width, depth, weight law): mean of Q with its
+ * standard error, quantiles, P(Q > 1) and the mean basin shares.
+ *
+ * Deterministic by construction: records are grouped by grid point and sorted by network index
+ * before any sum, and rows are sorted by (width, depth, weight law), so the summary is bit-identical
+ * whatever order the records finished in and however many workers produced them.
+ */
+import { InvalidSpecError } from '../errors.ts';
+import { gridKey, lawKey, type SweepRecord, type SweepSummaryRow } from './records.ts';
+
+/**
+ * Quantile by linear interpolation between order statistics (Hyndman & Fan 1996, type 7, the
+ * default of R and NumPy): h = (n-1) p, q = x_(floor h) + (h - floor h)(x_(floor h + 1) - x_(floor h)).
+ * `sorted` must be ascending and non-empty.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) throw new InvalidSpecError('values', 'quantile of an empty sample');
+  if (!(p >= 0 && p <= 1)) throw new InvalidSpecError('p', `must be in [0, 1], got ${p}`);
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/** Mean and sample standard deviation (n-1), by a two-pass sum in the given order. */
+export function meanAndSd(xs: readonly number[]): { mean: number; sd: number | null } {
+  const n = xs.length;
+  if (n === 0) throw new InvalidSpecError('values', 'mean of an empty sample');
+  let s = 0;
+  for (const x of xs) s += x;
+  const mean = s / n;
+  if (n < 2) return { mean, sd: null };
+  let ss = 0;
+  for (const x of xs) ss += (x - mean) * (x - mean);
+  return { mean, sd: Math.sqrt(ss / (n - 1)) };
+}
+
+const compareLaw = (a: SweepRecord, b: SweepRecord): number =>
+  a.weights < b.weights ? -1 : a.weights > b.weights ? 1 : (a.alpha ?? -1) - (b.alpha ?? -1) || a.sigmaW - b.sigmaW;
+
+/** Summarize records per grid point; rows sorted by width, depth, then weight law (name, alpha, sigma_w). */
+export function summarizeSweep(records: readonly SweepRecord[]): SweepSummaryRow[] {
+  const groups = new Map<string, SweepRecord[]>();
+  for (const r of records) {
+    const key = gridKey(r.width, r.depth, lawKey(r.weights, r.alpha, r.sigmaW));
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(r);
+  }
+  const rows: SweepSummaryRow[] = [];
+  for (const group of groups.values()) {
+    const g = [...group].sort((a, b) => a.network - b.network);
+    for (let i = 1; i < g.length; i++) {
+      if (g[i]!.network === g[i - 1]!.network) {
+        throw new InvalidSpecError('records', `network ${g[i]!.network} of grid point N=${g[i]!.width} L=${g[i]!.depth} ${g[i]!.weights} appears twice`);
+      }
+    }
+    const n = g.length;
+    const Qs = g.map((r) => r.Q);
+    const { mean, sd } = meanAndSd(Qs);
+    const sorted = Float64Array.from(Qs).sort();
+    const above = Qs.filter((q) => q > 1).length;
+    const p = above / n;
+    const meanOf = (f: (r: SweepRecord) => number) => meanAndSd(g.map(f)).mean;
+    let maxRho: number | null = null;
+    for (const r of g) if (r.maxSpectralRadius !== null && (maxRho === null || r.maxSpectralRadius > maxRho)) maxRho = r.maxSpectralRadius;
+    const first = g[0]!;
+    rows.push({
+      width: first.width,
+      depth: first.depth,
+      weights: first.weights,
+      alpha: first.alpha,
+      sigmaW: first.sigmaW,
+      networks: n,
+      meanQ: mean,
+      stderrQ: sd === null ? null : sd / Math.sqrt(n),
+      sdQ: sd,
+      minQ: sorted[0]!,
+      maxQ: sorted[n - 1]!,
+      quantilesQ: { '0.1': quantileSorted(sorted, 0.1), '0.5': quantileSorted(sorted, 0.5), '0.9': quantileSorted(sorted, 0.9) },
+      pQAbove1: p,
+      stderrPQAbove1: Math.sqrt((p * (1 - p)) / n),
+      shareFixed: meanOf((r) => r.shareFixed),
+      shareCycles: meanOf((r) => r.shareCycles),
+      shareUnsettled: meanOf((r) => r.shareUnsettled),
+      meanUnstableFixedPoints: meanOf((r) => r.unstableFixedPoints),
+      maxSpectralRadius: maxRho,
+    });
+  }
+  const rep = (row: SweepSummaryRow) => ({ weights: row.weights, alpha: row.alpha, sigmaW: row.sigmaW }) as SweepRecord;
+  rows.sort((a, b) => a.width - b.width || a.depth - b.depth || compareLaw(rep(a), rep(b)));
+  return rows;
+}

@@ -1,0 +1,92 @@
+/**
+ * Monte Carlo sweeps (issue 2 item 6; DESIGN.md sections 2 and 5): for every grid point
+ * (width N, depth L, weight law) sample `networks` networks, run the multistart fixed-point search
+ * on each, and record Q(N, L) and the basin shares; then summarize per grid point.
+ *
+ * Unit k of a grid point is the network sampleNetwork(spec, k), whose randomness is the stream
+ * (seed, NETWORK, k, ...) of src/random/rng.ts; the fixed-point search draws its starts from
+ * streams addressed the same way. So a record depends only on (seed, grid point, k): the same
+ * records come out for any number of workers and any completion order, and a resumed run equals
+ * an uninterrupted one.
+ */
+import { InvalidSpecError, requireInteger } from '../errors.ts';
+import { defaultWorkerCount, runPool } from './pool.ts';
+import { createProgress } from './progress.ts';
+import { recordKey, sweepUnits, unitKey, validateSweepConfig, type SweepConfig, type SweepRecord, type SweepSummaryRow, type SweepUnit } from './records.ts';
+import { openSweepStore, type SweepStore } from './store.ts';
+import { summarizeSweep } from './summary.ts';
+
+export interface RunSweepOptions {
+  /** JSON Lines file: header + one record per finished network (appended, fsync'ed). */
+  out?: string;
+  /** Continue the run recorded in `out` (parameters must match), skipping finished units. */
+  resume?: boolean;
+  /** Overwrite a non-empty `out` when not resuming. */
+  force?: boolean;
+  /** Worker threads; default os.availableParallelism(); 1 runs in-process. */
+  workers?: number;
+  /** Called after each finished unit with (done, total), done counting resumed units. */
+  onProgress?: (done: number, total: number) => void;
+  /** No progress output on stderr. */
+  quiet?: boolean;
+  /**
+   * The work function, as a module URL and export name; default the fixed-point unit
+   * (./sweepUnit.ts, runSweepUnit). It receives a SweepUnit and returns a SweepRecord.
+   */
+  unitModule?: { url: string; exportName: string };
+}
+
+export interface SweepResult {
+  /** Every record of the sweep (resumed and new), sorted by grid order then network index. */
+  records: SweepRecord[];
+  summary: SweepSummaryRow[];
+  /** Units computed in this call (total minus those resumed from the file). */
+  computed: number;
+  resumed: number;
+}
+
+export const DEFAULT_UNIT_MODULE = { url: new URL('./sweepUnit.ts', import.meta.url).href, exportName: 'runSweepUnit' };
+
+/** Run a sweep; see the module comment for the determinism guarantee. */
+export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}): Promise<SweepResult> {
+  validateSweepConfig(config);
+  const workers = requireInteger('workers', opts.workers ?? defaultWorkerCount(), 1, 4096);
+  if (opts.resume && opts.out === undefined) throw new InvalidSpecError('resume', 'needs an output file (out) to resume from');
+  const units = sweepUnits(config);
+  const order = new Map<string, number>(units.map((u, i) => [unitKey(u), i]));
+  let store: SweepStore | null = null;
+  if (opts.out !== undefined) {
+    store = openSweepStore(opts.out, config, { resume: opts.resume, force: opts.force, validKeys: new Set(order.keys()) });
+  }
+  try {
+    const done = new Map<string, SweepRecord>(store ? store.done : []);
+    const todo: SweepUnit[] = units.filter((u) => !done.has(unitKey(u)));
+    const total = units.length;
+    const resumed = total - todo.length;
+    const progress = createProgress({ total, initial: resumed, quiet: opts.quiet || opts.onProgress !== undefined });
+    let finished = resumed;
+    opts.onProgress?.(finished, total);
+    const mod = opts.unitModule ?? DEFAULT_UNIT_MODULE;
+    try {
+      await runPool<SweepUnit, SweepRecord>(todo, mod.url, {
+        workers,
+        exportName: mod.exportName,
+        onResult: (i, record) => {
+          const key = recordKey(record);
+          if (key !== unitKey(todo[i]!)) throw new Error(`sweep unit ${unitKey(todo[i]!)} returned a record for ${key}`);
+          store?.append(record);
+          done.set(key, record);
+          finished++;
+          progress.update(finished);
+          opts.onProgress?.(finished, total);
+        },
+      });
+    } finally {
+      progress.stop();
+    }
+    const records = [...done.values()].sort((a, b) => order.get(recordKey(a))! - order.get(recordKey(b))!);
+    return { records, summary: summarizeSweep(records), computed: todo.length, resumed };
+  } finally {
+    store?.close();
+  }
+}
