@@ -1,6 +1,11 @@
 /** The registry of `jesd` commands. Add one line per command module. */
 import type { Command } from 'commander';
+import { register as fixedPoints } from './fixed-points.ts';
+import { register as spectrum } from './spectrum.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
-export const COMMANDS: RegisterCommand[] = [];
+export const COMMANDS: RegisterCommand[] = [
+  fixedPoints,
+  spectrum,
+];

@@ -1,0 +1,96 @@
+/**
+ * `jesd spectrum <network flags> [--at fixed-points|random]` (../shared/CLI.md): the empirical
+ * spectrum of the input-output Jacobian J = D_L W_L ... D_1 W_1 of one sampled network
+ * (theory/02-finite-networks.md (2.14), section 2.5), at random inputs or at its fixed points.
+ */
+import type { Command } from 'commander';
+import { NonConvergenceError } from '../../errors.ts';
+import { findFixedPoints } from '../../fixedpoints/search.ts';
+import { jacobian, sampleNetwork } from '../../network/network.ts';
+import { describeSpec } from '../../network/spec.ts';
+import { STREAM, stream } from '../../random/rng.ts';
+import { spectrumSummary, summarizeSquaredSingularValues } from '../../spectra/empirical.ts';
+import { addNetworkFlags, parseChoice, parseInteger, resolveNetworkFlags, singleSpec, type RawNetworkFlags } from '../flags.ts';
+import { printJson } from '../io.ts';
+import { addSearchFlags, resolveSearchFlags, type SearchFlags } from './fixed-points.ts';
+
+const AT = ['random', 'fixed-points'] as const;
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('spectrum')
+    .description('empirical spectrum of the input-output Jacobian of one sampled network: squared singular values (eigenvalues of J J^T) and eigenvalues of J, at random inputs (uniform in the activation range box) or at the stable fixed points (pooled)')
+    .option('--at <where>', `${AT.join('|')} (default random)`)
+    .option('--inputs <K>', 'with --at random: number of random inputs whose spectra are pooled (default 1)')
+    .option('--json', 'print one JSON document on stdout');
+  addNetworkFlags(cmd);
+  addSearchFlags(cmd);
+  cmd.action((raw: RawNetworkFlags & SearchFlags & { json?: boolean; at?: string; inputs?: string }) => {
+    const flags = resolveNetworkFlags(raw);
+    const spec = singleSpec(flags);
+    const at = parseChoice('--at', raw.at ?? 'random', AT);
+    const inputs = parseInteger('--inputs', raw.inputs ?? '1', 1, 100_000);
+    const search = resolveSearchFlags(raw);
+    const net = sampleNetwork(spec, search.network);
+    const points: Float64Array[] = [];
+    const pointInfo: Record<string, unknown>[] = [];
+    if (at === 'random') {
+      const [lo, hi] = net.activation.range;
+      for (let k = 0; k < inputs; k++) {
+        const rng = stream(spec.seed, STREAM.NETWORK, net.index, STREAM.PROBE, k);
+        const x = new Float64Array(spec.N);
+        for (let i = 0; i < x.length; i++) x[i] = lo + (hi - lo) * rng.uniform();
+        points.push(x);
+      }
+    } else {
+      const res = findFixedPoints(net, { starts: search.starts, maxIterations: search.maxIterations, tolerance: search.tolerance, maxPeriod: search.maxPeriod });
+      const stable = res.fixedPoints.filter((f) => f.stable);
+      if (stable.length === 0) {
+        throw new NonConvergenceError(`no stable fixed point found from ${res.starts} starts (cycles: ${res.cycles.length}, unsettled share ${res.unsettledShare})`, res.diagnostics);
+      }
+      for (const f of stable) {
+        points.push(f.x);
+        pointInfo.push({ spectralRadius: f.spectralRadius, basinShare: f.basinShare });
+      }
+    }
+    const summaries = points.map((x) => spectrumSummary(jacobian(net, x)));
+    const pooled = summaries.length === 1 ? summaries[0]! : summarizeSquaredSingularValues(
+      Float64Array.from(summaries.flatMap((s) => Array.from(s.squaredSingularValues))),
+      {
+        re: Float64Array.from(summaries.flatMap((s) => Array.from(s.eigenvalues.re))),
+        im: Float64Array.from(summaries.flatMap((s) => Array.from(s.eigenvalues.im))),
+      },
+    );
+    const eigenvalues = Array.from(pooled.eigenvalues.re, (re, i) => [re, pooled.eigenvalues.im[i]!]);
+    const doc = {
+      squaredSingularValues: Array.from(pooled.squaredSingularValues),
+      eigenvalues,
+      moments: pooled.moments,
+      quantiles: pooled.quantiles,
+      fractionAboveOne: pooled.fractionAboveOne,
+      meanLog: Number.isFinite(pooled.meanLog) ? pooled.meanLog : null,
+      hillTailIndex: Number.isFinite(pooled.hillTailIndex) ? pooled.hillTailIndex : null,
+      at,
+      points: points.length,
+      ...(at === 'fixed-points' ? { fixedPoints: pointInfo } : {}),
+      spec,
+      network: net.index,
+      description: describeSpec(spec),
+      weightScale: net.weightScale,
+      preset: flags.presetApplied,
+    };
+    if (raw.json) {
+      printJson(doc);
+      return;
+    }
+    const q = pooled.quantiles;
+    process.stdout.write([
+      describeSpec(spec) + ` network=${net.index}` + (flags.presetApplied ? ` preset=${flags.presetApplied}` : ''),
+      `Jacobian at ${points.length} ${at === 'random' ? 'random input(s)' : 'stable fixed point(s)'}: ${pooled.squaredSingularValues.length} squared singular values`,
+      `  moments m1..m4: ${pooled.moments.map((m) => m.toPrecision(6)).join(', ')}`,
+      `  quantiles 0.1/0.5/0.9: ${q['0.1']!.toPrecision(6)} / ${q['0.5']!.toPrecision(6)} / ${q['0.9']!.toPrecision(6)}`,
+      `  fraction above one: ${pooled.fractionAboveOne.toPrecision(4)}`,
+      `  spectral radius of J: ${Math.max(...eigenvalues.map(([a, b]) => Math.hypot(a!, b!))).toPrecision(6)}`,
+    ].join('\n') + '\n');
+  });
+}

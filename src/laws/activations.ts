@@ -1,0 +1,134 @@
+/**
+ * Activations phi with phi', phi'' (DESIGN.md section 2; theory/02-finite-networks.md section 2.1).
+ * `range` is the closure of phi's image where that is bounded; it is the box the fixed-point finder
+ * draws its starts from (every fixed point x* = f(x*) lies in range^N because x* is an output of phi).
+ * For relu and linear the image is unbounded and `range` is a documented box: relu [0, 1], linear [-1, 1].
+ */
+import { requireOneOf } from '../errors.ts';
+import { ACTIVATIONS, type ActivationName } from '../network/spec.ts';
+
+export interface Activation {
+  name: ActivationName;
+  phi(x: number): number;
+  dphi(x: number): number;
+  d2phi(x: number): number;
+  /** Closure of phi's image (bounded activations) or a documented start box (relu, linear). */
+  range: [number, number];
+  /** True when `range` is the whole closure of phi's image (false for relu, linear). */
+  rangeIsImage: boolean;
+}
+
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
+
+/**
+ * erf to about 1e-15 relative: series erf(x) = 2/sqrt(pi) e^{-x^2} sum_n 2^n x^{2n+1} / (2n+1)!!
+ * (all terms positive, no cancellation) for |x| < 3, continued fraction for erfc beyond
+ * (theory/02-finite-networks.md (2.1)).
+ */
+export function erf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const ax = Math.abs(x);
+  if (ax < 3) {
+    let term = ax;
+    let sum = ax;
+    const x2 = ax * ax;
+    for (let n = 1; n < 200; n++) {
+      term *= (2 * x2) / (2 * n + 1);
+      sum += term;
+      if (term < 1e-17 * sum) break;
+    }
+    const v = TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
+    return x < 0 ? -v : v;
+  }
+  const v = 1 - erfcLarge(ax);
+  return x < 0 ? -v : v;
+}
+
+/** erfc(x) for x >= 3 by the continued fraction erfc(x) = e^{-x^2}/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...)))), Lentz. */
+function erfcLarge(x: number): number {
+  // K = x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))): a_k = k/2.
+  const tiny = 1e-300;
+  let f = x;
+  let C = x;
+  let D = 0;
+  for (let k = 1; k < 300; k++) {
+    const a = k / 2;
+    D = x + a * D;
+    if (Math.abs(D) < tiny) D = tiny;
+    C = x + a / C;
+    if (Math.abs(C) < tiny) C = tiny;
+    D = 1 / D;
+    const delta = C * D;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
+}
+
+function sigmoid(x: number): number {
+  // Symmetric form avoids overflow of exp for large |x|.
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+const TABLE: Record<ActivationName, Activation> = {
+  sigmoid: {
+    name: 'sigmoid',
+    phi: sigmoid,
+    // theory/02-finite-networks.md (2.2): s' = s(1-s), s'' = s(1-s)(1-2s).
+    dphi: (x) => { const s = sigmoid(x); return s * (1 - s); },
+    d2phi: (x) => { const s = sigmoid(x); return s * (1 - s) * (1 - 2 * s); },
+    range: [0, 1],
+    rangeIsImage: true,
+  },
+  tanh: {
+    name: 'tanh',
+    phi: Math.tanh,
+    // theory/02-finite-networks.md (2.3)
+    dphi: (x) => { const t = Math.tanh(x); return 1 - t * t; },
+    d2phi: (x) => { const t = Math.tanh(x); return -2 * t * (1 - t * t); },
+    range: [-1, 1],
+    rangeIsImage: true,
+  },
+  erf: {
+    name: 'erf',
+    phi: erf,
+    // theory/02-finite-networks.md (2.4)
+    dphi: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x),
+    d2phi: (x) => -2 * x * TWO_OVER_SQRT_PI * Math.exp(-x * x),
+    range: [-1, 1],
+    rangeIsImage: true,
+  },
+  hardtanh: {
+    name: 'hardtanh',
+    phi: (x) => (x < -1 ? -1 : x > 1 ? 1 : x),
+    // Derivative 1 on (-1, 1), 0 outside; at the kinks +-1 we use the one-sided value 0 (a convention, measure zero).
+    dphi: (x) => (x > -1 && x < 1 ? 1 : 0),
+    d2phi: () => 0,
+    range: [-1, 1],
+    rangeIsImage: true,
+  },
+  relu: {
+    name: 'relu',
+    phi: (x) => (x > 0 ? x : 0),
+    // Derivative at 0 taken as 0 (convention, measure zero).
+    dphi: (x) => (x > 0 ? 1 : 0),
+    d2phi: () => 0,
+    range: [0, 1],
+    rangeIsImage: false,
+  },
+  linear: {
+    name: 'linear',
+    phi: (x) => x,
+    dphi: () => 1,
+    d2phi: () => 0,
+    range: [-1, 1],
+    rangeIsImage: false,
+  },
+};
+
+export function getActivation(name: ActivationName): Activation {
+  requireOneOf('activation', name, ACTIVATIONS);
+  return TABLE[name];
+}

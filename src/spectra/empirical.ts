@@ -1,0 +1,173 @@
+/**
+ * Empirical spectra of finite-network Jacobians and the statistics used to compare them with
+ * theory (DESIGN.md section 2; theory/02-finite-networks.md section 2.5).
+ */
+import { InvalidSpecError, requireInteger } from '../errors.ts';
+import { linalg } from '../linalg/index.ts';
+import type { Matrix } from '../types.ts';
+
+export const SUMMARY_QUANTILES = [0.1, 0.5, 0.9] as const;
+
+export interface SpectrumSummary {
+  /** Eigenvalues of J J^T (squared singular values of J), ascending. */
+  squaredSingularValues: Float64Array;
+  /** Eigenvalues of J (complex). */
+  eigenvalues: { re: Float64Array; im: Float64Array };
+  /** m_k = mean(s^k) of the squared singular values s, k = 1..4. */
+  moments: number[];
+  /** Quantiles "0.1", "0.5", "0.9" of the squared singular values. */
+  quantiles: Record<string, number>;
+  /** Fraction of squared singular values > 1. */
+  fractionAboveOne: number;
+  /** Mean of log s over the squared singular values (-Infinity if one is exactly 0). */
+  meanLog: number;
+  /** Hill estimate of the upper tail index of the squared singular values (default k). */
+  hillTailIndex: number;
+}
+
+function finiteValues(field: string, values: ArrayLike<number>): void {
+  if (values.length === 0) throw new InvalidSpecError(field, 'needs at least one value');
+  for (let i = 0; i < values.length; i++) {
+    if (!Number.isFinite(values[i]!)) throw new InvalidSpecError(field, `value ${i} is not finite (${values[i]})`);
+  }
+}
+
+/** Spectrum of a square Jacobian J: singular values and eigenvalues by linalg(). */
+export function spectrumSummary(J: Matrix): SpectrumSummary {
+  if (J.rows !== J.cols) throw new InvalidSpecError('J', `must be square, got ${J.rows} x ${J.cols}`);
+  finiteValues('J', J.data);
+  const sv = linalg().singularValues(J);
+  const s2 = new Float64Array(J.rows);
+  // singularValues may return min(rows, cols) values; J is square.
+  for (let i = 0; i < s2.length; i++) s2[i] = (sv[i] ?? 0) ** 2;
+  s2.sort();
+  return summarizeSquaredSingularValues(s2, linalg().eigenvalues(J));
+}
+
+/** Summary statistics of given squared singular values (pooled spectra of several matrices). */
+export function summarizeSquaredSingularValues(s2: Float64Array, eigenvalues: { re: Float64Array; im: Float64Array }): SpectrumSummary {
+  finiteValues('squaredSingularValues', s2);
+  const sorted = Float64Array.from(s2).sort();
+  const q = quantiles(sorted, [...SUMMARY_QUANTILES]);
+  const quantileRecord: Record<string, number> = {};
+  SUMMARY_QUANTILES.forEach((p, i) => { quantileRecord[String(p)] = q[i]!; });
+  let above = 0;
+  let logSum = 0;
+  for (const v of sorted) {
+    if (v > 1) above++;
+    logSum += Math.log(v);
+  }
+  let hill = NaN;
+  const positives = sorted.filter((v) => v > 0);
+  if (positives.length >= 3) hill = hillTailIndex(positives);
+  return {
+    squaredSingularValues: sorted,
+    eigenvalues,
+    moments: moments(sorted, 4),
+    quantiles: quantileRecord,
+    fractionAboveOne: above / sorted.length,
+    meanLog: logSum / sorted.length,
+    hillTailIndex: hill,
+  };
+}
+
+/** Raw moments m_j = (1/n) sum v_i^j, j = 1..k. */
+export function moments(values: ArrayLike<number>, k: number): number[] {
+  finiteValues('values', values);
+  requireInteger('k', k, 1, 64);
+  const out = new Array<number>(k).fill(0);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    let p = 1;
+    for (let j = 0; j < k; j++) {
+      p *= v;
+      out[j] += p;
+    }
+  }
+  return out.map((s) => s / values.length);
+}
+
+/** Quantiles by linear interpolation between order statistics (Hyndman-Fan type 7). */
+export function quantiles(values: ArrayLike<number>, ps: number[]): number[] {
+  finiteValues('values', values);
+  const s = Float64Array.from(values as ArrayLike<number>).sort();
+  return ps.map((p) => {
+    if (!(p >= 0 && p <= 1)) throw new InvalidSpecError('p', `quantile level must be in [0, 1], got ${p}`);
+    const h = (s.length - 1) * p;
+    const lo = Math.floor(h);
+    const hi = Math.min(lo + 1, s.length - 1);
+    return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+  });
+}
+
+/**
+ * Histogram density: density[i] = count_i / (n width_i), n = all values (values outside `range` are
+ * counted in n but in no bin), so the density integrates to the fraction inside the range.
+ * `log`: edges equally spaced in log x (range must be positive; values <= 0 fall outside).
+ */
+export function histogram(values: ArrayLike<number>, opts: { bins?: number; log?: boolean; range?: [number, number] } = {}): { edges: Float64Array; density: Float64Array } {
+  finiteValues('values', values);
+  const bins = requireInteger('bins', opts.bins ?? 50, 1, 1_000_000);
+  let lo: number, hi: number;
+  if (opts.range) {
+    [lo, hi] = opts.range;
+  } else {
+    lo = Infinity; hi = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (opts.log && !(v > 0)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    if (!(hi > lo)) { hi = lo + 1; }
+  }
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new InvalidSpecError('range', `must be finite with lo < hi, got [${lo}, ${hi}]`);
+  if (opts.log && !(lo > 0)) throw new InvalidSpecError('range', `log bins need lo > 0, got ${lo}`);
+  const edges = new Float64Array(bins + 1);
+  const a = opts.log ? Math.log(lo) : lo;
+  const b = opts.log ? Math.log(hi) : hi;
+  for (let i = 0; i <= bins; i++) edges[i] = opts.log ? Math.exp(a + ((b - a) * i) / bins) : a + ((b - a) * i) / bins;
+  edges[0] = lo;
+  edges[bins] = hi;
+  const counts = new Float64Array(bins);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(v >= lo && v <= hi)) continue;
+    const t = opts.log ? (Math.log(v) - a) / (b - a) : (v - a) / (b - a);
+    const k = Math.min(bins - 1, Math.max(0, Math.floor(t * bins)));
+    counts[k]! += 1;
+  }
+  const density = new Float64Array(bins);
+  for (let k = 0; k < bins; k++) density[k] = counts[k]! / (values.length * (edges[k + 1]! - edges[k]!));
+  return { edges, density };
+}
+
+/**
+ * Hill estimator of the upper tail index from the k largest of the positive values
+ * (theory/02-finite-networks.md (2.20)): 1/alpha_hat = (1/k) sum_{i<=k} log(X_(i) / X_(k+1)),
+ * X_(1) >= X_(2) >= ... Default k = floor(sqrt(n)).
+ */
+export function hillTailIndex(values: ArrayLike<number>, k?: number): number {
+  finiteValues('values', values);
+  const pos = Array.from(values as ArrayLike<number>).filter((v) => v > 0).sort((x, y) => y - x);
+  const kk = k ?? Math.floor(Math.sqrt(pos.length));
+  requireInteger('k', kk, 1, pos.length - 1);
+  const ref = pos[kk]!;
+  let s = 0;
+  for (let i = 0; i < kk; i++) s += Math.log(pos[i]! / ref);
+  if (!(s > 0)) throw new InvalidSpecError('values', 'Hill estimator undefined: the k largest values are all equal');
+  return kk / s;
+}
+
+/** sup_x |F_n(x) - F(x)| for the empirical CDF F_n of the sample (continuous F). */
+export function kolmogorovDistance(sample: ArrayLike<number>, cdf: (x: number) => number): number {
+  finiteValues('sample', sample);
+  const s = Float64Array.from(sample as ArrayLike<number>).sort();
+  const n = s.length;
+  let d = 0;
+  for (let i = 0; i < n; i++) {
+    const F = cdf(s[i]!);
+    d = Math.max(d, (i + 1) / n - F, F - i / n);
+  }
+  return d;
+}
