@@ -151,7 +151,7 @@ describe('summarizeSweep', () => {
   const rec = (width: number, network: number, Q: number, extra: Partial<SweepRecord> = {}): SweepRecord => ({
     width, depth: 2, weights: 'gaussian', alpha: null, sigmaW: 1, activation: 'sigmoid', bias: 'gaussian', sigmaB: 1, biasAlpha: null,
     scaling: 'natural', seed: 1, network, starts: 10, Q, shareFixed: 0.5, shareCycles: 0.25, shareUnsettled: 0.25,
-    unstableFixedPoints: 0, cycles: 1, maxSpectralRadius: 0.9, elapsedMs: 1, ...extra,
+    shareMarginal: 0, unstableFixedPoints: 0, cycles: 1, maxSpectralRadius: 0.9, elapsedMs: 1, ...extra,
   });
 
   it('matches a hand computation on a small record set', () => {

@@ -57,6 +57,11 @@ export interface SweepRecord {
   shareCycles: number;
   /** Share of starts that settled nowhere within the iteration budget. */
   shareUnsettled: number;
+  /**
+   * Share of starts that settled on a fixed point whose polished spectral radius is >= 1
+   * (marginal cases); shareFixed + shareCycles + shareUnsettled + shareMarginal = 1.
+   */
+  shareMarginal: number;
   /** Distinct unstable fixed points found (by Newton polish of near-stationary starts). */
   unstableFixedPoints: number;
   /** Distinct cycles found. */
@@ -74,6 +79,13 @@ export interface SweepSummaryRow {
   weights: WeightLawName;
   alpha: number | null;
   sigmaW: number;
+  /** The rest of the network spec, copied from the records (the scaling is always reported). */
+  activation: string;
+  scaling: string;
+  bias: BiasLawName;
+  sigmaB: number | null;
+  seed: number;
+  starts: number;
   networks: number;
   meanQ: number;
   /** Standard error of meanQ: sample standard deviation (n-1) / sqrt(n); null when networks < 2. */
@@ -92,6 +104,7 @@ export interface SweepSummaryRow {
   shareFixed: number;
   shareCycles: number;
   shareUnsettled: number;
+  shareMarginal: number;
   meanUnstableFixedPoints: number;
   /** Largest spectral radius over every fixed point of every network; null when none. */
   maxSpectralRadius: number | null;

@@ -83,13 +83,16 @@ export function configMismatch(recorded: CanonicalSweepConfig, requested: Canoni
     ['--seed', recorded.base?.seed, requested.base.seed],
     ['--networks', recorded.networks, requested.networks],
     ['--starts', recorded.starts, requested.starts],
-    ['fixed-point search options', recorded.fixedPointOptions, requested.fixedPointOptions],
   ];
+  const keys = new Set([...Object.keys(recorded.fixedPointOptions ?? {}), ...Object.keys(requested.fixedPointOptions)]);
+  for (const k of [...keys].sort()) {
+    checks.push([`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`, (recorded.fixedPointOptions ?? {})[k], requested.fixedPointOptions[k]]);
+  }
   for (const [flag, a, b] of checks) if (s(a) !== s(b)) return [flag, s(a), s(b)];
   return null;
 }
 
-const RECORD_NUMBER_FIELDS = ['width', 'depth', 'sigmaW', 'seed', 'network', 'starts', 'Q', 'shareFixed', 'shareCycles', 'shareUnsettled', 'unstableFixedPoints', 'cycles', 'elapsedMs'] as const;
+const RECORD_NUMBER_FIELDS = ['width', 'depth', 'sigmaW', 'seed', 'network', 'starts', 'Q', 'shareFixed', 'shareCycles', 'shareUnsettled', 'shareMarginal', 'unstableFixedPoints', 'cycles', 'elapsedMs'] as const;
 
 function isRecord(v: unknown): v is SweepRecord {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;

@@ -32,7 +32,7 @@ export function syntheticSweepUnit(unit: SweepUnit): SweepRecord {
     width: spec.N, depth: spec.L, weights: spec.weights.name, alpha: spec.weights.alpha ?? null, sigmaW: spec.weights.scale,
     activation: spec.activation, bias: spec.bias === null ? 'none' : (spec.bias.name as SweepRecord['bias']),
     sigmaB: spec.bias?.scale ?? null, biasAlpha: spec.bias?.alpha ?? null, scaling: spec.scaling, seed: spec.seed,
-    network, starts: unit.starts, Q, shareFixed: 1 - shareCycles - shareUnsettled, shareCycles, shareUnsettled,
+    network, starts: unit.starts, Q, shareFixed: 1 - shareCycles - shareUnsettled, shareCycles, shareUnsettled, shareMarginal: 0,
     unstableFixedPoints: rng.int(3), cycles: shareCycles > 0.1 ? 1 : 0, maxSpectralRadius: 0.5 + rng.uniform(),
     elapsedMs: performance.now() - t0,
   };

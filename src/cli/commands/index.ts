@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { register as fixedPoints } from './fixed-points.ts';
 import { register as spectrum } from './spectrum.ts';
+import { register as sweep } from './sweep.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
 export const COMMANDS: RegisterCommand[] = [
   fixedPoints,
   spectrum,
+  sweep,
 ];

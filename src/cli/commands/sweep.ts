@@ -1,0 +1,109 @@
+/**
+ * `jesd sweep <network flags; width, depth and weights may be lists> --networks K --workers W
+ * --out FILE.jsonl [--resume]` (../shared/CLI.md; docs/sweeps.md): Monte Carlo sweep of Q(N, L)
+ * over a grid of widths x depths x weight laws, on a worker pool, with a resumable JSON Lines file
+ * and a summary table (or JSON with --json) on stdout.
+ */
+import type { Command } from 'commander';
+import { availableParallelism } from 'node:os';
+import { describeSpec, type LawSpec } from '../../network/spec.ts';
+import { runSweep } from '../../montecarlo/sweep.ts';
+import type { SweepConfig } from '../../montecarlo/records.ts';
+import { formatSweepTable } from '../../montecarlo/table.ts';
+import { addNetworkFlags, parseInteger, parseNumber, resolveNetworkFlags, type NetworkFlags, type RawNetworkFlags } from '../flags.ts';
+import { FlagError, log, printJson } from '../io.ts';
+
+interface SweepFlags extends RawNetworkFlags {
+  networks?: string; workers?: string; out?: string; resume?: boolean; force?: boolean; starts?: string;
+  maxIterations?: string; tolerance?: string; maxPeriod?: string; json?: boolean; quiet?: boolean;
+}
+
+/** Laws that take --alpha; in a --weights list, the others ignore it. */
+const LAWS_WITH_ALPHA = new Set(['stable', 'pareto', 'student']);
+
+/** Resolve the flags of `jesd sweep` into a SweepConfig; throws FlagError naming the flag. */
+export function resolveSweepFlags(raw: SweepFlags): { config: SweepConfig; workers: number; flags: NetworkFlags } {
+  const names = (raw.weights ?? (raw.preset !== undefined ? undefined : 'gaussian'))?.split(',').map((s) => s.trim());
+  if (names !== undefined && new Set(names).size !== names.length) throw new FlagError('--weights', `lists a law twice: ${raw.weights}`);
+  const perLaw = (names ?? [undefined]).map((name) => {
+    const r: RawNetworkFlags = { ...raw, weights: name };
+    if (names !== undefined && names.length > 1 && name !== undefined && !LAWS_WITH_ALPHA.has(name)) r.alpha = undefined;
+    return resolveNetworkFlags(r);
+  });
+  const flags = perLaw[0]!;
+  if (flags.widths.length === 0) throw new FlagError('--width', 'is required: a positive integer, a list 5,10,20 or a range 5..20:5');
+  if (flags.depths.length === 0) throw new FlagError('--depth', 'is required: a positive integer, a list 1,2,4 or a range 1..10');
+  if (new Set(flags.widths).size !== flags.widths.length) throw new FlagError('--width', `lists a width twice: ${raw.width}`);
+  if (new Set(flags.depths).size !== flags.depths.length) throw new FlagError('--depth', `lists a depth twice: ${raw.depth}`);
+  const biasText = JSON.stringify(flags.base.bias);
+  for (const f of perLaw) {
+    if (JSON.stringify(f.base.bias) !== biasText) throw new FlagError('--alpha', 'stable biases take their alpha from --alpha, which must then mean the same for every law in --weights');
+  }
+  const weightLaws: LawSpec[] = perLaw.map((f) => f.base.weights);
+  const { weights: _w, ...base } = flags.base;
+  const networks = parseInteger('--networks', raw.networks ?? '20', 1, 10_000_000);
+  const workers = parseInteger('--workers', raw.workers ?? String(availableParallelism()), 1, 4096);
+  const starts = parseInteger('--starts', raw.starts ?? '200', 1, 10_000_000);
+  const tolerance = raw.tolerance !== undefined ? parseNumber('--tolerance', raw.tolerance) : 1e-9;
+  if (!(tolerance > 0)) throw new FlagError('--tolerance', `must be > 0, got ${raw.tolerance}`);
+  const fixedPointOptions = {
+    maxIterations: parseInteger('--max-iterations', raw.maxIterations ?? '2000', 1, 100_000_000),
+    tolerance,
+    maxPeriod: parseInteger('--max-period', raw.maxPeriod ?? '8', 1, 1000),
+  };
+  if (raw.resume && raw.out === undefined) throw new FlagError('--resume', 'needs --out FILE.jsonl (the file to continue)');
+  if (raw.resume && raw.force) throw new FlagError('--force', 'cannot be combined with --resume (--force starts over, --resume continues)');
+  const config: SweepConfig = { widths: flags.widths, depths: flags.depths, weightLaws, base, networks, starts, fixedPointOptions };
+  return { config, workers, flags };
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('sweep')
+    .description(
+      'Monte Carlo sweep of Q (stable fixed points per network) over widths x depths x weight laws: samples --networks networks per grid point, ' +
+        'runs the multistart fixed-point search on each on --workers threads, appends one JSON line per network to --out (fsync, resumable with --resume), ' +
+        'then prints a summary per grid point: mean Q, standard error, quantiles, P(Q>1) and the basin shares',
+    );
+  addNetworkFlags(cmd, { lists: true });
+  cmd
+    .option('--networks <K>', 'networks sampled per grid point, an integer >= 1 (default 20)')
+    .option('--workers <W>', `worker threads, an integer >= 1 (default: all cores, here ${availableParallelism()}); 1 runs in-process`)
+    .option('--out <FILE>', 'JSON Lines file: a header line, then one record per finished network (appended and fsync\'ed)')
+    .option('--resume', 'continue the run recorded in --out: parameters must match; finished networks are skipped')
+    .option('--force', 'overwrite a non-empty --out instead of refusing')
+    .option('--starts <S>', 'random starts of the fixed-point search per network (default 200)')
+    .option('--max-iterations <T>', 'iterations of x <- f(x) per start before it counts as unsettled (default 2000)')
+    .option('--tolerance <eps>', 'settling tolerance on ||x_t - x_{t-p}||_inf (default 1e-9)')
+    .option('--max-period <P>', 'longest periodic attractor detected (default 8)')
+    .option('--quiet', 'no progress on stderr')
+    .option('--json', 'print the summary as one JSON array instead of a table')
+    .addHelpText('after', [
+      '',
+      '--weights takes a list (e.g. gaussian,cauchy): the laws are swept side by side; --alpha then applies to stable/pareto/student only.',
+      '--preset study sets: activation sigmoid, width 10, sigma-w 1, bias gaussian, sigma-b 1, scaling natural (arXiv 2501.04182; docs/study-configuration.md).',
+      'Results are identical for any --workers: network k of a grid point depends only on (seed, grid point, k). See docs/sweeps.md.',
+      '',
+      'Example: jesd sweep --width 10 --depth 1..6 --weights gaussian,cauchy --networks 100 --out sweep.jsonl',
+    ].join('\n'))
+    .action(async (raw: SweepFlags) => {
+      const { config, workers, flags } = resolveSweepFlags(raw);
+      const first = { N: config.widths[0]!, L: config.depths[0]!, ...config.base, weights: config.weightLaws[0]! };
+      const units = config.widths.length * config.depths.length * config.weightLaws.length * config.networks;
+      if (!raw.quiet) {
+        log(
+          `jesd sweep: ${units} networks (${config.widths.length} widths x ${config.depths.length} depths x ${config.weightLaws.length} laws x ${config.networks}) ` +
+            `on ${workers} worker(s); first: ${describeSpec(first)}${flags.presetApplied ? ` [preset ${flags.presetApplied}]` : ''}` +
+            `${raw.out !== undefined ? `; records -> ${raw.out}` : '; no --out: records are not saved'}`,
+        );
+      }
+      const result = await runSweep(config, { out: raw.out, resume: raw.resume, force: raw.force, workers, quiet: raw.quiet });
+      if (!raw.quiet && raw.resume) log(`jesd sweep: resumed ${result.resumed} finished networks from ${raw.out}, computed ${result.computed}`);
+      if (raw.json) {
+        printJson(result.summary);
+      } else {
+        const lawOrder = config.weightLaws.map((l) => ({ weights: l.name, alpha: l.alpha ?? null, sigmaW: l.scale }));
+        process.stdout.write(formatSweepTable(result.summary, { lawOrder }));
+      }
+    });
+}
