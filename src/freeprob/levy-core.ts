@@ -1,0 +1,147 @@
+/**
+ * Core integrals of the heavy-tailed (Levy) resolvent equations, theory/05-heavy-tailed.md
+ * section 5.3, equations (5.12)-(5.14):
+ *
+ *   Phi(u, y) = (1/Gamma(beta)) int_0^inf t^{beta-1} exp(-t u - c_beta y t^beta) dt      (5.12)
+ *   Psi(u, y) = int_0^inf exp(-t u - c_beta y t^beta) dt                                  (5.13)
+ *   dPhi/dy   = -(c_beta/Gamma(beta)) int_0^inf t^{2 beta-1} exp(-t u - c_beta y t^beta) dt
+ *
+ * with beta = alpha/2, c_beta = Gamma(1 - beta), u = -i z (Re u = Im z >= 0) and y in the sector
+ * |arg y| < beta pi/2. The integrals are evaluated along a rotated ray t = r e^{i theta} (5.15), on
+ * which both exponents have positive real part, by exp-sinh (double-exponential) quadrature
+ * r = r0 exp((pi/2) sinh tau) with a trapezoid rule in tau (Takahasi-Mori).
+ *
+ * Complex numbers are plain pairs {re, im}; everything is scalar and allocation-light.
+ */
+import { logGamma } from '../laws/laws.ts';
+
+export interface Complex {
+  re: number;
+  im: number;
+}
+
+export const cx = (re: number, im = 0): Complex => ({ re, im });
+export const cadd = (a: Complex, b: Complex): Complex => ({ re: a.re + b.re, im: a.im + b.im });
+export const csub = (a: Complex, b: Complex): Complex => ({ re: a.re - b.re, im: a.im - b.im });
+export const cmul = (a: Complex, b: Complex): Complex => ({ re: a.re * b.re - a.im * b.im, im: a.re * b.im + a.im * b.re });
+export const cscale = (a: Complex, s: number): Complex => ({ re: a.re * s, im: a.im * s });
+export const cabs = (a: Complex): number => Math.hypot(a.re, a.im);
+export const carg = (a: Complex): number => Math.atan2(a.im, a.re);
+export function cdiv(a: Complex, b: Complex): Complex {
+  const d = b.re * b.re + b.im * b.im;
+  return { re: (a.re * b.re + a.im * b.im) / d, im: (a.im * b.re - a.re * b.im) / d };
+}
+/** Principal power a^p (a != 0). */
+export function cpow(a: Complex, p: number): Complex {
+  const r = Math.pow(cabs(a), p);
+  const t = carg(a) * p;
+  return { re: r * Math.cos(t), im: r * Math.sin(t) };
+}
+/** e^{i t}. */
+export const cis = (t: number): Complex => ({ re: Math.cos(t), im: Math.sin(t) });
+
+export const gamma = (x: number): number => Math.exp(logGamma(x));
+
+/**
+ * Exp-sinh quadrature of int_0^inf r^{p_k} exp(-A r - B r^g) dr for several powers p_k at once
+ * (each p_k > -1), requiring Re A >= 0 and Re B > 0 (or Re A > 0). Returns the sums and the
+ * number of nodes. `h` is the trapezoid step in tau; the rule converges double-exponentially.
+ */
+export function rayIntegrals(A: Complex, B: Complex, g: number, powers: readonly number[], h: number): { values: Complex[]; nodes: number } {
+  // Natural scale: where |A| r + |B| r^g ~ 1.
+  const r0 = 1 / (cabs(A) + Math.pow(cabs(B), 1 / g));
+  const K = powers.length;
+  const sre = new Float64Array(K);
+  const sim = new Float64Array(K);
+  const minP = Math.min(...powers);
+  const HALF_PI = Math.PI / 2;
+  let nodes = 0;
+  for (const dir of [1, -1]) {
+    for (let k = dir === 1 ? 0 : 1; k < 4000; k++) {
+      const tau = dir * k * h;
+      const sh = Math.sinh(tau);
+      const r = r0 * Math.exp(HALF_PI * sh);
+      const w = h * HALF_PI * Math.cosh(tau) * r;
+      const rg = Math.pow(r, g);
+      const ere = A.re * r + B.re * rg;
+      const eim = A.im * r + B.im * rg;
+      nodes++;
+      if (dir === 1 && ere > 50) break;
+      const mag = Math.exp(-ere);
+      const c = Math.cos(eim);
+      const s = -Math.sin(eim);
+      const lr = Math.log(r);
+      for (let i = 0; i < K; i++) {
+        const f = w * mag * Math.exp(powers[i]! * lr);
+        sre[i] += f * c;
+        sim[i] += f * s;
+      }
+      // Leftward: the smallest power dominates; stop once its weight is negligible.
+      if (dir === -1 && w * Math.exp(minP * lr) < 1e-18 * r0 ** (minP + 1)) break;
+      if (!Number.isFinite(r) || r === 0) break;
+    }
+  }
+  const values: Complex[] = [];
+  for (let i = 0; i < K; i++) values.push({ re: sre[i]!, im: sim[i]! });
+  return { values, nodes };
+}
+
+/** Quadrature step used by the solvers; DEFAULT_STEP/2 is used for the certificate. */
+export const DEFAULT_STEP = 1 / 32;
+
+export interface PhiPsi {
+  phi: Complex;
+  dphi: Complex;
+  psi: Complex;
+  nodes: number;
+}
+
+/**
+ * Phi(u, y), dPhi/dy(u, y), Psi(u, y) of (5.12)-(5.13) for beta in (0, 1).
+ * The ray angle theta is chosen so that Re(u e^{i theta}) >= 0 and Re(y e^{i beta theta}) > 0
+ * with a margin, aiming at arg(u e^{i theta}) = 0 (no oscillation from the e^{-tu} factor), (5.15).
+ */
+export function levyPhiPsi(beta: number, u: Complex, y: Complex, h = DEFAULT_STEP): PhiPsi {
+  const cb = gamma(1 - beta);
+  const gb = gamma(beta);
+  const au = carg(u);
+  const ay = carg(y);
+  const HALF_PI = Math.PI / 2;
+  // Ray angle (5.15): admissible angles keep Re(u e^{i theta}) >= 0 and Re(y e^{i beta theta}) > 0.
+  // Among candidates in that interval pick the one with the least phase accumulated before the
+  // integrand has decayed by e^{-30} (fewest oscillations for the trapezoid rule).
+  const lo = Math.max(-HALF_PI - au, (-HALF_PI - ay) / beta);
+  const hi = Math.min(HALF_PI - au, (HALF_PI - ay) / beta);
+  if (!(hi > lo)) throw new RangeError(`levyPhiPsi: no admissible ray (arg u=${au}, arg y=${ay}, beta=${beta})`);
+  const mu = cabs(u);
+  const my = cabs(y) * cb;
+  const phaseCost = (t: number): number => {
+    const aRe = mu * Math.cos(au + t), aIm = Math.abs(mu * Math.sin(au + t));
+    const bRe = my * Math.cos(ay + beta * t), bIm = Math.abs(my * Math.sin(ay + beta * t));
+    // r* with aRe r + bRe r^beta = 30, by bisection on log r.
+    let l = -50, r = 50;
+    for (let k = 0; k < 36; k++) {
+      const m = (l + r) / 2;
+      const rr = Math.exp(m);
+      if (aRe * rr + bRe * Math.pow(rr, beta) > 30) r = m; else l = m;
+    }
+    const rs = Math.exp(r);
+    return aIm * rs + bIm * Math.pow(rs, beta);
+  };
+  let theta = NaN;
+  let best = Infinity;
+  const cands = [-au];
+  for (let j = 0; j < 12; j++) cands.push(lo + ((hi - lo) * (j + 0.5)) / 12);
+  for (const t of cands) {
+    if (!(t > lo && t < hi)) continue;
+    const cost = phaseCost(t);
+    if (cost < best) { best = cost; theta = t; }
+  }
+  const A = cmul(u, cis(theta));
+  const B = cmul(cscale(y, cb), cis(beta * theta));
+  const { values, nodes } = rayIntegrals(A, B, beta, [beta - 1, 2 * beta - 1, 0], h);
+  const phi = cscale(cmul(cis(beta * theta), values[0]!), 1 / gb);
+  const dphi = cscale(cmul(cis(2 * beta * theta), values[1]!), -cb / gb);
+  const psi = cmul(cis(theta), values[2]!);
+  return { phi, dphi, psi, nodes };
+}

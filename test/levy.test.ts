@@ -1,0 +1,232 @@
+// Levy and Levy-Wishart limiting densities (theory/05-heavy-tailed.md sections 5.3-5.4).
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import {
+  levyDensityAtZero, levyLawReport, levyMatrixDensity, levyScaledWishartDensity, levyScaling, levyWishartDensity,
+} from '../src/freeprob/levy.ts';
+import { linalg } from '../src/linalg/index.ts';
+import { stream } from '../src/random/rng.ts';
+import { cmsSymmetricStable, naturalConstant } from '../src/laws/laws.ts';
+import { matrix } from '../src/types.ts';
+import { InvalidSpecError } from '../src/errors.ts';
+
+/** Composite Simpson integral of the density over [lo, hi] with n (even) panels. */
+function simpson(f: (x: number[]) => number[], lo: number, hi: number, n: number): { xs: number[]; cum: number[] } {
+  const xs = Array.from({ length: n + 1 }, (_, i) => lo + ((hi - lo) * i) / n);
+  const ys = f(xs);
+  const cum = [0];
+  for (let i = 2; i <= n; i += 2) {
+    const hstep = (hi - lo) / n;
+    cum.push(cum[cum.length - 1]! + (hstep / 3) * (ys[i - 2]! + 4 * ys[i - 1]! + ys[i]!));
+  }
+  return { xs: xs.filter((_, i) => i % 2 === 0), cum };
+}
+
+describe('levyScaling', () => {
+  it('is 2N/pi for the Cauchy case and agrees with the networks natural constant', () => {
+    expect(levyScaling(1, 400)).toBeCloseTo((2 * 400) / Math.PI, 10);
+    for (const alpha of [0.5, 1, 1.5, 1.9]) {
+      // Same convention N P(|X| > a_N) -> 1 as src/laws/laws.ts naturalConstant (exact formula match).
+      expect(levyScaling(alpha, 1000) / naturalConstant({ name: 'stable', alpha, scale: 1 }, 1000)).toBeCloseTo(1, 12);
+    }
+  });
+});
+
+describe('levyMatrixDensity', () => {
+  it('matches the issue-4 reference values for standard Cauchy entries scaled by 2N/pi', () => {
+    const r = levyMatrixDensity(1, [0, 0.5, 1, 2, 5]);
+    expect(r.diagnostics.converged).toBe(true);
+    expect(r.diagnostics.maxResidual).toBeLessThan(1e-9);
+    // Reference values of issue 4, rel. error < 1e-3 as required.
+    const ref = [1 / Math.PI, NaN, 0.13, 0.066, 0.01707];
+    for (const i of [0, 2, 3, 4]) expect(Math.abs(r.value[i]! / ref[i]! - 1)).toBeLessThan(1e-3);
+    // x = 0.5: the issue quotes 0.1992; we get 0.199516 (residual 1e-15, quadrature error estimate
+    // 1e-16, and an independent non-rotated quadrature below agrees). The 4-digit reference seems to
+    // be rounded/mistyped; we hold 2e-3 against it and 1e-9 against our own second method.
+    expect(Math.abs(r.value[1]! / 0.1992 - 1)).toBeLessThan(2e-3);
+  });
+
+  it('agrees at x = 0.5 with an independent real-axis fixed-point iteration (no contour rotation)', () => {
+    // alpha = 1, beta = 1/2, c = Gamma(1/2) = sqrt(pi). Equation (5.16) in the s-form (5.19):
+    // y = (1/Gamma(3/2)) int_0^inf exp(i x s^2 - c y s) ds; rho = Re int_0^inf 2 s exp(i x s^2 - c y s) ds / pi.
+    // Plain Gauss-Legendre on s in [0, 60] (integrand decays like exp(-c Re(y) s), Re y ~ 0.5).
+    const x = 0.5;
+    const c = Math.sqrt(Math.PI);
+    const n = 6000;
+    const S = 60;
+    const integrate = (f: (s: number) => [number, number]): [number, number] => {
+      let re = 0, im = 0;
+      for (let i = 0; i <= n; i++) {
+        const s = (S * i) / n;
+        const w = (S / n) * (i === 0 || i === n ? 1 / 3 : i % 2 === 1 ? 4 / 3 : 2 / 3);
+        const [a, b] = f(s);
+        re += w * a; im += w * b;
+      }
+      return [re, im];
+    };
+    let y: [number, number] = [1, 0];
+    for (let it = 0; it < 400; it++) {
+      const ey = (s: number): [number, number] => {
+        const mag = Math.exp(-c * y[0] * s);
+        const ph = x * s * s - c * y[1] * s;
+        return [mag * Math.cos(ph), mag * Math.sin(ph)];
+      };
+      const [re, im] = integrate(ey);
+      const g = 1 / (Math.sqrt(Math.PI) / 2);
+      y = [0.5 * y[0] + 0.5 * g * re, 0.5 * y[1] + 0.5 * g * im];
+    }
+    const [re] = integrate((s) => {
+      const mag = Math.exp(-c * y[0] * s);
+      const ph = x * s * s - c * y[1] * s;
+      return [2 * s * mag * Math.cos(ph), 2 * s * mag * Math.sin(ph)];
+    });
+    // Simpson with 6000 panels on a smooth integrand: error far below 1e-9.
+    expect(Math.abs(re / Math.PI - levyMatrixDensity(1, [x]).value[0]!)).toBeLessThan(1e-9);
+  });
+
+  it('matches the SaS(1.5) reference values', () => {
+    const r = levyMatrixDensity(1.5, [0, 1, 2]);
+    // Issue-4 reference values, stated to 5 digits (truncated): relative tolerance 1e-4.
+    const ref = [0.1518, 0.13602, 0.10366];
+    r.value.forEach((v, i) => expect(Math.abs(v / ref[i]! - 1)).toBeLessThan(1e-4));
+  });
+
+  it('reproduces the closed form rho_alpha(0) across alpha (property)', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0.4, max: 1.9, noNaN: true }), (alpha) => {
+        const v = levyMatrixDensity(alpha, [0]).value[0]!;
+        // The solver is certified to 1e-8 in the residual; the density inherits ~1e-9 relative.
+        return Math.abs(v / levyDensityAtZero(alpha) - 1) < 1e-8;
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('has the tail rho(x) ~ (alpha/2) x^{-1-alpha} (5.21) and integrates to 1', () => {
+    for (const alpha of [1, 1.5]) {
+      const X = 1e4;
+      const tail = levyMatrixDensity(alpha, [X]).value[0]! * Math.pow(X, 1 + alpha);
+      // Next-order correction is O(X^{-alpha}) relative: < 1e-3 at X = 1e4 for alpha >= 1.
+      expect(Math.abs(tail / (alpha / 2) - 1)).toBeLessThan(1e-3);
+      // Mass: 2 int_0^X rho + the exact tail mass X^{-alpha} of (5.21), on a log grid.
+      const n = 400;
+      const lo = 1e-3;
+      const us = Array.from({ length: n + 1 }, (_, i) => Math.log(lo) + ((Math.log(X) - Math.log(lo)) * i) / n);
+      const xs = us.map(Math.exp);
+      const rho = levyMatrixDensity(alpha, xs).value;
+      let mass = 2 * lo * rho[0]!; // int_0^lo rho ~ lo rho(0)
+      const h = us[1]! - us[0]!;
+      for (let i = 0; i <= n; i++) mass += 2 * h * xs[i]! * rho[i]! * (i === 0 || i === n ? 1 / 3 : i % 2 === 1 ? 4 / 3 : 2 / 3);
+      mass += Math.pow(X, -alpha);
+      // Simpson on 400 log-panels: error ~1e-6; the tail approximation beyond X: < 1e-7.
+      expect(Math.abs(mass - 1)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('matches the ESD of sampled N = 400 Cauchy Levy matrices (Kolmogorov distance)', () => {
+    const N = 400;
+    const aN = levyScaling(1, N);
+    // CDF of the limit law: F(x) = 1/2 + int_0^x rho on [0, 40] (Simpson), tail (1/2) x^{-1} beyond (5.21).
+    const { xs, cum } = simpson((g) => levyMatrixDensity(1, g).value, 0, 40, 400);
+    const cdf = (x: number): number => {
+      const ax = Math.abs(x);
+      let F: number;
+      if (ax >= 40) F = 1 - 0.5 / ax;
+      else {
+        const k = Math.min(xs.length - 2, Math.floor((ax / 40) * (xs.length - 1)));
+        const t = (ax - xs[k]!) / (xs[k + 1]! - xs[k]!);
+        F = 0.5 + cum[k]! + t * (cum[k + 1]! - cum[k]!);
+      }
+      return x >= 0 ? F : 1 - F;
+    };
+    for (const seed of [1, 2, 3]) {
+      const rng = stream(seed, 7);
+      const m = matrix(N, N);
+      for (let i = 0; i < N; i++) {
+        for (let j = i; j < N; j++) {
+          const v = cmsSymmetricStable(1, rng) / aN;
+          m.data[i * N + j] = v;
+          m.data[j * N + i] = v;
+        }
+      }
+      const ev = Array.from(linalg().symmetricEigenvalues(m)).sort((a, b) => a - b);
+      let ks = 0;
+      ev.forEach((v, i) => {
+        const F = cdf(v);
+        ks = Math.max(ks, Math.abs(F - i / N), Math.abs(F - (i + 1) / N));
+      });
+      // Finite-N Kolmogorov distance: sampling fluctuation ~ 1/sqrt(N) scale 0.02-0.05 at N = 400
+      // (eigenvalues are strongly correlated, so this is conservative); a wrong a_N by a factor
+      // pi/2 gives > 0.08.
+      expect(ks).toBeLessThan(0.05);
+    }
+  });
+});
+
+describe('levyWishartDensity', () => {
+  it('at ratio 1 is the law of lambda^2 for lambda ~ Levy matrix law (5.23)', () => {
+    const lam = [0.04, 0.5, 2, 9];
+    const w = levyWishartDensity(1.3, 1, lam).value;
+    const l = levyMatrixDensity(1.3, lam.map(Math.sqrt)).value;
+    lam.forEach((v, i) => expect(Math.abs(w[i]! - l[i]! / Math.sqrt(v))).toBeLessThan(1e-9 * (1 + w[i]!)));
+  });
+
+  it('scales exactly under a constant D^2 = s (5.28)', () => {
+    const s = 0.36;
+    const lam = [0.3, 1, 3];
+    const scaled = levyScaledWishartDensity(1, 2, { points: Float64Array.of(s), weights: Float64Array.of(1) }, lam).value;
+    const plain = levyWishartDensity(1, 2, lam.map((v) => v / s)).value;
+    lam.forEach((_, i) => expect(Math.abs(scaled[i]! - plain[i]! / s)).toBeLessThan(1e-8));
+  });
+
+  it('matches the ESD of sampled Cauchy X X^T / a_M^2 with N = 150, M = 300 and of D X', () => {
+    const N = 150, M = 300;
+    const aM = levyScaling(1, M);
+    const cases = [
+      { name: 'plain', d2: { points: Float64Array.of(1), weights: Float64Array.of(1) } },
+      { name: 'D^2 in {0.25, 1}', d2: { points: Float64Array.of(0.25, 1), weights: Float64Array.of(0.5, 0.5) } },
+    ];
+    // Counting function on [0.3, 30]: below 0.3 lies the soft edge of ratio 1/2, where finite-N
+    // smearing is large at N = 150 (measured: +0.05 excess mass in [0.05, 0.3]).
+    const grid = Array.from({ length: 61 }, (_, i) => 0.3 + (i * (30 - 0.3)) / 60);
+    const seeds = [11, 12, 13];
+    for (const cse of cases) {
+      const rho = levyScaledWishartDensity(1, N / M, cse.d2, grid).value;
+      const cum = [0];
+      for (let i = 1; i < grid.length; i++) cum.push(cum[i - 1]! + ((grid[i]! - grid[i - 1]!) * (rho[i]! + rho[i - 1]!)) / 2);
+      const emp = new Float64Array(grid.length);
+      for (const seed of seeds) {
+        const rng = stream(seed, 7);
+        // A^T (M x N, tall) so the SVD returns exactly the N singular values of A = D X / a_M.
+        const a = matrix(M, N);
+        for (let i = 0; i < N; i++) {
+          const d = Math.sqrt(cse.d2.points[rng.int(cse.d2.points.length)]!);
+          for (let j = 0; j < M; j++) a.data[j * N + i] = (d * cmsSymmetricStable(1, rng)) / aM;
+        }
+        const sv = Array.from(linalg().singularValues(a)).map((v) => v * v);
+        expect(sv.length).toBe(N);
+        const below = sv.filter((v) => v < grid[0]!).length / N;
+        grid.forEach((g, i) => { emp[i] += (sv.filter((v) => v <= g).length / N - below) / seeds.length; });
+      }
+      let dist = 0;
+      grid.forEach((_, i) => { dist = Math.max(dist, Math.abs(emp[i]! - cum[i]!)); });
+      // Heavy-tailed counting functions fluctuate ~0.05 per seed at N = 150 (measured over 8 seeds);
+      // averaged over 3 seeds plus finite-N bias: bound 0.05. Swapping ratio <-> 1/ratio gives > 0.1.
+      expect(dist, cse.name).toBeLessThan(0.05);
+    }
+  });
+});
+
+describe('levyLawReport', () => {
+  it('gives the CLI law shape', () => {
+    const r = levyLawReport('levy', { at: [0, 0.5, 1] });
+    expect(r.edges).toBeNull();
+    expect(r.moments).toEqual([]);
+    expect(r.density[0]).toBeCloseTo(1 / Math.PI, 12);
+    const w = levyLawReport('levy-wishart', { alpha: 1, ratio: 2, at: [-1, 1] });
+    expect(w.density[0]).toBe(0);
+    expect(w.atoms).toEqual([{ at: 0, mass: 0.5 }]);
+    expect(() => levyLawReport('levy-wishart', { at: [0] })).toThrow(InvalidSpecError);
+    expect(() => levyMatrixDensity(2.5, [0])).toThrow(InvalidSpecError);
+  });
+});
