@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { register as fixedPoints } from './fixed-points.ts';
 import { register as spectrum } from './spectrum.ts';
 import { register as sweep } from './sweep.ts';
+import { register as reproduce } from './reproduce.ts';
+import { register as compare } from './compare.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -10,4 +12,6 @@ export const COMMANDS: RegisterCommand[] = [
   fixedPoints,
   spectrum,
   sweep,
+  reproduce,
+  compare,
 ];

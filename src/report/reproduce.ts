@@ -1,0 +1,684 @@
+/**
+ * `jesd reproduce`: the fixed-point study (arXiv 2501.04182) end to end, on built-in defaults
+ * (issue 5). Four sections, each a resumable JSON Lines file in the output directory:
+ *
+ * 1. light.jsonl  light tails: Q(N, L) over a grid of N and L (runSweep, Gaussian weights);
+ * 2. heavy.jsonl  heavy tails: Q(N0, L) over depth (runSweep, Cauchy weights), beside the Q curve
+ *                 predicted from the ESD equation (src/predict/), when that predictor is available;
+ * 3. esd.jsonl    the ESD of J J^T at stable fixed points, sampled vs predicted, for a few (N, L);
+ * 4. basins.jsonl basins of attraction of one heavy-tailed network in 2-D coordinate slices;
+ *    theory.jsonl caches the theory results so a resumed run does not recompute them.
+ *
+ * Then report.md (parameters, versions, seeds, tables, a verdict per claim by stated rules,
+ * timings in a separate marked section), figures (SVG + PNG) and summary.json.
+ *
+ * Determinism: every unit depends only on (seed, grid point, network index) (see
+ * src/montecarlo/sweep.ts and ./units.ts); everything aggregated is sorted by unit key before it
+ * is summed; so the report (minus its timings section) is the same for any worker count, and a
+ * killed run resumed with `resume: true` ends with the same report as an uninterrupted one.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import cliProgress from 'cli-progress';
+import { InvalidSpecError, requireInteger } from '../errors.ts';
+import { resolveNetworkFlags } from '../cli/flags.ts';
+import { PRESETS } from '../cli/presets.ts';
+import { findFixedPoints } from '../fixedpoints/search.ts';
+import { runPool } from '../montecarlo/pool.ts';
+import { runSweep } from '../montecarlo/sweep.ts';
+import type { SweepConfig, SweepRecord } from '../montecarlo/records.ts';
+import { sampleNetwork } from '../network/network.ts';
+import { describeSpec, type NetworkSpec } from '../network/spec.ts';
+import { histogram, quantiles } from '../spectra/empirical.ts';
+import { formatSeconds } from '../montecarlo/progress.ts';
+import { SCALES, type ReproductionScale, type ScaleName } from './scales.ts';
+import { categoricalHeatmap, histogramPlot, linePlot, PALETTE, svgToPng, type Series } from './svg.ts';
+import { gridQuantile, kolmogorovOnGrid, lawCdf, predictedEsd, predictedQCurve, type PredictedQCurve } from './theory.ts';
+import { openUnitStore, type UnitRecord } from './unitStore.ts';
+import { CELL_CYCLE, CELL_UNSETTLED, type BasinRowRecord, type BasinRowUnit, type EsdRecord, type EsdUnit, type KnownFixedPoint } from './units.ts';
+import {
+  basinVerdict, emergenceVerdict, esdVerdict, lightTailVerdict, nonMonotoneVerdict, theoryVerdict,
+  type BasinSummary, type ClaimVerdict, type EsdComparison, type QRow,
+} from './verdicts.ts';
+
+export interface ReproduceOptions {
+  scale: ScaleName;
+  out: string;
+  workers: number;
+  seed: number;
+  resume: boolean;
+  /** No progress output. */
+  quiet?: boolean;
+  /** Where progress and log lines go (default stderr). */
+  stream?: NodeJS.WriteStream;
+}
+
+export interface ReproductionResult {
+  out: string;
+  files: string[];
+  verdicts: ClaimVerdict[];
+  timings: Record<string, number>;
+}
+
+const UNITS_URL = new URL('./units.ts', import.meta.url).href;
+export const TIMINGS_START = '<!-- timings:start -->';
+export const TIMINGS_END = '<!-- timings:end -->';
+
+/** report.md without its timings section (what the determinism and resume checks compare). */
+export function stripTimings(report: string): string {
+  const a = report.indexOf(TIMINGS_START), b = report.indexOf(TIMINGS_END);
+  if (a < 0 || b < a) return report;
+  return report.slice(0, a) + report.slice(b + TIMINGS_END.length);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress: one bar over every unit of every section, with ETA.
+
+interface Progress {
+  setSection(name: string): void;
+  add(n: number): void;
+  stop(): void;
+}
+
+function makeProgress(total: number, initial: number, opts: ReproduceOptions): Progress {
+  const stream = opts.stream ?? process.stderr;
+  let section = '';
+  let done = initial;
+  if (opts.quiet) return { setSection() {}, add() {}, stop() {} };
+  if (stream.isTTY) {
+    const bar = new cliProgress.SingleBar({
+      stream, hideCursor: true, etaBuffer: 200, clearOnComplete: false,
+      format: 'reproduce [{bar}] {percentage}% | {value}/{total} units | {section} | elapsed {duration_formatted} | ETA {eta_formatted}',
+    }, cliProgress.Presets.shades_classic);
+    bar.start(total, initial, { section });
+    return {
+      setSection(name) { section = name; bar.update(done, { section }); },
+      add(n) { done += n; bar.update(done, { section }); },
+      stop() { bar.stop(); },
+    };
+  }
+  const t0 = Date.now();
+  let last = 0;
+  const line = () => {
+    const el = (Date.now() - t0) / 1000;
+    const rate = (done - initial) / Math.max(el, 1e-9);
+    const eta = rate > 0 ? formatSeconds((total - done) / rate) : 'unknown';
+    stream.write(`reproduce: ${done}/${total} units (${((100 * done) / Math.max(total, 1)).toFixed(1)}%) | ${section} | elapsed ${formatSeconds(el)} | ETA ${eta}\n`);
+  };
+  return {
+    setSection(name) { section = name; line(); },
+    add(n) {
+      done += n;
+      if (Date.now() - last >= 5000) { last = Date.now(); line(); }
+    },
+    stop() { line(); },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+const r3 = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(3));
+const sci = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 1e-2 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
+
+function mdTable(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.map(String).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Per-grid-point Q statistics from sweep records (sorted by network index before summing). */
+export function qRows(records: readonly SweepRecord[]): QRow[] {
+  const groups = new Map<string, SweepRecord[]>();
+  for (const r of records) {
+    const k = `${r.width}|${r.depth}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(r);
+  }
+  const rows: QRow[] = [];
+  for (const g0 of groups.values()) {
+    const g = [...g0].sort((a, b) => a.network - b.network);
+    const n = g.length;
+    let s = 0;
+    for (const r of g) s += r.Q;
+    const mean = s / n;
+    let ss = 0;
+    for (const r of g) ss += (r.Q - mean) ** 2;
+    const stderr = n > 1 ? Math.sqrt(ss / (n - 1)) / Math.sqrt(n) : null;
+    rows.push({
+      width: g[0]!.width, depth: g[0]!.depth, networks: n, meanQ: mean, stderrQ: stderr,
+      minQ: Math.min(...g.map((r) => r.Q)), maxQ: Math.max(...g.map((r) => r.Q)),
+      pQAbove1: g.filter((r) => r.Q > 1).length / n, pQEquals1: g.filter((r) => r.Q === 1).length / n,
+    });
+  }
+  return rows.sort((a, b) => a.width - b.width || a.depth - b.depth);
+}
+
+function baseFor(weights: 'gaussian' | 'cauchy', seed: number): Omit<NetworkSpec, 'N' | 'L'> {
+  return resolveNetworkFlags({ preset: 'study', weights, seed: String(seed) }).base;
+}
+
+function sweepConfig(grid: ReproductionScale['light'], base: Omit<NetworkSpec, 'N' | 'L'>, scale: ReproductionScale): SweepConfig {
+  const { weights, ...rest } = base;
+  return {
+    widths: grid.widths, depths: grid.depths, weightLaws: [weights], base: rest,
+    networks: grid.networks, starts: grid.starts, fixedPointOptions: { ...scale.fixedPointOptions },
+  };
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+    return `${pkg.name} ${pkg.version}`;
+  } catch {
+    return 'jacobian-esd (version unknown)';
+  }
+}
+
+function writeFigure(out: string, name: string, svg: string, files: string[]): void {
+  writeFileSync(join(out, `${name}.svg`), svg);
+  svgToPng(svg, join(out, `${name}.png`));
+  files.push(`${name}.svg`, `${name}.png`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+export async function runReproduction(opts: ReproduceOptions): Promise<ReproductionResult> {
+  const scale = SCALES[opts.scale];
+  if (!scale) throw new InvalidSpecError('--scale', `must be one of ${Object.keys(SCALES).join('|')}, got ${JSON.stringify(opts.scale)}`);
+  requireInteger('--workers', opts.workers, 1, 4096);
+  requireInteger('--seed', opts.seed, 0);
+  const out = opts.out;
+  mkdirSync(out, { recursive: true });
+  const files: string[] = [];
+  const timings: Record<string, number> = {};
+  const tAll = performance.now();
+  const lightBase = baseFor('gaussian', opts.seed);
+  const heavyBase = baseFor('cauchy', opts.seed);
+  const lightConfig = sweepConfig(scale.light, lightBase, scale);
+  const heavyConfig = sweepConfig(scale.heavy, heavyBase, scale);
+
+  const esdUnits: EsdUnit[] = [];
+  for (const p of scale.esd.points) {
+    const base = p.weights === 'gaussian' ? lightBase : heavyBase;
+    for (let k = 0; k < scale.esd.networks; k++) {
+      esdUnits.push({
+        key: `${p.weights}|${p.width}|${p.depth}#${k}`, spec: { ...base, N: p.width, L: p.depth }, network: k,
+        starts: scale.esd.starts, ...scale.fixedPointOptions,
+      });
+    }
+  }
+  const basinRows = scale.basins.slices * scale.basins.resolution;
+  const total = scale.light.widths.length * scale.light.depths.length * scale.light.networks
+    + scale.heavy.widths.length * scale.heavy.depths.length * scale.heavy.networks
+    + esdUnits.length + basinRows + 1;
+  const progress = makeProgress(total, 0, opts);
+  let lastDone = 0;
+  const sweepProgress = (done: number) => { progress.add(done - lastDone); lastDone = done; };
+
+  try {
+    // 1. Light tails.
+    let t = performance.now();
+    progress.setSection('light tails: Q(N, L)');
+    lastDone = 0;
+    const light = await runSweep(lightConfig, { out: join(out, 'light.jsonl'), resume: opts.resume, force: !opts.resume, workers: opts.workers, quiet: true, onProgress: sweepProgress });
+    files.push('light.jsonl');
+    timings['light tails (sweep)'] = performance.now() - t;
+
+    // 2. Heavy tails.
+    t = performance.now();
+    progress.setSection('heavy tails: Q(N0, L)');
+    lastDone = 0;
+    const heavy = await runSweep(heavyConfig, { out: join(out, 'heavy.jsonl'), resume: opts.resume, force: !opts.resume, workers: opts.workers, quiet: true, onProgress: sweepProgress });
+    files.push('heavy.jsonl');
+    timings['heavy tails (sweep)'] = performance.now() - t;
+
+    // 3. ESD at fixed points (sampled).
+    t = performance.now();
+    progress.setSection('ESD of J J^T at fixed points');
+    const esdStore = openUnitStore<EsdRecord & UnitRecord>(join(out, 'esd.jsonl'), 'jesd-reproduce-esd', {
+      seed: opts.seed, scale: scale.name, esd: scale.esd, fixedPointOptions: scale.fixedPointOptions,
+      bases: { gaussian: lightBase, cauchy: heavyBase },
+    }, { resume: opts.resume });
+    try {
+      progress.add(esdStore.done.size);
+      const todo = esdUnits.filter((u) => !esdStore.done.has(u.key));
+      await runPool<EsdUnit, EsdRecord>(todo, UNITS_URL, {
+        workers: opts.workers, exportName: 'runEsdUnit',
+        onResult: (_i, rec) => { esdStore.append(rec as EsdRecord & UnitRecord); progress.add(1); },
+      });
+    } finally {
+      esdStore.close();
+    }
+    const esdRecords = esdUnits.map((u) => esdStore.done.get(u.key)!);
+    files.push('esd.jsonl');
+    timings['ESD at fixed points (sampling)'] = performance.now() - t;
+
+    // 4. Basins of one heavy-tailed network.
+    t = performance.now();
+    progress.setSection('basins of attraction');
+    const basin = await runBasins(scale, heavyBase, heavy.records, opts, out, progress);
+    files.push('basins.jsonl');
+    timings['basins of attraction'] = performance.now() - t;
+
+    // 5. Theory (cached in theory.jsonl).
+    t = performance.now();
+    progress.setSection('theory: ESD equation and Q prediction');
+    const theory = await runTheory(scale, heavyBase, lightBase, esdRecords, opts, out);
+    files.push('theory.jsonl');
+    progress.add(1);
+    timings['theory'] = performance.now() - t;
+
+    // 6. Figures and report.
+    t = performance.now();
+    progress.setSection('figures and report');
+    const lightRows = qRows(light.records);
+    const heavyRows = qRows(heavy.records);
+    const verdicts: ClaimVerdict[] = [];
+    verdicts.push(lightTailVerdict(lightRows));
+    verdicts.push(emergenceVerdict(heavyRows));
+    const nonMono = nonMonotoneVerdict(heavyRows);
+    verdicts.push(nonMono);
+    const curves = theory.qCurves.filter((c): c is { ok: true; value: PredictedQCurve } => c.ok).map((c) => c.value);
+    const qReasons = theory.qCurves.filter((c): c is { ok: false; reason: string } => !c.ok).map((c) => c.reason);
+    verdicts.push(theoryVerdict(curves.length === heavyConfig.widths.length ? curves : null, heavyRows, qReasons[0]));
+    verdicts.push(basinVerdict(basin.summary));
+    verdicts.push(esdVerdict(theory.esd.map((e) => e.comparison)));
+
+    const figureNames = writeFigures(out, files, scale, lightRows, heavyRows, curves, theory.esd, basin, nonMono.peaks);
+    const report = reportMarkdown({
+      scale, opts, lightConfig, heavyConfig, lightBase, heavyBase, lightRows, heavyRows, curves, qReasons,
+      esd: theory.esd, basin, verdicts, figureNames, files,
+    });
+    timings['figures and report'] = performance.now() - t;
+    timings['total'] = performance.now() - tAll;
+    const summary = { scale: scale.name, seed: opts.seed, verdicts, light: lightRows, heavy: heavyRows, theoryQ: curves, esd: theory.esd.map((e) => ({ ...e.comparison, sampledQuantiles: e.sampledQuantiles, predictedQuantiles: e.predictedQuantiles })), basins: basin.summary };
+    writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    files.push('summary.json');
+    const timingLines = [
+      TIMINGS_START,
+      '## Timings',
+      '',
+      `Wall time on this machine with --workers ${opts.workers} (kept out of the determinism comparison: the numbers above do not depend on the worker count).` + (opts.resume ? ' This run was resumed: the times count only the work done in this invocation.' : ''),
+      '',
+      mdTable(['stage', 'wall time'], Object.entries(timings).map(([k, v]) => [k, formatSeconds(v / 1000)])),
+      '',
+      TIMINGS_END,
+      '',
+    ].join('\n');
+    writeFileSync(join(out, 'timings.json'), JSON.stringify({ workers: opts.workers, resumed: opts.resume, ms: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) }, null, 2) + '\n');
+    files.push('timings.json');
+    writeFileSync(join(out, 'report.md'), report + '\n' + timingLines);
+    files.unshift('report.md');
+    return { out, files, verdicts, timings };
+  } finally {
+    progress.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Basins
+
+interface BasinResult {
+  summary: BasinSummary | null;
+  spec: NetworkSpec | null;
+  network: number;
+  /** Global fixed-point list (listing search first, then new ones in (slice, row) order). */
+  fixedPoints: KnownFixedPoint[];
+  /** One image per slice: cells (row-major, row 0 = lowest coordinate j) with global indices or CELL_*. */
+  images: { i: number; j: number; cells: number[] }[];
+  resolution: number;
+  range: [number, number];
+  base: number[];
+  note: string;
+}
+
+async function runBasins(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, heavyRecords: readonly SweepRecord[], opts: ReproduceOptions, out: string, progress: Progress): Promise<BasinResult> {
+  // The network: width N0 = first heavy width, depth = the Monte Carlo peak depth of mean Q there,
+  // network = the one with the largest Q at that grid point (lowest index on ties).
+  const N0 = scale.heavy.widths[0]!;
+  const rows = qRows(heavyRecords.filter((r) => r.width === N0));
+  let peak = rows[0]!;
+  for (const r of rows) if (r.meanQ > peak.meanQ) peak = r;
+  const atPeak = heavyRecords.filter((r) => r.width === N0 && r.depth === peak.depth).sort((a, b) => a.network - b.network);
+  let best = atPeak[0]!;
+  for (const r of atPeak) if (r.Q > best.Q) best = r;
+  const spec: NetworkSpec = { ...heavyBase, N: N0, L: peak.depth };
+  const net = sampleNetwork(spec, best.network);
+  const listing = findFixedPoints(net, { starts: scale.basins.starts, ...scale.fixedPointOptions });
+  const known: KnownFixedPoint[] = listing.fixedPoints.map((fp) => ({ x: Array.from(fp.x), stable: fp.stable, spectralRadius: fp.spectralRadius }));
+  const range = net.activation.range;
+  const firstStable = listing.fixedPoints.find((fp) => fp.stable);
+  const base = firstStable ? Array.from(firstStable.x) : new Array<number>(N0).fill((range[0] + range[1]) / 2);
+  const slices = Math.min(scale.basins.slices, Math.floor(N0 / 2));
+  const n = scale.basins.resolution;
+  const units: (BasinRowUnit & { slice: number })[] = [];
+  for (let s = 0; s < slices; s++) {
+    for (let r = 0; r < n; r++) {
+      units.push({
+        key: `slice${s}#row${r}`, slice: s, spec, network: best.network, known, i: 2 * s, j: 2 * s + 1, base,
+        lo: range[0], hi: range[1], resolution: n, row: r, ...scale.fixedPointOptions,
+      });
+    }
+  }
+  // Units for slices the width does not allow still count in the progress total.
+  progress.add((scale.basins.slices - slices) * n);
+  const store = openUnitStore<BasinRowRecord & UnitRecord>(join(out, 'basins.jsonl'), 'jesd-reproduce-basins', {
+    seed: opts.seed, scale: scale.name, spec, network: best.network, basins: scale.basins, fixedPointOptions: scale.fixedPointOptions,
+  }, { resume: opts.resume });
+  try {
+    progress.add(store.done.size);
+    const todo = units.filter((u) => !store.done.has(u.key));
+    await runPool<BasinRowUnit & { slice: number }, BasinRowRecord>(todo, UNITS_URL, {
+      workers: opts.workers, exportName: 'runBasinRowUnit',
+      onResult: (_i, rec) => { store.append(rec as BasinRowRecord & UnitRecord); progress.add(1); },
+    });
+  } finally {
+    store.close();
+  }
+  // Merge the fixed points found by rows into the global list, in (slice, row) order.
+  const fixedPoints = [...known];
+  const dedup = 1e-6;
+  const indexOf = (fp: KnownFixedPoint): number => {
+    for (let k = 0; k < fixedPoints.length; k++) {
+      let d = 0;
+      for (let c = 0; c < fp.x.length; c++) d = Math.max(d, Math.abs(fp.x[c]! - fixedPoints[k]!.x[c]!));
+      if (d < dedup) return k;
+    }
+    fixedPoints.push(fp);
+    return fixedPoints.length - 1;
+  };
+  const images = Array.from({ length: slices }, (_, s) => ({ i: 2 * s, j: 2 * s + 1, cells: new Array<number>(n * n).fill(CELL_UNSETTLED) }));
+  for (const u of units) {
+    const rec = store.done.get(u.key)!;
+    const remap = rec.newFixedPoints.map(indexOf);
+    rec.cells.forEach((c, col) => {
+      images[u.slice]!.cells[u.row * n + col] = c >= 0 ? (c < known.length ? c : remap[c - known.length]!) : c;
+    });
+  }
+  let starts = 0, toStable = 0, cycles = 0, unsettled = 0;
+  const used = new Set<number>();
+  for (const im of images) {
+    for (const c of im.cells) {
+      starts++;
+      if (c === CELL_CYCLE) cycles++;
+      else if (c === CELL_UNSETTLED) unsettled++;
+      else if (fixedPoints[c]!.stable) { toStable++; used.add(c); }
+    }
+  }
+  return {
+    summary: { starts, toStableFixedPoint: toStable, basins: used.size, cycles, unsettled },
+    spec, network: best.network, fixedPoints, images, resolution: n, range, base,
+    note: `network ${best.network} of the heavy-tailed grid point N=${N0}, L=${peak.depth} (the depth of the largest Monte Carlo mean Q; the network with the largest Q there, Q = ${best.Q})`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Theory
+
+interface EsdTheory {
+  point: ReproductionScale['esd']['points'][number];
+  spec: NetworkSpec;
+  /** Pooled sampled eigenvalues of J J^T at stable fixed points, ascending. */
+  sample: number[];
+  networks: number;
+  fixedPoints: number;
+  sampledQuantiles: number[];
+  predicted: { x: number[]; density: number[]; F: number[]; totalMass: number } | null;
+  predictedQuantiles: (number | null)[];
+  reason: string | null;
+  comparison: EsdComparison;
+}
+
+const ESD_QUANTILES = [0.1, 0.5, 0.9];
+
+async function runTheory(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, lightBase: Omit<NetworkSpec, 'N' | 'L'>, esdRecords: EsdRecord[], opts: ReproduceOptions, out: string) {
+  type TheoryRecord = UnitRecord & { value: unknown };
+  const store = openUnitStore<TheoryRecord>(join(out, 'theory.jsonl'), 'jesd-reproduce-theory', {
+    seed: opts.seed, scale: scale.name, heavy: scale.heavy, esd: scale.esd, bases: { gaussian: lightBase, cauchy: heavyBase },
+  }, { resume: opts.resume });
+  try {
+    const cached = async <T>(key: string, compute: () => Promise<T>): Promise<T> => {
+      const hit = store.done.get(key);
+      if (hit) return hit.value as T;
+      const value = await compute();
+      store.append({ key, value });
+      return value;
+    };
+    const qCurves = [];
+    for (const w of scale.heavy.widths) {
+      qCurves.push(await cached(`q|${w}`, () => predictedQCurve(heavyBase, w, scale.heavy.depths)));
+    }
+    const esd: EsdTheory[] = [];
+    for (const p of scale.esd.points) {
+      const recs = esdRecords.filter((r) => r.weights === p.weights && r.width === p.width && r.depth === p.depth).sort((a, b) => a.network - b.network);
+      const sample = recs.flatMap((r) => r.squaredSingularValues).sort((a, b) => a - b);
+      const spec: NetworkSpec = { ...(p.weights === 'gaussian' ? lightBase : heavyBase), N: p.width, L: p.depth };
+      const light = p.weights === 'gaussian';
+      const fixedPoints = recs.reduce((s, r) => s + r.spectralRadii.length, 0);
+      const sampledQuantiles = sample.length > 0 ? quantiles(Float64Array.from(sample), ESD_QUANTILES) : [];
+      // Prediction grid: log-spaced over the sampled range widened by a factor 10 each side (the
+      // predicted law may put mass outside the sampled range; the captured mass is reported).
+      let predicted: EsdTheory['predicted'] = null;
+      let reason: string | null = null;
+      if (sample.length < 2 || !(sample[0]! > 0)) {
+        reason = sample.length < 2 ? 'no stable fixed points were found to sample' : 'a sampled eigenvalue is 0 (log grid impossible)';
+      } else {
+        const lo = sample[0]! / 10, hi = sample[sample.length - 1]! * 10;
+        const g = scale.esd.gridPoints;
+        const grid = Array.from({ length: g }, (_, i) => +(lo * Math.pow(hi / lo, i / (g - 1))).toPrecision(12));
+        const res = await cached(`esd|${p.weights}|${p.width}|${p.depth}`, () => predictedEsd(spec, grid));
+        if (res.ok) {
+          const cdf = lawCdf(res.value);
+          predicted = { x: cdf.x, density: [...res.value.density], F: cdf.F, totalMass: cdf.totalMass };
+        } else {
+          reason = res.reason;
+        }
+      }
+      const predictedQuantiles = predicted ? ESD_QUANTILES.map((q) => gridQuantile(predicted!.x, predicted!.F, q)) : [];
+      const ks = predicted ? kolmogorovOnGrid(sample, predicted.x, predicted.F) : null;
+      esd.push({
+        point: p, spec, sample, networks: recs.length, fixedPoints, sampledQuantiles, predicted, predictedQuantiles, reason,
+        comparison: { width: p.width, depth: p.depth, weights: p.weights, light, ks, eigenvalues: sample.length },
+      });
+    }
+    return { qCurves, esd };
+  } finally {
+    store.close();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Figures
+
+interface FigureNames {
+  light: string;
+  heavy: string;
+  esd: string[];
+  basins: string[];
+}
+
+function writeFigures(out: string, files: string[], scale: ReproductionScale, lightRows: QRow[], heavyRows: QRow[], curves: PredictedQCurve[], esd: EsdTheory[], basin: BasinResult, peaks: { width: number; peakDepth: number }[]): FigureNames {
+  const names: FigureNames = { light: 'fig-light-q', heavy: 'fig-heavy-q', esd: [], basins: [] };
+  // Light tails: mean Q over depth, one series per width.
+  const lightSeries: Series[] = scale.light.widths.map((w) => {
+    const rs = lightRows.filter((r) => r.width === w);
+    return { name: `N = ${w}`, x: rs.map((r) => r.depth), y: rs.map((r) => r.meanQ), yErr: rs.map((r) => r.stderrQ ?? 0), mode: 'both' };
+  });
+  const maxLight = Math.max(2, ...lightRows.map((r) => r.maxQ));
+  writeFigure(out, names.light, linePlot(lightSeries, {
+    title: 'Light tails (Gaussian weights): mean Q(N, L)', xLabel: 'depth L', yLabel: 'mean number of stable fixed points Q',
+    xLog: true, yDomain: [0, maxLight + 0.5], referenceLines: [{ y: 1, label: 'Q = 1' }],
+    caption: `Monte Carlo mean of Q over ${scale.light.networks} networks per point (${scale.light.starts} starts each), error bars 1 standard error. The study's claim: Q = 1 at every N and L.`,
+  }), files);
+  // Heavy tails: MC mean with error bars, theory curve, P(Q>1).
+  const heavySeries: Series[] = [];
+  scale.heavy.widths.forEach((w, k) => {
+    const rs = heavyRows.filter((r) => r.width === w);
+    heavySeries.push({ name: `Monte Carlo mean Q, N = ${w}`, x: rs.map((r) => r.depth), y: rs.map((r) => r.meanQ), yErr: rs.map((r) => r.stderrQ ?? 0), mode: 'both', color: PALETTE[k % PALETTE.length] });
+    const c = curves.find((cv) => cv.width === w);
+    if (c) heavySeries.push({ name: `theory (ESD equation), N = ${w}`, x: c.depths, y: c.predictedQ, dashed: true, color: PALETTE[k % PALETTE.length] });
+  });
+  const peakText = peaks.map((p) => `N=${p.width}: peak at L=${p.peakDepth}`).join(', ');
+  writeFigure(out, names.heavy, linePlot(heavySeries, {
+    title: 'Heavy tails (Cauchy weights): Q(N0, L) over depth', xLabel: 'depth L', yLabel: 'mean number of stable fixed points Q',
+    xLog: true, referenceLines: [{ y: 1, label: 'Q = 1' }, ...peaks.map((p) => ({ x: p.peakDepth, label: `MC peak L=${p.peakDepth}` }))],
+    caption: `Markers: Monte Carlo mean of Q over ${scale.heavy.networks} networks per depth (${scale.heavy.starts} starts each), error bars 1 standard error; ${peakText}. ${curves.length > 0 ? 'Dashed: Q predicted from the ESD equation.' : 'No theory curve: the Q predictor was not available (see report.md).'}`,
+  }), files);
+  // ESD: histogram of log-binned sampled eigenvalues vs predicted density.
+  esd.forEach((e) => {
+    if (e.sample.length < 2 || !(e.sample[0]! > 0)) return;
+    const name = `fig-esd-${e.point.weights}-N${e.point.width}-L${e.point.depth}`;
+    const h = histogram(Float64Array.from(e.sample), { bins: 30, log: true });
+    const overlays = e.predicted ? [{ name: 'predicted density (ESD equation)', x: e.predicted.x, y: e.predicted.density }] : [];
+    const lo = h.edges[0]!, hi = h.edges[h.edges.length - 1]!;
+    const dmax = Math.max(...h.density, ...(e.predicted ? e.predicted.density.filter((_, i) => e.predicted!.x[i]! >= lo && e.predicted!.x[i]! <= hi) : []));
+    writeFigure(out, name, histogramPlot([...h.edges], [...h.density], overlays, {
+      title: `ESD of J J^T at fixed points: ${e.point.weights}, N = ${e.point.width}, L = ${e.point.depth}`,
+      xLabel: 'eigenvalue of J J^T (log scale)', yLabel: 'density', xLog: true, xDomain: [lo, hi], yDomain: [0, dmax * 1.1],
+      histogramName: `sampled (${e.fixedPoints} fixed points, ${e.networks} networks)`,
+      caption: e.predicted
+        ? `Bars: eigenvalues of J J^T at the stable fixed points, log-spaced bins. Line: predicted density. Kolmogorov distance ${e.comparison.ks!.toFixed(3)}.`
+        : `Bars: eigenvalues of J J^T at the stable fixed points. No prediction: ${e.reason}.`,
+    }), files);
+    names.esd.push(name);
+  });
+  // Basins: one image per slice.
+  if (basin.spec) {
+    const cats = basin.fixedPoints.map((fp, k) => ({ label: `x*${k + 1} ${fp.stable ? 'stable' : 'unstable'}${Number.isFinite(fp.spectralRadius) ? `, rho=${fp.spectralRadius.toFixed(2)}` : ''}` }));
+    const cycleCat = cats.length;
+    const allCats = [...cats, { label: 'periodic cycle', color: '#000000' }];
+    basin.images.forEach((im, s) => {
+      const cells = im.cells.map((c) => (c === CELL_CYCLE ? cycleCat : c === CELL_UNSETTLED ? -1 : c));
+      const used = new Set(cells);
+      // Only categories that appear (keep indices: remap to a compact list).
+      const order = allCats.map((_, k) => k).filter((k) => used.has(k));
+      const remap = new Map(order.map((k, i) => [k, i]));
+      const compact = cells.map((c) => (c < 0 ? -1 : remap.get(c)!));
+      const categories = order.map((k) => ({ ...allCats[k]!, color: allCats[k]!.color ?? PALETTE[k % PALETTE.length] }));
+      const marks = basin.fixedPoints
+        .map((fp, k) => ({ fp, k }))
+        .filter(({ fp, k }) => remap.has(k) && fp.x.every((v, c) => c === im.i || c === im.j || Math.abs(v - basin.base[c]!) < 1e-6))
+        .map(({ fp, k }) => ({ x: fp.x[im.i]!, y: fp.x[im.j]!, category: remap.get(k)!, label: `x*${k + 1}` }));
+      const name = `fig-basins-slice${s + 1}`;
+      writeFigure(out, name, categoricalHeatmap(compact, basin.resolution, basin.resolution, categories, {
+        title: `Basins of attraction, slice ${s + 1}: x${im.i + 1}, x${im.j + 1}`,
+        xLabel: `x${im.i + 1}`, yLabel: `x${im.j + 1}`, xRange: basin.range, yRange: basin.range, marks,
+        caption: `${basin.spec!.weights.name} weights, N = ${basin.spec!.N}, L = ${basin.spec!.L}, ${basin.note}. Colour = the fixed point a start converges to; the other coordinates are fixed at those of x*1 (marked).`,
+      }), files);
+      names.basins.push(name);
+    });
+  }
+  return names;
+}
+
+// ---------------------------------------------------------------------------------------------
+// report.md
+
+function reportMarkdown(a: {
+  scale: ReproductionScale; opts: ReproduceOptions; lightConfig: SweepConfig; heavyConfig: SweepConfig;
+  lightBase: Omit<NetworkSpec, 'N' | 'L'>; heavyBase: Omit<NetworkSpec, 'N' | 'L'>;
+  lightRows: QRow[]; heavyRows: QRow[]; curves: PredictedQCurve[]; qReasons: string[];
+  esd: EsdTheory[]; basin: BasinResult; verdicts: ClaimVerdict[]; figureNames: FigureNames; files: string[];
+}): string {
+  const { scale, opts } = a;
+  const L: string[] = [];
+  const specLine = (base: Omit<NetworkSpec, 'N' | 'L'>) => describeSpec({ ...base, N: 0, L: 0 }).replace(/^N=0 L=0 /, '');
+  L.push('# Reproduction of the fixed-point study (arXiv 2501.04182)');
+  L.push('');
+  L.push(`Generated by \`jesd reproduce --scale ${scale.name} --seed ${opts.seed}\` (${packageVersion()}, Node ${process.versions.node}). Every number below comes from the JSON Lines files in this directory; the verdicts are computed from the tables by the rules printed beside them.`);
+  L.push('');
+  L.push('## Verdicts');
+  L.push('');
+  L.push(mdTable(['claim', 'verdict', 'numbers'], a.verdicts.map((v) => [`**${v.id}** ${v.claim}`, `**${v.verdict}**`, v.evidence])));
+  L.push('');
+  L.push('Rules:');
+  L.push('');
+  for (const v of a.verdicts) L.push(`- **${v.id}**: ${v.rule}`);
+  L.push('');
+  L.push('## What was run');
+  L.push('');
+  L.push(`- Scale \`${scale.name}\`: ${scale.description}. Root seed ${opts.seed} (every network and start is drawn from a stream addressed by this seed, the grid point and the network index, so the results do not depend on the number of workers).`);
+  L.push(`- Network configuration: the \`study\` preset (${PRESETS.study!.description}).`);
+  L.push(`  - light tails: ${specLine(a.lightBase)}`);
+  L.push(`  - heavy tails: ${specLine(a.heavyBase)}`);
+  L.push(`- Fixed-point search: multistart (starts uniform in the activation's image box), iteration to convergence, Newton polish, de-duplication; Q = number of distinct stable fixed points (spectral radius of Df < 1). Options: maxIterations ${scale.fixedPointOptions.maxIterations}, maxPeriod ${scale.fixedPointOptions.maxPeriod}, other options at their defaults (src/fixedpoints/search.ts).`);
+  L.push(`- Light tails: widths ${scale.light.widths.join(', ')}; depths ${scale.light.depths.join(', ')}; ${scale.light.networks} networks per point; ${scale.light.starts} starts per network.`);
+  L.push(`- Heavy tails: widths ${scale.heavy.widths.join(', ')}; depths ${scale.heavy.depths.join(', ')}; ${scale.heavy.networks} networks per point; ${scale.heavy.starts} starts per network.`);
+  L.push(`- ESD at fixed points: ${scale.esd.points.map((p) => `${p.weights} N=${p.width} L=${p.depth}`).join('; ')}; ${scale.esd.networks} networks each, ${scale.esd.starts} starts; prediction on a ${scale.esd.gridPoints}-point log grid.`);
+  L.push(`- Basins: ${a.basin.spec ? `${a.basin.note}; ${a.basin.images.length} slice(s) of ${a.basin.resolution} x ${a.basin.resolution} starts; fixed points listed first by a search with ${scale.basins.starts} starts.` : 'not run.'}`);
+  L.push(`- Files: ${a.files.filter((f) => f.endsWith('.jsonl')).map((f) => `\`${f}\``).join(', ')} (raw records, one JSON line per unit), \`summary.json\` (the tables below), figures as SVG and PNG, \`timings.json\`.`);
+  L.push('');
+
+  L.push('## 1. Light tails: Q(N, L) = 1');
+  L.push('');
+  L.push(`![light tails](${a.figureNames.light}.svg)`);
+  L.push('');
+  L.push(mdTable(['N', 'L', 'networks', 'mean Q', 'min Q', 'max Q', 'P(Q = 1)', 'P(Q > 1)'],
+    a.lightRows.map((r) => [r.width, r.depth, r.networks, r3(r.meanQ), r.minQ, r.maxQ, r3(r.pQEquals1), r3(r.pQAbove1)])));
+  L.push('');
+
+  L.push('## 2. Heavy tails: Q(N0, L) over depth');
+  L.push('');
+  L.push(`![heavy tails](${a.figureNames.heavy}.svg)`);
+  L.push('');
+  const theoryAt = (w: number, d: number) => {
+    const c = a.curves.find((cv) => cv.width === w);
+    if (!c) return 'not run';
+    const i = c.depths.indexOf(d);
+    return i < 0 ? 'n/a' : r3(c.predictedQ[i]!);
+  };
+  L.push(mdTable(['N', 'L', 'networks', 'mean Q', 'stderr', 'P(Q > 1)', 'max Q', 'theory Q'],
+    a.heavyRows.map((r) => [r.width, r.depth, r.networks, r3(r.meanQ), r.stderrQ === null ? 'n/a' : r3(r.stderrQ), r3(r.pQAbove1), r.maxQ, theoryAt(r.width, r.depth)])));
+  L.push('');
+  for (const w of a.heavyConfig.widths) {
+    const rs = a.heavyRows.filter((r) => r.width === w);
+    let pk = rs[0]!;
+    for (const r of rs) if (r.meanQ > pk.meanQ) pk = r;
+    const c = a.curves.find((cv) => cv.width === w);
+    let tp = '';
+    if (c) {
+      let k = 0;
+      c.predictedQ.forEach((q, i) => { if (q > c.predictedQ[k]!) k = i; });
+      tp = `; theory peak at L = ${c.depths[k]} (Q = ${r3(c.predictedQ[k]!)})`;
+    }
+    L.push(`- Peak depth, N = ${w}: Monte Carlo peak at L = ${pk.depth} (mean Q = ${r3(pk.meanQ)})${tp}.`);
+  }
+  if (a.curves.length > 0) L.push(`- Theory: ${a.curves[0]!.method}.`);
+  else L.push(`- Theory curve: not run (${a.qReasons[0] ?? 'no predictor'}).`);
+  L.push('');
+
+  L.push('## 3. ESD of J J^T at fixed points: predicted vs sampled');
+  L.push('');
+  L.push(mdTable(['law', 'N', 'L', 'networks', 'stable fixed points', 'eigenvalues', 'sampled q10 / q50 / q90', 'predicted q10 / q50 / q90', 'predicted mass on grid', 'KS distance'],
+    a.esd.map((e) => [
+      e.point.weights, e.point.width, e.point.depth, e.networks, e.fixedPoints, e.sample.length,
+      e.sampledQuantiles.map(sci).join(' / ') || 'n/a',
+      e.predicted ? e.predictedQuantiles.map((q) => (q === null ? 'n/a' : sci(q))).join(' / ') : `not run (${e.reason})`,
+      e.predicted ? r3(e.predicted.totalMass) : 'n/a',
+      e.comparison.ks === null ? 'n/a' : e.comparison.ks.toFixed(3),
+    ])));
+  L.push('');
+  for (const n of a.figureNames.esd) L.push(`![${n}](${n}.svg)`);
+  L.push('');
+
+  L.push('## 4. Basins of attraction');
+  L.push('');
+  if (a.basin.spec && a.basin.summary) {
+    L.push(`Network: ${describeSpec(a.basin.spec)}, ${a.basin.note}.`);
+    L.push('');
+    const counts = new Map<number, number>();
+    for (const im of a.basin.images) for (const c of im.cells) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const totalCells = a.basin.summary.starts;
+    L.push(mdTable(['fixed point', 'stable', 'spectral radius of Df', 'share of image starts'],
+      a.basin.fixedPoints.map((fp, k) => [`x*${k + 1}`, fp.stable ? 'yes' : 'no', Number.isFinite(fp.spectralRadius) ? fp.spectralRadius.toFixed(4) : 'n/a', r3((counts.get(k) ?? 0) / totalCells)])
+        .concat([['cycles', '', '', r3((counts.get(CELL_CYCLE) ?? 0) / totalCells)], ['did not settle', '', '', r3((counts.get(CELL_UNSETTLED) ?? 0) / totalCells)]])));
+    L.push('');
+    for (const n of a.figureNames.basins) L.push(`![${n}](${n}.svg)`);
+  } else {
+    L.push('Not run.');
+  }
+  L.push('');
+  return L.join('\n');
+}

@@ -1,0 +1,119 @@
+/**
+ * Units of work of `jesd reproduce` that are not plain sweeps (those go through runSweep): the
+ * sampled ESD of J J^T at the stable fixed points of one network, and one row of a basin image.
+ * They run in worker threads (src/montecarlo/pool.ts), so they take and return plain data.
+ *
+ * Determinism: a unit depends only on its input. Networks come from sampleNetwork(spec, k) and the
+ * search's starts from stream(seed, NETWORK, k, START, ...) (src/network/network.ts,
+ * src/fixedpoints/search.ts); basin starts are grid points, not random.
+ */
+import { classifyStarts, findFixedPoints, type FixedPoint } from '../fixedpoints/search.ts';
+import { jacobian, sampleNetwork } from '../network/network.ts';
+import type { NetworkSpec } from '../network/spec.ts';
+import { spectrumSummary } from '../spectra/empirical.ts';
+import { matrix } from '../types.ts';
+
+export interface EsdUnit {
+  key: string;
+  spec: NetworkSpec;
+  network: number;
+  starts: number;
+  maxIterations: number;
+  maxPeriod: number;
+}
+
+export interface EsdRecord {
+  key: string;
+  width: number;
+  depth: number;
+  weights: string;
+  network: number;
+  Q: number;
+  /** Eigenvalues of J J^T at each stable fixed point, concatenated (Q * N values), ascending per point. */
+  squaredSingularValues: number[];
+  /** Spectral radius of Df at each stable fixed point. */
+  spectralRadii: number[];
+  elapsedMs: number;
+}
+
+/** Sample network `network`, find its stable fixed points and the spectrum of J J^T at each one. */
+export function runEsdUnit(u: EsdUnit): EsdRecord {
+  const t0 = performance.now();
+  const net = sampleNetwork(u.spec, u.network);
+  const res = findFixedPoints(net, { starts: u.starts, maxIterations: u.maxIterations, maxPeriod: u.maxPeriod });
+  const s2: number[] = [];
+  const radii: number[] = [];
+  for (const fp of res.fixedPoints) {
+    if (!fp.stable) continue;
+    const sum = spectrumSummary(jacobian(net, fp.x));
+    for (const v of sum.squaredSingularValues) s2.push(v);
+    radii.push(fp.spectralRadius);
+  }
+  return {
+    key: u.key, width: u.spec.N, depth: u.spec.L, weights: u.spec.weights.name, network: u.network,
+    Q: res.Q, squaredSingularValues: s2, spectralRadii: radii, elapsedMs: Math.round(performance.now() - t0),
+  };
+}
+
+export interface KnownFixedPoint {
+  x: number[];
+  stable: boolean;
+  spectralRadius: number;
+}
+
+export interface BasinRowUnit {
+  key: string;
+  spec: NetworkSpec;
+  network: number;
+  /** Fixed points already known (from the listing search), matched first. */
+  known: KnownFixedPoint[];
+  /** The slice: coordinates (i, j) vary over [lo, hi]; the others are fixed at base. */
+  i: number;
+  j: number;
+  base: number[];
+  lo: number;
+  hi: number;
+  resolution: number;
+  /** Row index r: coordinate j = lo + (r + 0.5) (hi - lo) / resolution. */
+  row: number;
+  maxIterations: number;
+  maxPeriod: number;
+}
+
+/** Cell codes besides fixed-point indices. */
+export const CELL_CYCLE = -2;
+export const CELL_UNSETTLED = -1;
+
+export interface BasinRowRecord {
+  key: string;
+  slice: number;
+  row: number;
+  /** Per cell: index into known (>= 0), known.length + k for the k-th new point below, or CELL_*. */
+  cells: number[];
+  /** Fixed points found in this row that were not in `known`. */
+  newFixedPoints: KnownFixedPoint[];
+  elapsedMs: number;
+}
+
+/** Classify the `resolution` starts of one image row by the attractor they reach. */
+export function runBasinRowUnit(u: BasinRowUnit & { slice: number }): BasinRowRecord {
+  const t0 = performance.now();
+  const net = sampleNetwork(u.spec, u.network);
+  const N = u.spec.N;
+  const n = u.resolution;
+  const starts = matrix(n, N);
+  const yj = u.lo + ((u.row + 0.5) * (u.hi - u.lo)) / n;
+  for (let c = 0; c < n; c++) {
+    const xi = u.lo + ((c + 0.5) * (u.hi - u.lo)) / n;
+    for (let k = 0; k < N; k++) starts.data[c * N + k] = u.base[k]!;
+    starts.data[c * N + u.i] = xi;
+    starts.data[c * N + u.j] = yj;
+  }
+  const known: FixedPoint[] = u.known.map((k) => ({
+    x: Float64Array.from(k.x), stable: k.stable, spectralRadius: k.spectralRadius, basinShare: 0, margin: 1 - k.spectralRadius, residual: 0,
+  }));
+  const { outcomes, fixedPoints } = classifyStarts(net, starts, known, { maxIterations: u.maxIterations, maxPeriod: u.maxPeriod });
+  const cells = outcomes.map((o) => (o.kind === 'fixed' ? o.index : o.kind === 'cycle' ? CELL_CYCLE : CELL_UNSETTLED));
+  const newFixedPoints = fixedPoints.slice(known.length).map((fp) => ({ x: Array.from(fp.x), stable: fp.stable, spectralRadius: fp.spectralRadius }));
+  return { key: u.key, slice: u.slice, row: u.row, cells, newFixedPoints, elapsedMs: Math.round(performance.now() - t0) };
+}
