@@ -27,6 +27,8 @@ export interface RunSweepOptions {
   workers?: number;
   /** Called after each finished unit with (done, total), done counting resumed units. */
   onProgress?: (done: number, total: number) => void;
+  /** Called once the store is open and the work is known, before any unit runs. */
+  onStart?: (info: { total: number; resumed: number; workers: number }) => void;
   /** No progress output on stderr. */
   quiet?: boolean;
   /**
@@ -63,6 +65,7 @@ export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}):
     const todo: SweepUnit[] = units.filter((u) => !done.has(unitKey(u)));
     const total = units.length;
     const resumed = total - todo.length;
+    opts.onStart?.({ total, resumed, workers });
     const progress = createProgress({ total, initial: resumed, quiet: opts.quiet || opts.onProgress !== undefined });
     let finished = resumed;
     opts.onProgress?.(finished, total);

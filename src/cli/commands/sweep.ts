@@ -90,15 +90,16 @@ export function register(program: Command): void {
       const { config, workers, flags } = resolveSweepFlags(raw);
       const first = { N: config.widths[0]!, L: config.depths[0]!, ...config.base, weights: config.weightLaws[0]! };
       const units = config.widths.length * config.depths.length * config.weightLaws.length * config.networks;
-      if (!raw.quiet) {
+      const intro = (info: { total: number; resumed: number }) => {
+        if (raw.quiet) return;
         log(
           `jesd sweep: ${units} networks (${config.widths.length} widths x ${config.depths.length} depths x ${config.weightLaws.length} laws x ${config.networks}) ` +
             `on ${workers} worker(s); first: ${describeSpec(first)}${flags.presetApplied ? ` [preset ${flags.presetApplied}]` : ''}` +
-            `${raw.out !== undefined ? `; records -> ${raw.out}` : '; no --out: records are not saved'}`,
+            `${raw.out !== undefined ? `; records -> ${raw.out}` : '; no --out: records are not saved'}` +
+            `${raw.resume ? `; resumed ${info.resumed} finished networks, ${info.total - info.resumed} to go` : ''}`,
         );
-      }
-      const result = await runSweep(config, { out: raw.out, resume: raw.resume, force: raw.force, workers, quiet: raw.quiet });
-      if (!raw.quiet && raw.resume) log(`jesd sweep: resumed ${result.resumed} finished networks from ${raw.out}, computed ${result.computed}`);
+      };
+      const result = await runSweep(config, { out: raw.out, resume: raw.resume, force: raw.force, workers, quiet: raw.quiet, onStart: intro });
       if (raw.json) {
         printJson(result.summary);
       } else {

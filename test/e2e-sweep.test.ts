@@ -1,0 +1,138 @@
+// End-to-end `jesd sweep` (../shared/CLI.md): the contract fields, determinism across --workers,
+// interruption by SIGKILL and --resume, and bad input (exit 2 naming the flag, nothing written).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../bin/jesd', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'jesd-e2e-sweep-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+function jesd(args: string[], opts: { killWhen?: () => boolean } = {}): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'sweep', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    let timer: NodeJS.Timeout | undefined;
+    if (opts.killWhen) {
+      timer = setInterval(() => {
+        if (opts.killWhen!()) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+        }
+      }, 10);
+    }
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (timer) clearInterval(timer);
+      resolve({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+const readLines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
+/** Records (lines after the header) without the wall-time field, sorted. */
+const records = (path: string) =>
+  readLines(path).slice(1).map((l) => {
+    const { elapsedMs: _t, ...r } = JSON.parse(l) as Record<string, unknown>;
+    return JSON.stringify(r);
+  }).sort();
+
+// 2 laws x 2 depths x 12 networks = 48 units of ~20-60 ms each: long enough to interrupt mid-run.
+const GRID = ['--width', '12', '--depth', '1,2', '--weights', 'gaussian,cauchy', '--networks', '12', '--starts', '120', '--seed', '5'];
+const TOTAL = 48;
+
+describe('jesd sweep end to end', () => {
+  it('is deterministic across --workers, and resumes after SIGKILL to the same records without duplicates', async () => {
+    const ref = join(dir, 'ref.jsonl'), cut = join(dir, 'cut.jsonl');
+    const recordCount = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').length - 2 : 0);
+    const [refRun, killed] = await Promise.all([
+      jesd([...GRID, '--workers', '1', '--out', ref, '--json']),
+      jesd([...GRID, '--workers', '2', '--out', cut, '--json'], { killWhen: () => recordCount(cut) >= 3 }),
+    ]);
+    expect(refRun.code, refRun.stderr).toBe(0);
+    expect(killed.signal).toBe('SIGKILL');
+    const finishedBeforeKill = readLines(cut).length - 1;
+    expect(finishedBeforeKill).toBeGreaterThanOrEqual(2);
+    expect(finishedBeforeKill).toBeLessThan(TOTAL);
+    // A crash mid-write leaves a partial line; add one to make sure resume repairs it.
+    appendFileSync(cut, '{"width":12,"depth":2,"weig');
+
+    // Contract fields of every line and of the JSON summary.
+    const refLines = readLines(ref);
+    expect(refLines).toHaveLength(1 + TOTAL);
+    expect(JSON.parse(refLines[0]!)).toMatchObject({ format: 'jesd-sweep', version: 1 });
+    for (const l of refLines.slice(1)) {
+      const r = JSON.parse(l);
+      for (const f of ['width', 'depth', 'weights', 'alpha', 'seed', 'network', 'Q', 'scaling', 'sigmaW', 'starts', 'shareFixed', 'shareCycles', 'shareUnsettled', 'elapsedMs']) {
+        expect(r, f).toHaveProperty(f);
+      }
+      expect(Number.isInteger(r.Q) && Number.isInteger(r.network)).toBe(true);
+    }
+    const refSummary = JSON.parse(refRun.stdout);
+    expect(refSummary).toHaveLength(4);
+    for (const row of refSummary) {
+      for (const f of ['width', 'depth', 'weights', 'meanQ', 'stderrQ', 'pQAbove1', 'networks']) expect(row, f).toHaveProperty(f);
+      expect(row.networks).toBe(12);
+    }
+
+    const resumed = await jesd([...GRID, '--workers', '2', '--out', cut, '--resume', '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const cutRecords = records(cut);
+    expect(cutRecords).toHaveLength(TOTAL);
+    expect(new Set(cutRecords).size).toBe(TOTAL);
+    expect(cutRecords).toEqual(records(ref));
+    // The summary (sorted deterministically) is byte-identical to the uninterrupted 1-worker run's.
+    expect(resumed.stdout).toBe(refRun.stdout);
+    expect(resumed.stderr).toMatch(/resumed \d+ finished networks/);
+  });
+
+  it('prints a side-by-side table for a list of weight laws', async () => {
+    const r = await jesd(['--width', '4', '--depth', '1', '--weights', 'gaussian,cauchy', '--networks', '3', '--starts', '10', '--workers', '1', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const header = r.stdout.split('\n').find((l) => l.includes('|') && l.includes('gaussian'))!;
+    expect(header).toMatch(/gaussian.*\|.*cauchy/);
+    expect(r.stdout).toMatch(/natural scaling/);
+    expect(r.stderr).not.toMatch(/networks/); // --quiet: no progress lines
+  });
+
+  it('exits 2 naming the flag on bad input and writes nothing', async () => {
+    const exists = join(dir, 'exists.jsonl');
+    writeFileSync(exists, 'not a sweep\n');
+    const garbage = join(dir, 'garbage.jsonl');
+    writeFileSync(garbage, 'garbage\n{"also": "bad"}\n');
+    const good = join(dir, 'good.jsonl');
+    const small = ['--width', '3', '--depth', '1', '--networks', '2', '--starts', '5', '--workers', '1', '--quiet'];
+    const first = await jesd([...small, '--out', good]);
+    expect(first.code, first.stderr).toBe(0);
+    const goodBefore = readFileSync(good, 'utf8');
+    const cases: [string[], RegExp, string | null][] = [
+      [['--width', '3', '--depth', '1', '--networks', '0', '--out', join(dir, 'n0.jsonl')], /--networks/, join(dir, 'n0.jsonl')],
+      [['--width', '3', '--depth', '1', '--workers', '0', '--out', join(dir, 'w0.jsonl')], /--workers/, join(dir, 'w0.jsonl')],
+      [['--width', '3', '--depth', '1', '--weights', 'gaussian,lognormal', '--out', join(dir, 'law.jsonl')], /--weights.*gaussian\|cauchy/, join(dir, 'law.jsonl')],
+      [['--depth', '1', '--out', join(dir, 'nowidth.jsonl')], /--width/, join(dir, 'nowidth.jsonl')],
+      [[...small, '--out', exists], /--out.*--force/, null],
+      [[...small, '--out', garbage, '--resume'], /--resume.*not a jesd sweep file.*--out/, null],
+      [['--width', '3', '--depth', '2', '--networks', '2', '--starts', '5', '--workers', '1', '--out', good, '--resume'], /--resume: --depth differs/, null],
+      [[...small.slice(0, 4), '--networks', '3', ...small.slice(6), '--out', good, '--resume'], /--resume: --networks differs/, null],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => jesd(args)));
+    runs.forEach((r, i) => {
+      const [args, message, mustNotExist] = cases[i]!;
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n')[0], args.join(' ')).toMatch(message);
+      expect(r.stdout).toBe('');
+      if (mustNotExist) expect(existsSync(mustNotExist), mustNotExist).toBe(false);
+    });
+    expect(readFileSync(exists, 'utf8')).toBe('not a sweep\n');
+    expect(readFileSync(garbage, 'utf8')).toBe('garbage\n{"also": "bad"}\n');
+    expect(readFileSync(good, 'utf8')).toBe(goodBefore);
+    expect(statSync(good).size).toBeGreaterThan(0);
+  });
+});
