@@ -31,7 +31,7 @@ export function createProgress(opts: {
         stream,
         format: `${label} [{bar}] {value}/{total} networks | {percentage}% | elapsed {duration_formatted} | ETA {eta_formatted}`,
         etaBuffer: 50,
-        hideCursor: true,
+        hideCursor: false, // an interrupted run must not leave the cursor hidden
         clearOnComplete: false,
       },
       cliProgress.Presets.shades_classic,

@@ -99,7 +99,20 @@ export function register(program: Command): void {
             `${raw.resume ? `; resumed ${info.resumed} finished networks, ${info.total - info.resumed} to go` : ''}`,
         );
       };
-      const result = await runSweep(config, { out: raw.out, resume: raw.resume, force: raw.force, workers, quiet: raw.quiet, onStart: intro });
+      // Ctrl-C / SIGTERM: every finished record is already fsync'ed; say how to continue.
+      const interrupted = (signal: NodeJS.Signals) => {
+        log(`\njesd sweep: interrupted by ${signal}; ${raw.out !== undefined ? `finished networks are saved in ${raw.out}; rerun the same command with --resume to continue` : 'no --out was given, nothing was saved'}`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      process.once('SIGINT', interrupted);
+      process.once('SIGTERM', interrupted);
+      let result;
+      try {
+        result = await runSweep(config, { out: raw.out, resume: raw.resume, force: raw.force, workers, quiet: raw.quiet, onStart: intro });
+      } finally {
+        process.off('SIGINT', interrupted);
+        process.off('SIGTERM', interrupted);
+      }
       if (raw.json) {
         printJson(result.summary);
       } else {
