@@ -548,7 +548,7 @@ function writeFigures(out: string, files: string[], scale: ReproductionScale, li
   if (basin.spec) {
     const cats = basin.fixedPoints.map((fp, k) => ({ label: `x*${k + 1} ${fp.stable ? 'stable' : 'unstable'}${Number.isFinite(fp.spectralRadius) ? `, rho=${fp.spectralRadius.toFixed(2)}` : ''}` }));
     const cycleCat = cats.length;
-    const allCats = [...cats, { label: 'periodic cycle', color: '#000000' }];
+    const allCats: { label: string; color?: string }[] = [...cats, { label: 'periodic cycle', color: '#000000' }];
     basin.images.forEach((im, s) => {
       const cells = im.cells.map((c) => (c === CELL_CYCLE ? cycleCat : c === CELL_UNSETTLED ? -1 : c));
       const used = new Set(cells);
