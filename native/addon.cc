@@ -1,0 +1,177 @@
+// N-API surface of the native linalg backend. Every function takes Float64Arrays plus sizes,
+// writes into caller-allocated outputs, and returns a status integer (0 ok); the TypeScript side
+// (src/linalg/native.ts) validates shapes and turns statuses into typed errors.
+#include <node_api.h>
+
+#include <cstdlib>
+#include <thread>
+
+#include "kernels.h"
+
+namespace {
+
+bool get_f64(napi_env env, napi_value v, double** data, size_t* len) {
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
+  napi_typedarray_type type;
+  void* raw = nullptr;
+  napi_value ab;
+  size_t off = 0;
+  if (napi_get_typedarray_info(env, v, &type, len, &raw, &ab, &off) != napi_ok) return false;
+  if (type != napi_float64_array) return false;
+  *data = static_cast<double*>(raw);
+  return true;
+}
+
+bool get_size(napi_env env, napi_value v, size_t* out) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0) || d > 9.0e15) return false;
+  *out = static_cast<size_t>(d);
+  return true;
+}
+
+napi_value ret_int(napi_env env, int v) {
+  napi_value r;
+  napi_create_int32(env, v, &r);
+  return r;
+}
+
+napi_value fail(napi_env env, const char* msg) {
+  napi_throw_type_error(env, nullptr, msg);
+  return nullptr;
+}
+
+int g_threads = 1;
+
+template <size_t N>
+bool args(napi_env env, napi_callback_info info, napi_value (&argv)[N]) {
+  size_t argc = N;
+  if (napi_get_cb_info(env, info, &argc, argv, nullptr, nullptr) != napi_ok) return false;
+  return argc == N;
+}
+
+// gemm(a, b, c, m, k, n, transB)
+napi_value Gemm(napi_env env, napi_callback_info info) {
+  napi_value argv[7];
+  if (!args(env, info, argv)) return fail(env, "gemm: 7 arguments expected");
+  double *a, *b, *c;
+  size_t la, lb, lc, m, k, n;
+  bool transB = false;
+  if (!get_f64(env, argv[0], &a, &la) || !get_f64(env, argv[1], &b, &lb) || !get_f64(env, argv[2], &c, &lc) ||
+      !get_size(env, argv[3], &m) || !get_size(env, argv[4], &k) || !get_size(env, argv[5], &n) ||
+      napi_get_value_bool(env, argv[6], &transB) != napi_ok)
+    return fail(env, "gemm: bad arguments");
+  if (la < m * k || lb < k * n || lc < m * n) return fail(env, "gemm: array too short");
+  jesd::gemm(a, b, c, m, k, n, transB, g_threads);
+  return ret_int(env, 0);
+}
+
+// matvec(a, x, y, m, n)
+napi_value Matvec(napi_env env, napi_callback_info info) {
+  napi_value argv[5];
+  if (!args(env, info, argv)) return fail(env, "matvec: 5 arguments expected");
+  double *a, *x, *y;
+  size_t la, lx, ly, m, n;
+  if (!get_f64(env, argv[0], &a, &la) || !get_f64(env, argv[1], &x, &lx) || !get_f64(env, argv[2], &y, &ly) ||
+      !get_size(env, argv[3], &m) || !get_size(env, argv[4], &n))
+    return fail(env, "matvec: bad arguments");
+  if (la < m * n || lx < n || ly < m) return fail(env, "matvec: array too short");
+  jesd::matvec(a, x, y, m, n);
+  return ret_int(env, 0);
+}
+
+// luSolve(a, b, x, n)
+napi_value LuSolve(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!args(env, info, argv)) return fail(env, "luSolve: 4 arguments expected");
+  double *a, *b, *x;
+  size_t la, lb, lx, n;
+  if (!get_f64(env, argv[0], &a, &la) || !get_f64(env, argv[1], &b, &lb) || !get_f64(env, argv[2], &x, &lx) ||
+      !get_size(env, argv[3], &n))
+    return fail(env, "luSolve: bad arguments");
+  if (la < n * n || lb < n || lx < n) return fail(env, "luSolve: array too short");
+  return ret_int(env, jesd::lu_solve(a, b, x, n));
+}
+
+// symEig(a, w, n)
+napi_value SymEig(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!args(env, info, argv)) return fail(env, "symEig: 3 arguments expected");
+  double *a, *w;
+  size_t la, lw, n;
+  if (!get_f64(env, argv[0], &a, &la) || !get_f64(env, argv[1], &w, &lw) || !get_size(env, argv[2], &n))
+    return fail(env, "symEig: bad arguments");
+  if (la < n * n || lw < n) return fail(env, "symEig: array too short");
+  return ret_int(env, jesd::sym_eigenvalues(a, w, n));
+}
+
+// svdValues(a, s, m, n)
+napi_value SvdValues(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!args(env, info, argv)) return fail(env, "svdValues: 4 arguments expected");
+  double *a, *s;
+  size_t la, ls, m, n;
+  if (!get_f64(env, argv[0], &a, &la) || !get_f64(env, argv[1], &s, &ls) || !get_size(env, argv[2], &m) ||
+      !get_size(env, argv[3], &n))
+    return fail(env, "svdValues: bad arguments");
+  if (la < m * n || ls < (m < n ? m : n)) return fail(env, "svdValues: array too short");
+  return ret_int(env, jesd::singular_values(a, s, m, n));
+}
+
+// eig(a, re, im, n)
+napi_value Eig(napi_env env, napi_callback_info info) {
+  napi_value argv[4];
+  if (!args(env, info, argv)) return fail(env, "eig: 4 arguments expected");
+  double *a, *re, *im;
+  size_t la, lr, li, n;
+  if (!get_f64(env, argv[0], &a, &la) || !get_f64(env, argv[1], &re, &lr) || !get_f64(env, argv[2], &im, &li) ||
+      !get_size(env, argv[3], &n))
+    return fail(env, "eig: bad arguments");
+  if (la < n * n || lr < n || li < n) return fail(env, "eig: array too short");
+  return ret_int(env, jesd::eigenvalues(a, re, im, n));
+}
+
+// setThreads(t): GEMM threads (>= 1).
+napi_value SetThreads(napi_env env, napi_callback_info info) {
+  napi_value argv[1];
+  size_t t;
+  if (!args(env, info, argv) || !get_size(env, argv[0], &t) || t < 1 || t > 256) return fail(env, "setThreads: 1..256");
+  g_threads = int(t);
+  return ret_int(env, g_threads);
+}
+
+napi_value Init(napi_env env, napi_value exports) {
+  unsigned hc = std::thread::hardware_concurrency();
+  g_threads = hc == 0 ? 1 : int(hc);
+  const char* envT = std::getenv("JESD_NATIVE_THREADS");
+  if (envT != nullptr && std::atoi(envT) >= 1) g_threads = std::atoi(envT);
+  struct {
+    const char* name;
+    napi_callback cb;
+  } fns[] = {{"gemm", Gemm}, {"matvec", Matvec}, {"luSolve", LuSolve}, {"symEig", SymEig},
+             {"svdValues", SvdValues}, {"eig", Eig}, {"setThreads", SetThreads}};
+  for (auto& f : fns) {
+    napi_value fn;
+    napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn);
+    napi_set_named_property(env, exports, f.name, fn);
+  }
+  napi_value simd;
+#if defined(__AVX512F__)
+  napi_create_string_utf8(env, "avx512", NAPI_AUTO_LENGTH, &simd);
+#elif defined(__AVX2__)
+  napi_create_string_utf8(env, "avx2", NAPI_AUTO_LENGTH, &simd);
+#elif defined(__AVX__)
+  napi_create_string_utf8(env, "avx", NAPI_AUTO_LENGTH, &simd);
+#else
+  napi_create_string_utf8(env, "baseline", NAPI_AUTO_LENGTH, &simd);
+#endif
+  napi_set_named_property(env, exports, "simd", simd);
+  napi_value th;
+  napi_create_int32(env, g_threads, &th);
+  napi_set_named_property(env, exports, "threads", th);
+  return exports;
+}
+
+}  // namespace
+
+NAPI_MODULE(NODE_GYP_MODULE_NAME, Init)

@@ -1,0 +1,610 @@
+// See kernels.h for the algorithms and references.
+#include "kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <thread>
+#include <vector>
+
+namespace jesd {
+
+// ---------------------------------------------------------------------------------------------
+// SIMD vectors through GCC/Clang vector extensions: the compiler maps them to AVX-512, AVX2 or
+// SSE2 registers depending on the target flags chosen at build time (binding.gyp).
+#if defined(__AVX512F__)
+constexpr int VL = 8;
+#elif defined(__AVX__)
+constexpr int VL = 4;
+#else
+constexpr int VL = 2;
+#endif
+typedef double vd __attribute__((vector_size(VL * 8)));
+typedef double vdu __attribute__((vector_size(VL * 8), aligned(8)));  // unaligned access
+
+static inline vd loadu(const double* p) { return *reinterpret_cast<const vdu*>(p); }
+static inline void storeu(double* p, vd v) { *reinterpret_cast<vdu*>(p) = v; }
+static inline vd splat(double x) { return vd{} + x; }
+static inline double hsum(vd v) {
+  double s = 0;
+  for (int i = 0; i < VL; i++) s += v[i];
+  return s;
+}
+
+// Dot product with 4 independent vector accumulators (a reduction the compiler may not reorder).
+static double dot(const double* a, const double* b, size_t n) {
+  vd s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0);
+  size_t i = 0;
+  for (; i + 4 * VL <= n; i += 4 * VL) {
+    s0 += loadu(a + i) * loadu(b + i);
+    s1 += loadu(a + i + VL) * loadu(b + i + VL);
+    s2 += loadu(a + i + 2 * VL) * loadu(b + i + 2 * VL);
+    s3 += loadu(a + i + 3 * VL) * loadu(b + i + 3 * VL);
+  }
+  for (; i + VL <= n; i += VL) s0 += loadu(a + i) * loadu(b + i);
+  double s = hsum((s0 + s1) + (s2 + s3));
+  for (; i < n; i++) s += a[i] * b[i];
+  return s;
+}
+
+// y += alpha x
+static inline void axpy(double alpha, const double* x, double* y, size_t n) {
+  const vd va = splat(alpha);
+  size_t i = 0;
+  for (; i + VL <= n; i += VL) storeu(y + i, loadu(y + i) + va * loadu(x + i));
+  for (; i < n; i++) y[i] += alpha * x[i];
+}
+
+// ---------------------------------------------------------------------------------------------
+// GEMM
+// Micro-tile MR x NR = MR x 2 vectors: 2*MR accumulators + 3 live registers must fit the register
+// file (32 vector registers with AVX-512, 16 otherwise).
+#if defined(__AVX512F__)
+constexpr int MR = 12;
+#else
+constexpr int MR = 6;
+#endif
+constexpr int NR = 2 * VL;
+constexpr size_t KC = 256;
+constexpr size_t MC = 96;   // multiple of MR; MC*KC*8 = 192 KiB of packed A (L2)
+constexpr size_t NC = 2048;  // packed B panel KC*NC*8 <= 4 MiB (L2/L3)
+
+static double* aligned_alloc_doubles(size_t n) {
+  void* p = nullptr;
+  if (posix_memalign(&p, 64, std::max<size_t>(n, 1) * sizeof(double)) != 0) return nullptr;
+  return static_cast<double*>(p);
+}
+
+// Pack A[i0.., p0..] (mc x kc, row stride lda) into MR-row micro-panels: panel r, column p, row i
+// at buf[r*kc*MR + p*MR + i]; rows past mc are zero.
+static void pack_a(const double* A, size_t lda, size_t mc, size_t kc, double* buf) {
+  for (size_t r = 0; r < mc; r += MR) {
+    const size_t rows = std::min<size_t>(MR, mc - r);
+    double* dst = buf + r * kc;
+    for (size_t p = 0; p < kc; p++) {
+      for (size_t i = 0; i < rows; i++) dst[p * MR + i] = A[(r + i) * lda + p];
+      for (size_t i = rows; i < MR; i++) dst[p * MR + i] = 0;
+    }
+  }
+}
+
+// Pack op(B)[p0.., j0..] (kc x nc) into NR-column micro-panels: panel c, row p, col j at
+// buf[c*kc*NR + p*NR + j]; columns past nc are zero. transB: op(B)(p, j) = B[j*ldb + p].
+static void pack_b(const double* B, size_t ldb, size_t kc, size_t nc, bool transB, double* buf) {
+  for (size_t c = 0; c < nc; c += NR) {
+    const size_t cols = std::min<size_t>(NR, nc - c);
+    double* dst = buf + c * kc;
+    if (!transB) {
+      for (size_t p = 0; p < kc; p++) {
+        const double* src = B + p * ldb + c;
+        for (size_t j = 0; j < cols; j++) dst[p * NR + j] = src[j];
+        for (size_t j = cols; j < NR; j++) dst[p * NR + j] = 0;
+      }
+    } else {
+      for (size_t j = 0; j < cols; j++) {
+        const double* src = B + (c + j) * ldb;
+        for (size_t p = 0; p < kc; p++) dst[p * NR + j] = src[p];
+      }
+      for (size_t j = cols; j < NR; j++)
+        for (size_t p = 0; p < kc; p++) dst[p * NR + j] = 0;
+    }
+  }
+}
+
+// C[MR x NR] (+)= Apanel * Bpanel over kc; first: overwrite instead of accumulate. The MR x 2
+// vector accumulators stay in registers (fully unrolled loops over compile-time bounds).
+static inline void micro_kernel(size_t kc, const double* __restrict a, const double* __restrict b, double* C, size_t ldc,
+                                size_t rows, size_t cols, bool first) {
+  vd acc[MR][2];
+#pragma GCC unroll 16
+  for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = splat(0);
+  for (size_t p = 0; p < kc; p++) {
+    const vd b0 = *reinterpret_cast<const vd*>(b);
+    const vd b1 = *reinterpret_cast<const vd*>(b + VL);
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+      const vd ai = splat(a[i]);
+      acc[i][0] += ai * b0;
+      acc[i][1] += ai * b1;
+    }
+    a += MR;
+    b += NR;
+  }
+  if (rows == MR && cols == NR) {
+#pragma GCC unroll 16
+    for (int i = 0; i < MR; i++) {
+      double* ci = C + i * ldc;
+      if (first) {
+        storeu(ci, acc[i][0]);
+        storeu(ci + VL, acc[i][1]);
+      } else {
+        storeu(ci, loadu(ci) + acc[i][0]);
+        storeu(ci + VL, loadu(ci + VL) + acc[i][1]);
+      }
+    }
+    return;
+  }
+  alignas(64) double tmp[MR * NR];
+  for (int i = 0; i < MR; i++) {
+    *reinterpret_cast<vd*>(tmp + i * NR) = acc[i][0];
+    *reinterpret_cast<vd*>(tmp + i * NR + VL) = acc[i][1];
+  }
+  for (size_t i = 0; i < rows; i++)
+    for (size_t j = 0; j < cols; j++) C[i * ldc + j] = first ? tmp[i * NR + j] : C[i * ldc + j] + tmp[i * NR + j];
+}
+
+// Rows [m0, m1) of C.
+static void gemm_rows(const double* A, const double* B, double* C, size_t m0, size_t m1, size_t k, size_t n, bool transB) {
+  const size_t lda = k, ldc = n, ldb = transB ? k : n;
+  if (k == 0) {
+    for (size_t i = m0; i < m1; i++) std::memset(C + i * ldc, 0, n * sizeof(double));
+    return;
+  }
+  double* apack = aligned_alloc_doubles(MC * KC);
+  double* bpack = aligned_alloc_doubles(KC * (std::min(NC, n) + NR));
+  for (size_t jc = 0; jc < n; jc += NC) {
+    const size_t nc = std::min(NC, n - jc);
+    for (size_t pc = 0; pc < k; pc += KC) {
+      const size_t kc = std::min(KC, k - pc);
+      const bool first = pc == 0;
+      const double* bsrc = transB ? B + jc * ldb + pc : B + pc * ldb + jc;
+      pack_b(bsrc, ldb, kc, nc, transB, bpack);
+      for (size_t ic = m0; ic < m1; ic += MC) {
+        const size_t mc = std::min(MC, m1 - ic);
+        pack_a(A + ic * lda + pc, lda, mc, kc, apack);
+        for (size_t jr = 0; jr < nc; jr += NR) {
+          const size_t cols = std::min<size_t>(NR, nc - jr);
+          for (size_t ir = 0; ir < mc; ir += MR) {
+            const size_t rows = std::min<size_t>(MR, mc - ir);
+            micro_kernel(kc, apack + ir * kc, bpack + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, rows, cols, first);
+          }
+        }
+      }
+    }
+  }
+  free(apack);
+  free(bpack);
+}
+
+void gemm(const double* A, const double* B, double* C, size_t m, size_t k, size_t n, bool transB, int threads) {
+  const double work = double(m) * double(n) * double(k);
+  if (threads < 1) threads = 1;
+  // Threads only pay off above ~2 MFLOP; split rows in multiples of MR.
+  const size_t maxThreads = std::max<size_t>(1, m / (2 * MR));
+  size_t t = work < 1e6 ? 1 : std::min<size_t>(size_t(threads), maxThreads);
+  if (t == 1) {
+    gemm_rows(A, B, C, 0, m, k, n, transB);
+    return;
+  }
+  std::vector<std::thread> pool;
+  size_t chunk = (m + t - 1) / t;
+  chunk = (chunk + MR - 1) / MR * MR;
+  for (size_t i = 1; i < t; i++) {
+    const size_t m0 = i * chunk, m1 = std::min(m, (i + 1) * chunk);
+    if (m0 >= m1) break;
+    pool.emplace_back(gemm_rows, A, B, C, m0, m1, k, n, transB);
+  }
+  gemm_rows(A, B, C, 0, std::min(m, chunk), k, n, transB);
+  for (auto& th : pool) th.join();
+}
+
+void matvec(const double* A, const double* x, double* y, size_t m, size_t n) {
+  for (size_t i = 0; i < m; i++) y[i] = dot(A + i * n, x, n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// LU with partial pivoting (GVL Algorithm 3.4.1), row-major right-looking.
+int lu_solve(const double* Ain, const double* b, double* x, size_t n) {
+  std::vector<double> A(Ain, Ain + n * n);
+  std::vector<double> y(b, b + n);
+  double amax = 0;
+  for (size_t i = 0; i < n * n; i++) {
+    if (!std::isfinite(A[i])) return 2;
+    amax = std::max(amax, std::fabs(A[i]));
+  }
+  for (size_t i = 0; i < n; i++)
+    if (!std::isfinite(y[i])) return 2;
+  const double thresh = double(n) * std::numeric_limits<double>::epsilon() * amax;
+  if (amax == 0) return 1;
+  for (size_t k = 0; k < n; k++) {
+    size_t piv = k;
+    double best = std::fabs(A[k * n + k]);
+    for (size_t i = k + 1; i < n; i++) {
+      const double v = std::fabs(A[i * n + k]);
+      if (v > best) best = v, piv = i;
+    }
+    if (best <= thresh) return 1;
+    if (piv != k) {
+      std::swap_ranges(A.begin() + k * n, A.begin() + (k + 1) * n, A.begin() + piv * n);
+      std::swap(y[k], y[piv]);
+    }
+    const double inv = 1.0 / A[k * n + k];
+    const double* rk = &A[k * n];
+    for (size_t i = k + 1; i < n; i++) {
+      double* ri = &A[i * n];
+      const double l = ri[k] * inv;
+      ri[k] = l;
+      if (l != 0) axpy(-l, rk + k + 1, ri + k + 1, n - k - 1);
+      y[i] -= l * y[k];
+    }
+  }
+  for (size_t ii = n; ii-- > 0;) {
+    const double s = y[ii] - dot(&A[ii * n + ii + 1], &y[ii + 1], n - ii - 1);
+    y[ii] = s / A[ii * n + ii];
+  }
+  for (size_t i = 0; i < n; i++) {
+    if (!std::isfinite(y[i])) return 1;
+    x[i] = y[i];
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Householder vector for x (length len, stride incx): on return x[0] = beta-scaled... we return
+// alpha (the value that replaces x[0]) and leave v in `v` with v[0] = 1 implicit in tau form:
+// H = I - tau v v^T, H x = alpha e1. Returns tau (0 if no reflection is needed).
+static double householder(const double* x, size_t len, size_t incx, double* v, double& alpha) {
+  double scale = 0;
+  for (size_t i = 0; i < len; i++) scale = std::max(scale, std::fabs(x[i * incx]));
+  if (scale == 0) {
+    alpha = 0;
+    for (size_t i = 0; i < len; i++) v[i] = 0;
+    return 0;
+  }
+  double ss = 0;
+  for (size_t i = 0; i < len; i++) {
+    v[i] = x[i * incx] / scale;
+    ss += v[i] * v[i];
+  }
+  const double x0 = v[0];
+  const double sigma = ss - x0 * x0;
+  if (sigma == 0) {
+    alpha = x[0];
+    return 0;  // already a multiple of e1
+  }
+  const double nrm = std::sqrt(ss);
+  const double a = x0 >= 0 ? -nrm : nrm;  // alpha = -sign(x0) ||x||: no cancellation in v0
+  v[0] = x0 - a;
+  // tau = 2 / (v^T v), v^T v = (x0 - a)^2 + sigma
+  const double vtv = v[0] * v[0] + sigma;
+  alpha = a * scale;
+  return 2.0 / vtv;
+}
+
+// Implicit-shift QL on the symmetric tridiagonal (d diagonal, e[i] couples i and i+1; e[n-1]
+// unused). Eigenvalues overwrite d (unsorted). GVL 8.3.5 / Bowdler et al. 1968.
+static int tridiagonal_ql(double* d, double* e, size_t n) {
+  if (n == 0) return 0;
+  e[n - 1] = 0;
+  const double eps = std::numeric_limits<double>::epsilon();
+  for (size_t l = 0; l < n; l++) {
+    int iter = 0;
+    for (;;) {
+      size_t m = l;
+      for (; m + 1 < n; m++) {
+        const double dd = std::fabs(d[m]) + std::fabs(d[m + 1]);
+        if (std::fabs(e[m]) <= eps * dd) break;
+      }
+      if (m == l) break;
+      if (++iter > 60) return 1;
+      // Wilkinson-type shift from the leading 2x2 block.
+      double g = (d[l + 1] - d[l]) / (2.0 * e[l]);
+      double r = std::hypot(g, 1.0);
+      g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
+      double s = 1, c = 1, p = 0;
+      bool underflow = false;
+      for (size_t i = m; i-- > l;) {
+        double f = s * e[i];
+        const double b = c * e[i];
+        r = std::hypot(f, g);
+        e[i + 1] = r;
+        if (r == 0) {
+          d[i + 1] -= p;
+          e[m] = 0;
+          underflow = true;
+          break;
+        }
+        s = f / r;
+        c = g / r;
+        g = d[i + 1] - p;
+        r = (d[i] - g) * s + 2.0 * c * b;
+        p = s * r;
+        d[i + 1] = g + p;
+        g = c * r - b;
+      }
+      if (underflow) continue;
+      d[l] -= p;
+      e[l] = g;
+      e[m] = 0;
+    }
+  }
+  return 0;
+}
+
+int sym_eigenvalues(const double* Ain, double* w, size_t n) {
+  if (n == 0) return 0;
+  std::vector<double> A(Ain, Ain + n * n);
+  for (double v : A)
+    if (!std::isfinite(v)) return 1;
+  std::vector<double> d(n), e(n, 0.0), v(n), p(n), wv(n);
+  // Householder tridiagonalisation on the lower triangle (GVL Algorithm 8.3.1).
+  for (size_t k = 0; k + 2 < n; k++) {
+    const size_t m = n - k - 1;  // trailing size
+    d[k] = A[k * n + k];
+    double alpha;
+    const double tau = householder(&A[(k + 1) * n + k], m, n, v.data(), alpha);
+    e[k] = alpha;
+    if (tau == 0) continue;
+    // p = tau * S v using the lower triangle of S = A[k+1.., k+1..].
+    std::fill(p.begin(), p.begin() + m, 0.0);
+    for (size_t i = 0; i < m; i++) {
+      const double* row = &A[(k + 1 + i) * n + k + 1];
+      const double s = dot(row, v.data(), i) + row[i] * v[i];
+      axpy(v[i], row, p.data(), i);
+      p[i] += s;
+    }
+    for (size_t i = 0; i < m; i++) p[i] *= tau;
+    // w = p - (tau/2)(p^T v) v;  S -= v w^T + w v^T (lower triangle).
+    const double K = 0.5 * tau * dot(p.data(), v.data(), m);
+    for (size_t i = 0; i < m; i++) wv[i] = p[i] - K * v[i];
+    for (size_t i = 0; i < m; i++) {
+      double* row = &A[(k + 1 + i) * n + k + 1];
+      axpy(-v[i], wv.data(), row, i + 1);
+      axpy(-wv[i], v.data(), row, i + 1);
+    }
+  }
+  if (n >= 2) {
+    d[n - 2] = A[(n - 2) * n + n - 2];
+    e[n - 2] = A[(n - 1) * n + n - 2];
+  }
+  d[n - 1] = A[(n - 1) * n + n - 1];
+  if (tridiagonal_ql(d.data(), e.data(), n) != 0) return 1;
+  std::sort(d.begin(), d.end());
+  std::copy(d.begin(), d.end(), w);
+  return 0;
+}
+
+int singular_values(const double* Ain, double* s, size_t m0, size_t n0) {
+  // Work on an m x n matrix with m >= n (transpose if needed: same singular values).
+  const bool tr = m0 < n0;
+  const size_t m = tr ? n0 : m0, n = tr ? m0 : n0;
+  if (n == 0) return 0;
+  std::vector<double> A(m * n);
+  if (!tr) {
+    std::copy(Ain, Ain + m * n, A.begin());
+  } else {
+    for (size_t i = 0; i < m0; i++)
+      for (size_t j = 0; j < n0; j++) A[j * n + i] = Ain[i * n0 + j];
+  }
+  for (double v : A)
+    if (!std::isfinite(v)) return 1;
+  std::vector<double> d(n), e(n, 0.0), v(m), w(n);
+  // Golub-Kahan bidiagonalisation to upper bidiagonal (d, e) (GVL Algorithm 5.4.2).
+  for (size_t k = 0; k < n; k++) {
+    // Left reflector zeroes A[k+1.., k].
+    double alpha;
+    const size_t len = m - k;
+    const double tau = householder(&A[k * n + k], len, n, v.data(), alpha);
+    d[k] = alpha;
+    if (tau != 0 && k + 1 < n) {
+      const size_t nc = n - k - 1;
+      std::fill(w.begin(), w.begin() + nc, 0.0);
+      for (size_t i = 0; i < len; i++) axpy(v[i], &A[(k + i) * n + k + 1], w.data(), nc);  // w = v^T A_sub
+      for (size_t i = 0; i < len; i++) axpy(-tau * v[i], w.data(), &A[(k + i) * n + k + 1], nc);
+    }
+    if (k + 1 >= n) break;
+    if (k + 2 == n) {
+      e[k] = A[k * n + k + 1];
+      continue;
+    }
+    // Right reflector zeroes A[k, k+2..].
+    const size_t rl = n - k - 1;
+    const double tau2 = householder(&A[k * n + k + 1], rl, 1, w.data(), alpha);
+    e[k] = alpha;
+    if (tau2 != 0) {
+      for (size_t i = k + 1; i < m; i++) {
+        double* row = &A[i * n + k + 1];
+        const double sc = dot(row, w.data(), rl);
+        axpy(-tau2 * sc, w.data(), row, rl);
+      }
+    }
+  }
+  // Singular values of B = eigenvalues >= 0 of the Golub-Kahan tridiagonal with zero diagonal and
+  // off-diagonal (d0, e0, d1, e1, ..., d_{n-1}) (GVL 8.6.1): its eigenvalues are +-sigma_i.
+  const size_t N2 = 2 * n;
+  std::vector<double> td(N2, 0.0), te(N2, 0.0);
+  for (size_t i = 0; i < n; i++) {
+    te[2 * i] = d[i];
+    if (i + 1 < n) te[2 * i + 1] = e[i];
+  }
+  if (tridiagonal_ql(td.data(), te.data(), N2) != 0) return 1;
+  std::sort(td.begin(), td.end(), [](double a, double b) { return a > b; });
+  for (size_t i = 0; i < n; i++) s[i] = std::fabs(td[i]);
+  std::sort(s, s + n, [](double a, double b) { return a > b; });
+  return 0;
+}
+
+// Francis double-shift QR on the upper Hessenberg H (row-major n x n, modified), eigenvalues only.
+// Deflation when a subdiagonal is negligible relative to its diagonal neighbours; exceptional
+// shifts at iterations 10, 20, ... (Wilkinson's ad hoc shift).
+static int hessenberg_qr(double* a, size_t n, double* wr, double* wi) {
+  auto A = [a, n](long i, long j) -> double& { return a[size_t(i) * n + size_t(j)]; };
+  double anorm = 0;
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = (i > 0 ? i - 1 : 0); j < n; j++) anorm += std::fabs(A(i, j));
+  long nn = long(n) - 1;
+  double t = 0;
+  while (nn >= 0) {
+    int its = 0;
+    long l;
+    do {
+      for (l = nn; l >= 1; l--) {
+        double s = std::fabs(A(l - 1, l - 1)) + std::fabs(A(l, l));
+        if (s == 0) s = anorm;
+        if (std::fabs(A(l, l - 1)) + s == s) {
+          A(l, l - 1) = 0;
+          break;
+        }
+      }
+      double x = A(nn, nn);
+      if (l == nn) {  // one root found
+        wr[nn] = x + t;
+        wi[nn] = 0;
+        nn--;
+      } else {
+        double y = A(nn - 1, nn - 1);
+        double w = A(nn, nn - 1) * A(nn - 1, nn);
+        if (l == nn - 1) {  // two roots from the trailing 2x2
+          double p = 0.5 * (y - x);
+          double q = p * p + w;
+          double z = std::sqrt(std::fabs(q));
+          x += t;
+          if (q >= 0) {
+            z = p + (p >= 0 ? z : -z);
+            wr[nn - 1] = wr[nn] = x + z;
+            if (z != 0) wr[nn] = x - w / z;
+            wi[nn - 1] = wi[nn] = 0;
+          } else {
+            wr[nn - 1] = wr[nn] = x + p;
+            wi[nn - 1] = z;
+            wi[nn] = -z;
+          }
+          nn -= 2;
+        } else {
+          if (its >= 60) return 1;
+          if (its > 0 && its % 10 == 0) {  // exceptional shift
+            t += x;
+            for (long i = 0; i <= nn; i++) A(i, i) -= x;
+            const double s = std::fabs(A(nn, nn - 1)) + std::fabs(A(nn - 1, nn - 2));
+            y = x = 0.75 * s;
+            w = -0.4375 * s * s;
+          }
+          ++its;
+          long m;
+          double p = 0, q = 0, r = 0, z;
+          for (m = nn - 2; m >= l; m--) {
+            z = A(m, m);
+            r = x - z;
+            double s = y - z;
+            p = (r * s - w) / A(m + 1, m) + A(m, m + 1);
+            q = A(m + 1, m + 1) - z - r - s;
+            r = A(m + 2, m + 1);
+            s = std::fabs(p) + std::fabs(q) + std::fabs(r);
+            p /= s;
+            q /= s;
+            r /= s;
+            if (m == l) break;
+            const double u = std::fabs(A(m, m - 1)) * (std::fabs(q) + std::fabs(r));
+            const double v = std::fabs(p) * (std::fabs(A(m - 1, m - 1)) + std::fabs(z) + std::fabs(A(m + 1, m + 1)));
+            if (u + v == v) break;
+          }
+          for (long i = m + 2; i <= nn; i++) {
+            A(i, i - 2) = 0;
+            if (i != m + 2) A(i, i - 3) = 0;
+          }
+          for (long k = m; k <= nn - 1; k++) {
+            if (k != m) {
+              p = A(k, k - 1);
+              q = A(k + 1, k - 1);
+              r = 0;
+              if (k != nn - 1) r = A(k + 2, k - 1);
+              x = std::fabs(p) + std::fabs(q) + std::fabs(r);
+              if (x != 0) {
+                p /= x;
+                q /= x;
+                r /= x;
+              }
+            }
+            double s = std::sqrt(p * p + q * q + r * r);
+            if (p < 0) s = -s;
+            if (s != 0) {
+              if (k == m) {
+                if (l != m) A(k, k - 1) = -A(k, k - 1);
+              } else {
+                A(k, k - 1) = -s * x;
+              }
+              p += s;
+              x = p / s;
+              y = q / s;
+              z = r / s;
+              q /= p;
+              r /= p;
+              for (long j = k; j <= nn; j++) {  // row transformation
+                p = A(k, j) + q * A(k + 1, j);
+                if (k != nn - 1) {
+                  p += r * A(k + 2, j);
+                  A(k + 2, j) -= p * z;
+                }
+                A(k + 1, j) -= p * y;
+                A(k, j) -= p * x;
+              }
+              const long mmin = nn < k + 3 ? nn : k + 3;
+              for (long i = l; i <= mmin; i++) {  // column transformation
+                p = x * A(i, k) + y * A(i, k + 1);
+                if (k != nn - 1) {
+                  p += z * A(i, k + 2);
+                  A(i, k + 2) -= p * r;
+                }
+                A(i, k + 1) -= p * q;
+                A(i, k) -= p;
+              }
+            }
+          }
+        }
+      }
+    } while (l < nn - 1);
+  }
+  return 0;
+}
+
+int eigenvalues(const double* Ain, double* re, double* im, size_t n) {
+  if (n == 0) return 0;
+  std::vector<double> A(Ain, Ain + n * n);
+  for (double v : A)
+    if (!std::isfinite(v)) return 1;
+  std::vector<double> v(n), w(n);
+  // Householder reduction to upper Hessenberg form (GVL Algorithm 7.4.2).
+  for (size_t k = 0; k + 2 < n; k++) {
+    const size_t len = n - k - 1;
+    double alpha;
+    const double tau = householder(&A[(k + 1) * n + k], len, n, v.data(), alpha);
+    if (tau == 0) continue;
+    // Left: A[k+1.., k..] -= tau v (v^T A[k+1.., k..]).
+    const size_t nc = n - k;
+    std::fill(w.begin(), w.begin() + nc, 0.0);
+    for (size_t i = 0; i < len; i++) axpy(v[i], &A[(k + 1 + i) * n + k], w.data(), nc);
+    for (size_t i = 0; i < len; i++) axpy(-tau * v[i], w.data(), &A[(k + 1 + i) * n + k], nc);
+    // Right: A[0.., k+1..] -= tau (A[0.., k+1..] v) v^T.
+    for (size_t i = 0; i < n; i++) {
+      double* row = &A[i * n + k + 1];
+      const double sc = dot(row, v.data(), len);
+      axpy(-tau * sc, v.data(), row, len);
+    }
+    for (size_t i = 1; i < len; i++) A[(k + 1 + i) * n + k] = 0;
+  }
+  return hessenberg_qr(A.data(), n, re, im);
+}
+
+}  // namespace jesd

@@ -1,0 +1,128 @@
+/**
+ * Native backend: the C++ addon built from native/*.cc by node-gyp at `npm ci` (native/build.cjs).
+ * Loaded with createRequire relative to the package root, so it works from any cwd and inside
+ * vitest's forked workers. `loadNativeBackend()` returns the backend or the reason it is unusable.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NonConvergenceError } from '../errors.ts';
+import type { Matrix } from '../types.ts';
+import type { LinalgBackend } from './backend.ts';
+import { checkMatrix, checkSquare, checkVector, gemmOut } from './checks.ts';
+
+interface NativeAddon {
+  gemm(a: Float64Array, b: Float64Array, c: Float64Array, m: number, k: number, n: number, transB: boolean): number;
+  matvec(a: Float64Array, x: Float64Array, y: Float64Array, m: number, n: number): number;
+  luSolve(a: Float64Array, b: Float64Array, x: Float64Array, n: number): number;
+  symEig(a: Float64Array, w: Float64Array, n: number): number;
+  svdValues(a: Float64Array, s: Float64Array, m: number, n: number): number;
+  eig(a: Float64Array, re: Float64Array, im: Float64Array, n: number): number;
+  setThreads(t: number): number;
+  simd: string;
+  threads: number;
+}
+
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ADDON_PATH = join(PACKAGE_ROOT, 'build', 'Release', 'jesd_linalg.node');
+const TARGET_PATH = join(PACKAGE_ROOT, 'build', 'jesd-target.json');
+
+/** CPU features the binary was compiled for must all be present on this CPU (else SIGILL). */
+function cpuMismatch(): string | null {
+  if (!existsSync(TARGET_PATH)) return null;
+  let features: string[] = [];
+  try {
+    features = (JSON.parse(readFileSync(TARGET_PATH, 'utf8')) as { features?: string[] }).features ?? [];
+  } catch {
+    return 'unreadable build/jesd-target.json';
+  }
+  if (features.length === 0 || !existsSync('/proc/cpuinfo')) return null;
+  const flags = new Set((readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '').trim().split(/\s+/));
+  const missing = features.filter((f) => !flags.has(f));
+  return missing.length > 0 ? `built for CPU features this CPU lacks: ${missing.join(', ')} (rebuild with npm rebuild)` : null;
+}
+
+function wrap(addon: NativeAddon): LinalgBackend {
+  const status = (what: string, code: number, n: number): void => {
+    if (code !== 0) throw new NonConvergenceError(`${what}: native ${what} failed (status ${code}) on a ${n}x${n} matrix`, { iterations: 0, residual: Infinity, converged: false });
+  };
+  return {
+    name: `native (${addon.simd}, ${addon.threads} thread${addon.threads === 1 ? '' : 's'})`,
+    gemm(a, b, out) {
+      const c = gemmOut(a, b, false, out);
+      addon.gemm(a.data, b.data, c.data, a.rows, a.cols, b.cols, false);
+      return c;
+    },
+    gemmTransB(a, b, out) {
+      const c = gemmOut(a, b, true, out);
+      addon.gemm(a.data, b.data, c.data, a.rows, a.cols, b.rows, true);
+      return c;
+    },
+    matvec(a, x, out) {
+      checkMatrix('a', a);
+      checkVector('x', x, a.cols);
+      const y = out ?? new Float64Array(a.rows);
+      checkVector('out', y, a.rows);
+      addon.matvec(a.data, x, y, a.rows, a.cols);
+      return y;
+    },
+    luSolve(a, b) {
+      checkSquare('a', a);
+      checkVector('b', b, a.rows);
+      const x = new Float64Array(a.rows);
+      const code = addon.luSolve(a.data, b, x, a.rows);
+      if (code === 1) throw new NonConvergenceError(`luSolve: matrix is numerically singular (pivot <= n eps max|a_ij|, n = ${a.rows})`, { iterations: 0, residual: Infinity, converged: false });
+      if (code === 2) throw new NonConvergenceError('luSolve: non-finite entries in a or b', { iterations: 0, residual: Infinity, converged: false });
+      return x;
+    },
+    symmetricEigenvalues(a) {
+      checkSquare('a', a);
+      const w = new Float64Array(a.rows);
+      status('symmetricEigenvalues', addon.symEig(a.data, w, a.rows), a.rows);
+      return w;
+    },
+    singularValues(a: Matrix) {
+      checkMatrix('a', a);
+      const s = new Float64Array(Math.min(a.rows, a.cols));
+      status('singularValues', addon.svdValues(a.data, s, a.rows, a.cols), a.rows);
+      return s;
+    },
+    eigenvalues(a) {
+      checkSquare('a', a);
+      const re = new Float64Array(a.rows);
+      const im = new Float64Array(a.rows);
+      status('eigenvalues', addon.eig(a.data, re, im, a.rows), a.rows);
+      return { re, im };
+    },
+  };
+}
+
+/** Set the number of threads the native GEMM uses (default: hardware threads or JESD_NATIVE_THREADS). */
+export function setNativeThreads(threads: number): boolean {
+  if (loaded === null) return false;
+  loaded.setThreads(threads);
+  return true;
+}
+
+let loaded: NativeAddon | null = null;
+
+export function loadNativeBackend(): LinalgBackend | string {
+  if (!existsSync(ADDON_PATH)) return `not built (${ADDON_PATH} missing; npm ci builds it when a C++ toolchain is present)`;
+  const mismatch = cpuMismatch();
+  if (mismatch !== null) return mismatch;
+  let addon: NativeAddon;
+  try {
+    addon = createRequire(import.meta.url)(ADDON_PATH) as NativeAddon;
+  } catch (e) {
+    return `failed to load: ${(e as Error).message.split('\n')[0]}`;
+  }
+  // Self-test: a tiny product against the definition, so a miscompiled binary is never used.
+  const a = Float64Array.from([1, 2, 3, 4, 5, 6]);
+  const b = Float64Array.from([7, 8, 9, 10, 11, 12]);
+  const c = new Float64Array(4);
+  addon.gemm(a, b, c, 2, 3, 2, false);
+  if (c[0] !== 58 || c[1] !== 64 || c[2] !== 139 || c[3] !== 154) return 'self-test failed (gemm)';
+  loaded = addon;
+  return wrap(addon);
+}
