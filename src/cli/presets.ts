@@ -13,7 +13,10 @@ export interface Preset {
 
 export const PRESETS: Record<string, Preset> = {
   study: {
-    description: 'fixed-point study (arXiv 2501.04182) configuration (see docs/study-configuration.md)',
+    description:
+      'fixed-point study (arXiv 2501.04182): sigmoid, width N0 = 10, unscaled (raw) weights sigma_w = 1 of the chosen law ' +
+      '(default cauchy), Gaussian biases sigma_b = 1. Recovered from the study abstracts (v1, v2) only; width and scale are ' +
+      'the closest configuration found, not the study\'s verified numbers (docs/study-configuration.md)',
     flagsFor: (weights) => ({
       activation: 'sigmoid',
       weights: weights ?? 'cauchy',
@@ -21,7 +24,8 @@ export const PRESETS: Record<string, Preset> = {
       sigmaW: '1',
       bias: 'gaussian',
       sigmaB: '1',
-      scaling: 'natural',
+      // The study samples weights without width scaling (entries O(1) at N0 = 10); see docs/study-configuration.md.
+      scaling: 'raw',
     }),
   },
 };

@@ -1,0 +1,289 @@
+/**
+ * Population-dynamics (cavity) solution for the limiting spectrum of J^T J, J = D_L W_L ... D_1 W_1,
+ * with heavy-tailed (alpha < 2) or finite-variance i.i.d. weights, WITHOUT assuming that D_l and W_l
+ * are free: every D entry is drawn jointly with the pre-activation it comes from, and that
+ * pre-activation contains the very weight of the edge the cavity message travels along.
+ *
+ * Derivation: theory/05-heavy-tailed.md section 5.6, equations (5.20)-(5.28).
+ *  - linear pencil for (J^T J - z)^{-1} on the layered graph, 2x2 block per neuron (5.21)-(5.22);
+ *  - only two scalars cross an edge: U (upward, g_12) and V (downward, g_21) (5.23)-(5.25);
+ *  - the N -> infinity row/column sums by the LePage series of the alpha-stable Poisson points
+ *    Gamma_k^{-1/alpha}, K largest terms explicit, the rest by their mean (5.26)-(5.27);
+ *  - G(z) = E[1 / (z - S_up^{(0)})] (5.28).
+ * With `coupling: 'decoupled'` the D entries of an edge are drawn from an independent population
+ * member (the "independent-D surrogate" of section 5.7): same marginal laws, no D-W dependence.
+ */
+import { InvalidSpecError, NonConvergenceError, requireInteger, requirePositive } from '../errors.ts';
+import { getActivation } from '../laws/activations.ts';
+import { naturalConstant, sampleLaw, tailConstant, tailIndex, unitVariance } from '../laws/laws.ts';
+import { stream, STREAM, type Rng } from '../random/rng.ts';
+import type { LawSpec, NetworkSpec } from '../network/spec.ts';
+
+export type PopulationSpec = Omit<NetworkSpec, 'seed'> & { seed?: number };
+
+export interface PopulationOptions {
+  /** Population size per layer (default 3000). */
+  populationSize?: number;
+  /** LePage terms kept explicitly per row / column (default 48; ignored for finite variance). */
+  lepageTerms?: number;
+  /** Sweeps per spectral parameter z (default 80); the last half is averaged. */
+  sweeps?: number;
+  /** Damping of the population update in (0, 1] (default 0.5: new = 0.5 old + 0.5 update). */
+  damping?: number;
+  /** 'joint' (default): D drawn with its own pre-activation; 'decoupled': independent-D surrogate. */
+  coupling?: 'joint' | 'decoupled';
+  /** Seed of the population streams (default spec.seed ?? 1). */
+  seed?: number;
+}
+
+/** z-independent part: the forward populations and the sampled LePage neighbourhoods. */
+export interface LayeredPopulation {
+  L: number;
+  P: number;
+  K: number;
+  /** (sigma_w c)^2: multiplier of squared LePage weights. */
+  weightScale2: number;
+  /** Mean of the truncated tail sum_{k > K} Gamma_k^{-2/alpha} (1 for finite variance, K = 0). */
+  remainderSq: number;
+  /** d[l][p] = phi'(h) of member p in layer l = 1..L (index 0 unused). */
+  d: Float64Array[];
+  /** children[l][p*K + k]: member index in layer l-1; childW2[l][...]: squared LePage weight. */
+  children: Int32Array[];
+  childW2: Float64Array[];
+  /** Parents of member p of layer l-1 in layer l: index, squared weight, parent's D on that edge. */
+  parents: Int32Array[];
+  parentW2: Float64Array[];
+  parentD: Float64Array[];
+  /** Pre-activations (layer 1..L), for diagnostics. */
+  h: Float64Array[];
+}
+
+function lepagePoints(rng: Rng, K: number, alpha: number, out: Float64Array): void {
+  // Gamma_k: arrival times of a unit Poisson process; |w|_(k) = Gamma_k^{-1/alpha} (5.26).
+  let g = 0;
+  for (let k = 0; k < K; k++) {
+    g += -Math.log(rng.uniformOpen());
+    out[k] = Math.pow(g, -1 / alpha);
+  }
+}
+
+/** Build the forward populations (theory/05-heavy-tailed.md (5.26)-(5.27)). */
+export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOptions = {}): LayeredPopulation {
+  requireInteger('depth', spec.L, 1, 10_000);
+  const P = requireInteger('populationSize', opts.populationSize ?? 3000, 50, 1_000_000);
+  const seed = opts.seed ?? spec.seed ?? 1;
+  const coupling = opts.coupling ?? 'joint';
+  const act = getActivation(spec.activation);
+  const law: LawSpec = spec.weights;
+  const alpha = tailIndex(law);
+  const finiteVar = Number.isFinite(unitVariance(law));
+  const sw = requirePositive('weights.scale', law.scale);
+  const N = spec.N;
+  if (spec.scaling === 'raw') requireInteger('width', N, 1);
+  let K: number, wScale: number, remainderSq: number;
+  if (finiteVar) {
+    // Row sums of N terms of variance v sw^2 / a_N^2 (natural) or v sw^2 (raw): mean-field limit.
+    K = 0;
+    const v = unitVariance(law);
+    wScale = spec.scaling === 'natural' ? (sw * sw * N * v) / (naturalConstant(law, N) ** 2) : sw * sw * N * v;
+    remainderSq = 1;
+  } else {
+    K = requireInteger('lepageTerms', opts.lepageTerms ?? 48, 1, 10_000);
+    if (spec.scaling === 'raw') K = Math.min(K, N);
+    // Natural scaling a_N = (C N)^{1/alpha} makes the Poisson points exactly Gamma^{-1/alpha} (c = 1);
+    // raw scaling leaves c = (C N)^{1/alpha} (5.26).
+    const c = spec.scaling === 'natural' ? 1 : Math.pow(tailConstant(law) * N, 1 / alpha);
+    wScale = sw * sw * c * c;
+    const e = 2 / alpha;
+    // sum_{k > K} Gamma_k^{-2/alpha} ~ int_{K+1/2}^{inf} t^{-2/alpha} dt (5.27)
+    remainderSq = Math.pow(K + 0.5, 1 - e) / (e - 1);
+    if (spec.scaling === 'raw') remainderSq = Math.max(0, Math.min(remainderSq, N - K));
+  }
+  const L = spec.L;
+  const rng = stream(seed, STREAM.SAMPLE, 0x5eed, coupling === 'joint' ? 1 : 2);
+  const [lo, hi] = act.range;
+  // layer 0 inputs: uniform on the activation's range (the fixed-point finder's start box)
+  const x: Float64Array[] = [new Float64Array(P)];
+  for (let p = 0; p < P; p++) x[0]![p] = lo + (hi - lo) * rng.uniform();
+  const h: Float64Array[] = [new Float64Array(0)];
+  const d: Float64Array[] = [new Float64Array(0)];
+  const children: Int32Array[] = [new Int32Array(0)];
+  const childW2: Float64Array[] = [new Float64Array(0)];
+  const childSigned: Float64Array[] = [new Float64Array(0)];
+  const pts = new Float64Array(Math.max(K, 1));
+  const bias = new Float64Array(P);
+  const sqrtW = Math.sqrt(wScale);
+  for (let l = 1; l <= L; l++) {
+    const xl1 = x[l - 1]!;
+    let ex2 = 0;
+    for (let p = 0; p < P; p++) ex2 += xl1[p]! * xl1[p]!;
+    ex2 /= P;
+    const remSd = Math.sqrt(remainderSq * ex2);
+    const hl = new Float64Array(P), dl = new Float64Array(P), xl = new Float64Array(P);
+    const ch = new Int32Array(P * K), cw2 = new Float64Array(P * K), cs = new Float64Array(P * K);
+    if (spec.bias !== null) sampleLaw(spec.bias, stream(seed, STREAM.SAMPLE, 0xb1a5, l), bias);
+    else bias.fill(0);
+    for (let p = 0; p < P; p++) {
+      lepagePoints(rng, K, alpha, pts);
+      let s = 0;
+      for (let k = 0; k < K; k++) {
+        const j = rng.int(P);
+        const w = rng.uniform() < 0.5 ? -pts[k]! : pts[k]!;
+        ch[p * K + k] = j;
+        cw2[p * K + k] = w * w;
+        cs[p * K + k] = w;
+        s += w * xl1[j]!;
+      }
+      // h = sigma_w c (sum_k eps_k Gamma_k^{-1/alpha} x_k + Gaussian remainder) + b (5.26)
+      const hv = sqrtW * (s + remSd * rng.normal()) + bias[p]!;
+      hl[p] = hv;
+      dl[p] = act.dphi(hv);
+      xl[p] = act.phi(hv);
+    }
+    h.push(hl); d.push(dl); x.push(xl); children.push(ch); childW2.push(cw2); childSigned.push(cs);
+  }
+  // Parents of each member of layer l-1 in layer l, with the parent's D on that edge (5.25):
+  // the parent's pre-activation is a population member's h plus this edge's contribution w x_j.
+  const parents: Int32Array[] = [], parentW2: Float64Array[] = [], parentD: Float64Array[] = [];
+  for (let l = 1; l <= L; l++) {
+    const xl1 = x[l - 1]!, hl = h[l]!;
+    const pa = new Int32Array(P * K), pw2 = new Float64Array(P * K), pd = new Float64Array(P * K);
+    for (let p = 0; p < P; p++) {
+      lepagePoints(rng, K, alpha, pts);
+      for (let k = 0; k < K; k++) {
+        const m = rng.int(P);
+        const w = rng.uniform() < 0.5 ? -pts[k]! : pts[k]!;
+        pa[p * K + k] = m;
+        pw2[p * K + k] = w * w;
+        if (coupling === 'joint') {
+          pd[p * K + k] = act.dphi(hl[m]! + sqrtW * w * xl1[p]!);
+        } else {
+          pd[p * K + k] = d[l]![rng.int(P)]!;
+        }
+      }
+    }
+    parents[l - 1] = pa; parentW2[l - 1] = pw2; parentD[l - 1] = pd;
+  }
+  if (coupling === 'decoupled') {
+    // decoupled: the D of a row is independent of the squared weights of that row too
+    for (let l = 1; l <= L; l++) {
+      const dl = d[l]!, copy = Float64Array.from(dl);
+      for (let p = 0; p < P; p++) dl[p] = copy[rng.int(P)]!;
+    }
+  }
+  return { L, P, K, weightScale2: wScale, remainderSq, d, children, childW2, parents, parentW2, parentD, h };
+}
+
+export interface CavityState {
+  /** Converged populations for warm starts. */
+  tDownRe: Float64Array[]; tDownIm: Float64Array[];
+  sUpRe: Float64Array[]; sUpIm: Float64Array[];
+}
+
+export interface StieltjesPoint {
+  re: number;
+  im: number;
+  /** Relative spread of G over the averaged sweeps (population noise + non-convergence). */
+  relativeSpread: number;
+  sweeps: number;
+}
+
+/**
+ * G(z) = int mu(dt) / (z - t) of the limiting ESD of J^T J (= that of J J^T) at Im z > 0,
+ * by population dynamics on (5.23)-(5.25); returns the average over the last half of the sweeps.
+ */
+export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: number, opts: PopulationOptions = {}, warm?: CavityState): { value: StieltjesPoint; state: CavityState } {
+  if (!(zIm > 0)) throw new InvalidSpecError('z', `needs Im z > 0, got ${zIm}`);
+  const { L, P, K, weightScale2: ws, remainderSq: rs, d, children, childW2, parents, parentW2, parentD } = pop;
+  const sweeps = requireInteger('sweeps', opts.sweeps ?? 80, 4, 100_000);
+  const damp = opts.damping ?? 0.5;
+  const alloc = () => Array.from({ length: L + 1 }, () => new Float64Array(P));
+  const st: CavityState = warm ?? { tDownRe: alloc(), tDownIm: alloc(), sUpRe: alloc(), sUpIm: alloc() };
+  const uRe = alloc(), uIm = alloc();
+  let gSumRe = 0, gSumIm = 0, gSq = 0, nAvg = 0;
+  for (let it = 0; it < sweeps; it++) {
+    // (1) U on layers 0..L-1 (5.24): U_0 = 1/(z - S_up), U_l = S_d / (1 - S_d S_up)
+    for (let l = 0; l < L; l++) {
+      const ur = uRe[l]!, ui = uIm[l]!, sr = st.sUpRe[l]!, si = st.sUpIm[l]!;
+      if (l === 0) {
+        for (let p = 0; p < P; p++) {
+          const ar = zRe - sr[p]!, ai = zIm - si[p]!, n = ar * ar + ai * ai;
+          ur[p] = ar / n; ui[p] = -ai / n;
+        }
+      } else {
+        const tr = st.tDownRe[l]!, ti = st.tDownIm[l]!, dl = d[l]!;
+        for (let p = 0; p < P; p++) {
+          const d2 = dl[p]! * dl[p]!;
+          const ar = d2 * tr[p]!, ai = d2 * ti[p]!;
+          const br = 1 - (ar * sr[p]! - ai * si[p]!), bi = -(ar * si[p]! + ai * sr[p]!);
+          const n = br * br + bi * bi;
+          ur[p] = (ar * br + ai * bi) / n; ui[p] = (ai * br - ar * bi) / n;
+        }
+      }
+    }
+    // (2) T_down on layers 1..L (5.23): sum_k w_k^2 U_child + remainder * E[U]
+    for (let l = 1; l <= L; l++) {
+      const ur = uRe[l - 1]!, ui = uIm[l - 1]!;
+      let mr = 0, mi = 0;
+      for (let p = 0; p < P; p++) { mr += ur[p]!; mi += ui[p]!; }
+      mr /= P; mi /= P;
+      const ch = children[l]!, cw = childW2[l]!, tr = st.tDownRe[l]!, ti = st.tDownIm[l]!;
+      for (let p = 0; p < P; p++) {
+        let ar = rs * mr, ai = rs * mi;
+        for (let k = 0; k < K; k++) { const j = ch[p * K + k]!, w2 = cw[p * K + k]!; ar += w2 * ur[j]!; ai += w2 * ui[j]!; }
+        const nr = ws * ar, ni = ws * ai;
+        if (it === 0 && warm === undefined) { tr[p] = nr; ti[p] = ni; } else { tr[p] = damp * nr + (1 - damp) * tr[p]!; ti[p] = damp * ni + (1 - damp) * ti[p]!; }
+      }
+    }
+    // (3) S_up on layers L-1..0 (5.25): sum over parents of (w d)^2 V_edge + remainder * E[d^2 V]
+    for (let l = L; l >= 1; l--) {
+      const tr = st.tDownRe[l]!, ti = st.tDownIm[l]!, sr = st.sUpRe[l]!, si = st.sUpIm[l]!, dl = d[l]!;
+      const top = l === L;
+      const vEdge = (dd: number, m: number, out: [number, number]) => {
+        const d2 = dd * dd, ar = d2 * tr[m]!, ai = d2 * ti[m]!;
+        if (top) {
+          const br = 1 - ar, bi = -ai, n = br * br + bi * bi;
+          out[0] = br / n; out[1] = -bi / n;
+        } else {
+          const br = 1 - (ar * sr[m]! - ai * si[m]!), bi = -(ar * si[m]! + ai * sr[m]!), n = br * br + bi * bi;
+          out[0] = (sr[m]! * br + si[m]! * bi) / n; out[1] = (si[m]! * br - sr[m]! * bi) / n;
+        }
+      };
+      const v: [number, number] = [0, 0];
+      let mr = 0, mi = 0;
+      for (let m = 0; m < P; m++) { vEdge(dl[m]!, m, v); const d2 = dl[m]! * dl[m]!; mr += d2 * v[0]; mi += d2 * v[1]; }
+      mr /= P; mi /= P;
+      const pa = parents[l - 1]!, pw = parentW2[l - 1]!, pd = parentD[l - 1]!;
+      const outR = st.sUpRe[l - 1]!, outI = st.sUpIm[l - 1]!;
+      for (let p = 0; p < P; p++) {
+        let ar = rs * mr, ai = rs * mi;
+        for (let k = 0; k < K; k++) {
+          const idx = p * K + k, dd = pd[idx]!;
+          vEdge(dd, pa[idx]!, v);
+          const f = pw[idx]! * dd * dd;
+          ar += f * v[0]; ai += f * v[1];
+        }
+        const nr = ws * ar, ni = ws * ai;
+        if (it === 0 && warm === undefined) { outR[p] = nr; outI[p] = ni; } else { outR[p] = damp * nr + (1 - damp) * outR[p]!; outI[p] = damp * ni + (1 - damp) * outI[p]!; }
+      }
+    }
+    // (4) G(z) = E[1/(z - S_up^{(0)})] (5.28)
+    if (it >= sweeps / 2) {
+      const sr = st.sUpRe[0]!, si = st.sUpIm[0]!;
+      let gr = 0, gi = 0;
+      for (let p = 0; p < P; p++) {
+        const ar = zRe - sr[p]!, ai = zIm - si[p]!, n = ar * ar + ai * ai;
+        gr += ar / n; gi += -ai / n;
+      }
+      gr /= P; gi /= P;
+      gSumRe += gr; gSumIm += gi; gSq += gr * gr + gi * gi; nAvg++;
+    }
+  }
+  const re = gSumRe / nAvg, im = gSumIm / nAvg;
+  const varG = Math.max(0, gSq / nAvg - re * re - im * im);
+  const mag = Math.hypot(re, im);
+  if (!Number.isFinite(re) || !Number.isFinite(im)) {
+    throw new NonConvergenceError(`population dynamics produced a non-finite G at z = ${zRe} + ${zIm}i`, { zRe, zIm });
+  }
+  return { value: { re, im, relativeSpread: mag > 0 ? Math.sqrt(varG) / mag : 0, sweeps }, state: st };
+}
