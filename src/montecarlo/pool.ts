@@ -2,7 +2,8 @@
  * A small worker pool on node:worker_threads (DESIGN.md section 4, `src/montecarlo/`).
  *
  * `runPool(units, workerModule, opts)` runs `workerModule[exportName](unit)` for every unit, on
- * `opts.workers` threads (default: all cores). Each worker holds one unit at a time, so units finish
+ * `opts.workers` threads (default: all cores). Each worker holds at most two units at a time (one
+ * running, one queued), so units finish
  * in whatever order the machine decides; `onResult` sees them in completion order and the returned
  * array is in unit order. Determinism is the caller's job and is easy: a unit's work must depend
  * only on the unit (all randomness from `stream(seed, ...path)` addressed by the unit), never on
@@ -97,11 +98,15 @@ function runThreads<TIn, TOut>(
     };
 
     for (let k = 0; k < threadCount; k++) {
-      const t = new Worker(entry, { workerData: { module: moduleUrl, exportName } });
+      // Only the first worker announces the linalg backend on stderr (src/linalg/index.ts).
+      const env = k === 0 ? process.env : { ...process.env, JESD_QUIET_BACKEND: '1' };
+      const t = new Worker(entry, { workerData: { module: moduleUrl, exportName }, env });
       threads.push(t);
       t.on('message', (msg: WorkerReply<TOut>) => {
         if (failed) return;
         if (msg.ready) {
+          // Two units in flight per worker hide the message round trip behind work.
+          feed(t);
           feed(t);
           return;
         }

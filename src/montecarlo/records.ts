@@ -49,7 +49,7 @@ export interface SweepRecord {
   /** Network index within its grid point: the network is sampleNetwork(spec, network). */
   network: number;
   starts: number;
-  /** Number of distinct stable fixed points. */
+  /** Number of distinct stable fixed points (theory/02-finite-networks.md (2.19)). */
   Q: number;
   /** Share of starts that ended at a stable fixed point. */
   shareFixed: number;

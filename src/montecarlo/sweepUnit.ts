@@ -1,6 +1,7 @@
 /**
  * The unit of work of a sweep: sample network `network` of a grid point and run the multistart
- * fixed-point search on it (src/fixedpoints/search.ts; theory/02-finite-networks.md section 2.4),
+ * fixed-point search on it (src/fixedpoints/search.ts; theory/02-finite-networks.md section 2.4:
+ * stability by the spectral radius of Df, (2.17)-(2.19); Q = number of distinct stable fixed points),
  * then condense the result into one SweepRecord. Runs inside worker threads (see pool.ts), so it
  * takes and returns plain data only.
  *
