@@ -175,6 +175,9 @@ describe('summarizeSweep', () => {
     expect(b!.stderrQ).toBeNull();
     expect(b!.maxSpectralRadius).toBeNull();
     expect(() => summarizeSweep([rec(4, 0, 1), rec(4, 0, 2)])).toThrow(/twice/);
+    // Records of another run (another seed) are never pooled with these.
+    const twoSeeds = summarizeSweep([rec(4, 0, 3, { seed: 2 }), rec(4, 0, 1)]);
+    expect(twoSeeds.map((r) => [r.seed, r.meanQ])).toEqual([[1, 1], [2, 3]]);
   });
 
   it('agrees with an independent computation and does not depend on record order (property)', () => {

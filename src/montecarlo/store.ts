@@ -11,7 +11,7 @@
  * parameter mismatch, the flag that differs.
  */
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { ResultStoreError } from '../errors.ts';
+import { NonConvergenceError, ResultStoreError } from '../errors.ts';
 import type { LawSpec } from '../network/spec.ts';
 import { recordKey, type SweepConfig, type SweepRecord } from './records.ts';
 
@@ -245,6 +245,10 @@ export function openSweepStore(
     repairedTail,
     append(record: SweepRecord) {
       if (closed) throw new ResultStoreError(`--out: ${path} is closed`);
+      // JSON would silently turn NaN/Infinity into null: refuse them instead.
+      for (const [k, v] of Object.entries(record)) {
+        if (typeof v === 'number' && !Number.isFinite(v)) throw new NonConvergenceError(`sweep record ${recordKey(record)}: field ${k} is ${v}; not written`);
+      }
       writeLine(JSON.stringify(record) + '\n');
     },
     close() {

@@ -40,11 +40,15 @@ export function meanAndSd(xs: readonly number[]): { mean: number; sd: number | n
 const compareLaw = (a: SweepRecord, b: SweepRecord): number =>
   a.weights < b.weights ? -1 : a.weights > b.weights ? 1 : (a.alpha ?? -1) - (b.alpha ?? -1) || a.sigmaW - b.sigmaW;
 
-/** Summarize records per grid point; rows sorted by width, depth, then weight law (name, alpha, sigma_w). */
+/**
+ * Summarize records per grid point (records that differ in any other spec field, e.g. the seed, form
+ * separate rows); rows sorted by width, depth, then weight law (name, alpha, sigma_w), then seed.
+ */
 export function summarizeSweep(records: readonly SweepRecord[]): SweepSummaryRow[] {
   const groups = new Map<string, SweepRecord[]>();
   for (const r of records) {
-    const key = gridKey(r.width, r.depth, lawKey(r.weights, r.alpha, r.sigmaW));
+    // The grid point plus the rest of the spec, so records of different runs are never pooled.
+    const key = `${gridKey(r.width, r.depth, lawKey(r.weights, r.alpha, r.sigmaW))}|${r.activation}|${r.scaling}|${r.bias}:${r.sigmaB}:${r.biasAlpha}|${r.seed}|${r.starts}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = []));
     g.push(r);
@@ -97,6 +101,8 @@ export function summarizeSweep(records: readonly SweepRecord[]): SweepSummaryRow
     });
   }
   const rep = (row: SweepSummaryRow) => ({ weights: row.weights, alpha: row.alpha, sigmaW: row.sigmaW }) as SweepRecord;
-  rows.sort((a, b) => a.width - b.width || a.depth - b.depth || compareLaw(rep(a), rep(b)));
+  const rest = (r: SweepSummaryRow) => `${r.activation}|${r.scaling}|${r.bias}:${r.sigmaB}|${r.starts}`;
+  rows.sort((a, b) => a.width - b.width || a.depth - b.depth || compareLaw(rep(a), rep(b)) || a.seed - b.seed ||
+    (rest(a) < rest(b) ? -1 : rest(a) > rest(b) ? 1 : 0));
   return rows;
 }
