@@ -11,3 +11,13 @@ export * from './laws/laws.ts';
 export * from './network/network.ts';
 export * from './fixedpoints/search.ts';
 export * from './spectra/empirical.ts';
+export {
+  levyMatrixDensity, levyWishartDensity, levyScaledWishartDensity, levyDensityAtZero, levyLawReport, levyScaling,
+  stableTailConstant, scaledWishartAtomAtZero, LEVY_ALPHA_RANGE,
+  type QuadratureMeasure, type LevySolveOptions, type LevyDiagnostics,
+} from './freeprob/levy.ts';
+export {
+  stableLengthMap, stableScaleFixedPoint, stableD2Law, stableExpectation, stableActivationMoment, preactivationFactor,
+  type StableConvention, type StableMeanFieldSpec, type StableFixedPointDiagnostics,
+} from './meanfield/stable.ts';
+export { stableDensity, stableCdf, stableDensityAtZero } from './meanfield/stable-density.ts';
