@@ -12,6 +12,7 @@ import type { SweepConfig } from '../../montecarlo/records.ts';
 import { formatSweepTable } from '../../montecarlo/table.ts';
 import { addNetworkFlags, parseInteger, parseNumber, resolveNetworkFlags, type NetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, log, printJson } from '../io.ts';
+import { PRESETS } from '../presets.ts';
 
 interface SweepFlags extends RawNetworkFlags {
   networks?: string; workers?: string; out?: string; resume?: boolean; force?: boolean; starts?: string;
@@ -81,7 +82,7 @@ export function register(program: Command): void {
     .addHelpText('after', [
       '',
       '--weights takes a list (e.g. gaussian,cauchy): the laws are swept side by side; --alpha then applies to stable/pareto/student only.',
-      '--preset study sets: activation sigmoid, width 10, sigma-w 1, bias gaussian, sigma-b 1, scaling natural (arXiv 2501.04182; docs/study-configuration.md).',
+      ...Object.entries(PRESETS).map(([name, p]) => `--preset ${name}: ${p.description}.`),
       'Results are identical for any --workers: network k of a grid point depends only on (seed, grid point, k). See docs/sweeps.md.',
       '',
       'Example: jesd sweep --width 10 --depth 1..6 --weights gaussian,cauchy --networks 100 --out sweep.jsonl',
@@ -117,6 +118,7 @@ export function register(program: Command): void {
         printJson(result.summary);
       } else {
         const lawOrder = config.weightLaws.map((l) => ({ weights: l.name, alpha: l.alpha ?? null, sigmaW: l.scale }));
+        if (flags.presetApplied) process.stdout.write(`# preset ${flags.presetApplied}: ${PRESETS[flags.presetApplied]!.description}\n`);
         process.stdout.write(formatSweepTable(result.summary, { lawOrder }));
       }
     });
