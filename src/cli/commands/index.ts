@@ -4,6 +4,8 @@ import { register as fixedPoints } from './fixed-points.ts';
 import { register as spectrum } from './spectrum.ts';
 import { register as sweep } from './sweep.ts';
 import { register as reproduce } from './reproduce.ts';
+import { register as law } from './law.ts';
+import { register as solve } from './solve.ts';
 import { register as compare } from './compare.ts';
 
 export type RegisterCommand = (program: Command) => void;
@@ -14,4 +16,6 @@ export const COMMANDS: RegisterCommand[] = [
   sweep,
   reproduce,
   compare,
+  law,
+  solve,
 ];

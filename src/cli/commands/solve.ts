@@ -1,0 +1,115 @@
+/**
+ * `jesd solve <network flags without --width> --at x1,x2,...` (../shared/CLI.md): the limiting
+ * spectrum of J J^T (theory/04-light-tailed.md (4.14)) as JSON, CSV and an SVG figure; with
+ * `--compare-mc N` the pooled empirical spectrum of sampled width-N networks is overlaid and the
+ * Kolmogorov distance reported.
+ */
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { InvalidSpecError } from '../../errors.ts';
+import { solveJacobianSpectrum } from '../../jacobian/index.ts';
+import { lightJacobianCdf, sampleJacobianSquaredSingularValues, type WeightEnsemble } from '../../jacobian/light.ts';
+import type { LawReport } from '../../freeprob/lawReport.ts';
+import { histogramPlot } from '../../report/svg.ts';
+import { histogram, kolmogorovDistance } from '../../spectra/empirical.ts';
+import { addNetworkFlags, parseChoice, parseInteger, parseNumber, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
+import { FlagError, log, printJson } from '../io.ts';
+import { formatLawReport } from './law.ts';
+
+const FIELD_TO_FLAG: Record<string, string> = {
+  at: '--at', sigmaW: '--sigma-w', sigmaB: '--sigma-b', depth: '--depth', activation: '--activation',
+  q1: '--q1', ensemble: '--ensemble', quadraturePoints: '--quadrature-points', width: '--compare-mc', networks: '--networks',
+};
+
+function flagError(e: unknown): unknown {
+  if (e instanceof InvalidSpecError && !(e instanceof FlagError)) {
+    const flag = FIELD_TO_FLAG[e.field] ?? (e.field.startsWith('at[') ? '--at' : e.field);
+    return new FlagError(flag, e.detail);
+  }
+  return e;
+}
+
+type SolveFlags = RawNetworkFlags & {
+  at?: string; json?: boolean; csv?: string; plot?: string; compareMc?: string; networks?: string;
+  ensemble?: string; q1?: string; quadraturePoints?: string;
+};
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('solve')
+    .description('limiting spectrum of J J^T (squared singular values of the input-output Jacobian) for a deep network with finite-variance weights: density, atoms, edges, moments, quantiles')
+    .option('--at <list>', 'grid of x > 0: x1,x2,... or a..b:step')
+    .option('--ensemble <e>', 'gaussian|orthogonal weights (default gaussian; orthogonal = sigma_w times Haar)')
+    .option('--q1 <q>', 'second moment of layer-1 pre-activations (default: the mean-field fixed point q*)')
+    .option('--quadrature-points <n>', 'Gauss-Hermite points for the D^2 law of smooth activations (default 64)')
+    .option('--csv <file>', 'also write x,density as CSV')
+    .option('--plot <file>', 'also write an SVG figure of the density')
+    .option('--compare-mc <N>', 'overlay the Monte Carlo spectrum of width-N networks and report the Kolmogorov distance')
+    .option('--networks <K>', 'networks pooled by --compare-mc (default 2)')
+    .option('--json', 'print one JSON document on stdout');
+  addNetworkFlags(cmd, { width: false });
+  cmd.action((raw: SolveFlags) => {
+    const flags = resolveNetworkFlags(raw);
+    if (flags.depths.length === 0) throw new FlagError('--depth', 'is required (a positive integer)');
+    if (flags.depths.length > 1) throw new FlagError('--depth', 'takes one value for this command');
+    if (raw.at === undefined) throw new FlagError('--at', 'is required: a list x1,x2,... of points > 0 or a range a..b:step');
+    const at = parseNumberList('--at', raw.at);
+    const ensemble = parseChoice('--ensemble', raw.ensemble ?? 'gaussian', ['gaussian', 'orthogonal'] as const) as WeightEnsemble;
+    const q1 = raw.q1 !== undefined ? parseNumber('--q1', raw.q1) : undefined;
+    const quadraturePoints = raw.quadraturePoints !== undefined ? parseInteger('--quadrature-points', raw.quadraturePoints, 2, 400) : undefined;
+    const spec = { ...flags.base, L: flags.depths[0]! };
+    let report: LawReport & Record<string, unknown>;
+    try {
+      report = solveJacobianSpectrum(spec, at, { ensemble, ...(q1 !== undefined ? { q1 } : {}), ...(quadraturePoints !== undefined ? { quadraturePoints } : {}) }) as LawReport & Record<string, unknown>;
+    } catch (e) {
+      throw flagError(e);
+    }
+    let mc: { N: number; networks: number; kolmogorov: number; samples: Float64Array } | null = null;
+    if (raw.compareMc !== undefined) {
+      const N = parseInteger('--compare-mc', raw.compareMc, 2, 20_000);
+      const networks = parseInteger('--networks', raw.networks ?? '2', 1, 10_000);
+      if (ensemble !== 'gaussian' || spec.weights.name !== 'gaussian') throw new FlagError('--compare-mc', 'needs --weights gaussian and --ensemble gaussian');
+      const light = { activation: spec.activation, sigmaW: spec.weights.scale, sigmaB: spec.bias?.scale ?? 0, L: spec.L, ...(q1 !== undefined ? { q1 } : {}) };
+      log(`sampling ${networks} network(s) of width ${N}, depth ${spec.L} ...`);
+      const samples = sampleJacobianSquaredSingularValues(light, N, networks, spec.seed);
+      const sorted = Float64Array.from(samples).sort();
+      const grid = Array.from(sorted);
+      const cdfValues = lightJacobianCdf(light, grid);
+      const cdfMap = new Map<number, number>();
+      grid.forEach((x, i) => cdfMap.set(x, cdfValues[i]!));
+      const kolmogorov = kolmogorovDistance(sorted, (x) => cdfMap.get(x) ?? cdfValues[cdfValues.length - 1]!);
+      mc = { N, networks, kolmogorov, samples };
+      report.monteCarlo = { width: N, networks, seed: spec.seed, kolmogorov, samples: samples.length };
+    }
+    if (raw.csv !== undefined) {
+      writeFileSync(raw.csv, 'x,density\n' + report.x.map((x, i) => `${x},${report.density[i]}`).join('\n') + '\n');
+    }
+    if (raw.plot !== undefined) {
+      const lo = Math.min(...at), hi = Math.max(...at);
+      const title = `J J^T spectrum: ${spec.activation}, ${spec.weights.name} weights, sigma_w=${spec.weights.scale}, sigma_b=${spec.bias?.scale ?? 0}, L=${spec.L}`;
+      let edges: number[] = [lo, hi];
+      let heights: number[] = [0];
+      const overlays = [{ name: 'theory (free probability)', x: report.x, y: report.density }];
+      if (mc !== null) {
+        const h = histogram(mc.samples.filter((v) => v >= lo && v <= hi), { bins: 40, range: [lo, hi] });
+        const inRange = mc.samples.filter((v) => v >= lo && v <= hi).length;
+        const scale = inRange / mc.samples.length; // density relative to the whole sample
+        edges = Array.from(h.edges);
+        heights = Array.from(h.density, (d) => d * scale);
+        // Binomial error band on the histogram heights: sqrt(n_i)/(n w).
+        const width = (hi - lo) / 40;
+        const band = heights.map((d) => Math.sqrt(Math.max(d * width * mc!.samples.length, 1)) / (mc!.samples.length * width));
+        const mids = heights.map((_, i) => 0.5 * (edges[i]! + edges[i + 1]!));
+        overlays.push({ name: `Monte Carlo band (N=${mc.N}, ${mc.networks} nets)`, x: mids, y: heights, bandLo: heights.map((d, i) => Math.max(0, d - 2 * band[i]!)), bandHi: heights.map((d, i) => d + 2 * band[i]!), dashed: true } as never);
+      }
+      const svg = histogramPlot(edges, heights, overlays, {
+        title, xLabel: 'squared singular value x', yLabel: 'density',
+        caption: mc !== null ? `Kolmogorov distance to the Monte Carlo ESD: ${mc.kolmogorov.toFixed(4)}` : 'theory curve; atoms not drawn',
+        histogramName: mc !== null ? 'Monte Carlo ESD' : 'none',
+      });
+      writeFileSync(raw.plot, svg);
+    }
+    if (raw.json) printJson(report);
+    else process.stdout.write(formatLawReport(report) + (mc !== null ? `\nKolmogorov distance to Monte Carlo (N=${mc.N}, ${mc.networks} networks): ${mc.kolmogorov}` : '') + '\n');
+  });
+}

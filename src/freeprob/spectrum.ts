@@ -1,0 +1,246 @@
+/**
+ * From a compiled product law to a spectrum: density on a grid (warm-started along the grid),
+ * runtime invariants (mass, first two moments), CDF, quantiles, E[ln lambda]
+ * (theory/03-free-multiplicative.md sections 3.3-3.5).
+ */
+import { InvalidSpecError, NonConvergenceError, requireFinite } from '../errors.ts';
+import { gaussLegendre } from '../meanfield/quadrature.ts';
+import type { LawReport } from './lawReport.ts';
+import { productEdges, productLaw, solveAtLog, type Atom, type FactorPower, type PointCertificate, type PointState, type ProductLaw } from './multiplicative.ts';
+
+export interface GridSolution {
+  x: number[];
+  density: number[];
+  certificates: PointCertificate[];
+  failedAt: number[];
+}
+
+/** Density at each x > 0 (any order); failed points are listed, never given a number. */
+export function densityOnGrid(law: ProductLaw, edges: [number, number], xs: readonly number[]): GridSolution {
+  xs.forEach((x, i) => {
+    requireFinite(`at[${i}]`, x);
+    if (!(x > 0)) throw new InvalidSpecError('at', `points must be > 0 for a law on [0, inf) (the density at 0 is singular; atoms are reported separately), got ${x}`);
+  });
+  const order = xs.map((_, i) => i).sort((a, b) => xs[a]! - xs[b]!);
+  const density = new Array<number>(xs.length).fill(0);
+  const certificates = new Array<PointCertificate>(xs.length);
+  const failedAt: number[] = [];
+  let warm: PointState | null = null;
+  const [lo, hi] = edges;
+  for (const i of order) {
+    const x = xs[i]!;
+    if (x > hi * (1 + 1e-12) || (lo > 0 && x < lo * (1 - 1e-12))) {
+      // Outside the support of the continuous part: density 0 (theory/03-free-multiplicative.md (3.11)).
+      density[i] = 0;
+      certificates[i] = { converged: true, iterations: 0, residual: 0, step: 0, kantorovich: 0, eps: 0 };
+      continue;
+    }
+    const r = solveAtLog(law, Math.log(x), hi, warm);
+    certificates[i] = r.cert;
+    if (!r.cert.converged || r.state === null) { failedAt.push(x); density[i] = NaN; warm = null; continue; }
+    density[i] = r.density;
+    warm = r.state;
+  }
+  return { x: [...xs], density, certificates, failedAt };
+}
+
+/** A quadrature table of the continuous part: nodes x_i, weights omega_i (dx), density rho_i. */
+export interface SpectralTable {
+  edges: [number, number];
+  atoms: Atom[];
+  nodes: Float64Array;
+  weights: Float64Array;
+  density: Float64Array;
+  /** log x_i (exact even where x_i underflows). */
+  logNodes: Float64Array;
+  mass: number;
+  moment1: number;
+  moment2: number;
+  /** Estimated mass beyond the last panel near 0 (tail extrapolation). */
+  tailMass: number;
+  failedNodes: number;
+}
+
+/**
+ * Integrate the density (theory/03-free-multiplicative.md (3.13)-(3.15)):
+ * - gap at 0 (lo > 0): x = mid - half cos(theta), Gauss-Legendre panels in theta (square-root edges);
+ * - lo = 0: [c, hi] with x = hi - (hi - c) v^2, and [0, c] with x = c e^{-t}, rho dx = x rho dt,
+ *   panels in t until the integrand's tail (extrapolated exponentially) is below 1e-12.
+ */
+export function spectralTable(law: ProductLaw, edges: [number, number]): SpectralTable {
+  const [lo, hi] = edges;
+  const gl = gaussLegendre(8);
+  const nodes: number[] = [], w: number[] = [], logNodes: number[] = [];
+  const push = (logx: number, weight: number) => { logNodes.push(logx); nodes.push(Math.exp(logx)); w.push(weight); };
+  const panels = 48;
+  if (lo > 0) {
+    const mid = 0.5 * (lo + hi), half = 0.5 * (hi - lo);
+    for (let p = 0; p < panels; p++) {
+      const a = (Math.PI * p) / panels, b = (Math.PI * (p + 1)) / panels;
+      for (let k = 0; k < gl.nodes.length; k++) {
+        const th = 0.5 * (a + b) + 0.5 * (b - a) * gl.nodes[k]!;
+        push(Math.log(mid - half * Math.cos(th)), 0.5 * (b - a) * gl.weights[k]! * half * Math.sin(th));
+      }
+    }
+  } else {
+    const c = 0.5 * hi;
+    for (let p = 0; p < panels; p++) {
+      const a = p / panels, b = (p + 1) / panels;
+      for (let k = 0; k < gl.nodes.length; k++) {
+        const v = 0.5 * (a + b) + 0.5 * (b - a) * gl.nodes[k]!;
+        push(Math.log(hi - (hi - c) * v * v), 0.5 * (b - a) * gl.weights[k]! * 2 * (hi - c) * v);
+      }
+    }
+  }
+  // Solve at the fixed nodes, warm-started from the right edge inwards.
+  const order = nodes.map((_, i) => i).sort((a, b) => logNodes[b]! - logNodes[a]!);
+  const density = new Float64Array(nodes.length);
+  let warm: PointState | null = null;
+  let failedNodes = 0;
+  for (const i of order) {
+    const r = solveAtLog(law, logNodes[i]!, hi, warm);
+    if (!r.cert.converged || r.state === null) { failedNodes++; warm = null; continue; }
+    density[i] = r.density;
+    warm = r.state;
+  }
+  let mass = 0, m1 = 0, m2 = 0;
+  for (let i = 0; i < nodes.length; i++) { const f = density[i]! * w[i]!; mass += f; m1 += f * nodes[i]!; m2 += f * nodes[i]! * nodes[i]!; }
+  let tailMass = 0;
+  const tNodes: number[] = [], tW: number[] = [], tDens: number[] = [], tLog: number[] = [];
+  if (lo === 0) {
+    // [0, c] in t = log(c/x): integrand g(t) = x rho(x) = -Im(s)/pi.
+    const logc = Math.log(0.5 * hi);
+    let t0 = 0, width = 1;
+    let gPrev = NaN;
+    for (let panel = 0; panel < 400; panel++) {
+      let panelMass = 0;
+      let gEnd = 0;
+      for (let k = 0; k < gl.nodes.length; k++) {
+        const t = t0 + 0.5 * width * (1 + gl.nodes[k]!);
+        const logx = logc - t;
+        const r = solveAtLog(law, logx, hi, warm);
+        if (!r.cert.converged || r.state === null) { failedNodes++; warm = null; continue; }
+        warm = r.state;
+        const x = Math.exp(logx);
+        const g = -r.state.s.im / Math.PI; // = x rho(x) on the real axis
+        const dens = r.density;
+        const wt = 0.5 * width * gl.weights[k]!;
+        panelMass += wt * g;
+        m1 += wt * g * x; m2 += wt * g * x * x;
+        tNodes.push(x); tW.push(wt * x); tDens.push(dens); tLog.push(logx);
+        gEnd = g;
+      }
+      mass += panelMass;
+      t0 += width;
+      if (panel > 0 && gEnd > 0 && gPrev > gEnd) {
+        const lambda = Math.log(gPrev / gEnd) / width;
+        tailMass = gEnd / lambda;
+        if (tailMass < 1e-12) break;
+        // The moment integrands g x, g x^2 decay like e^{-(lambda+2)t}: keep panels short while they matter.
+        width = Math.exp(-2 * t0) > 1e-17 ? Math.min(1, 2 / lambda) : Math.min(64, Math.max(1, 2 / lambda));
+      } else if (gEnd === 0 && panel > 2) { tailMass = 0; break; }
+      gPrev = gEnd;
+    }
+    mass += tailMass;
+  }
+  const all = [...nodes.map((x, i) => ({ x, w: w[i]!, d: density[i]!, l: logNodes[i]! })), ...tNodes.map((x, i) => ({ x, w: tW[i]!, d: tDens[i]!, l: tLog[i]! }))];
+  all.sort((a, b) => a.l - b.l);
+  return {
+    edges, atoms: law.atoms,
+    nodes: Float64Array.from(all.map((a) => a.x)), weights: Float64Array.from(all.map((a) => a.w)),
+    density: Float64Array.from(all.map((a) => a.d)), logNodes: Float64Array.from(all.map((a) => a.l)),
+    mass, moment1: m1, moment2: m2, tailMass, failedNodes,
+  };
+}
+
+/**
+ * CDF at x from the table (theory/03-free-multiplicative.md (3.16)): atoms at <= x plus the
+ * continuous mass, with node i carrying half its quadrature mass on each side of x_i and linear
+ * interpolation in between (error of order the mass of one quadrature cell).
+ */
+export function cdfFromTable(table: SpectralTable, x: number): number {
+  let F = 0;
+  for (const a of table.atoms) if (a.at <= x) F += a.mass;
+  const n = table.nodes.length;
+  if (n === 0) return Math.min(1, F);
+  let cum = (table as SpectralTable & { cumulative?: Float64Array }).cumulative;
+  if (!cum) {
+    cum = new Float64Array(n);
+    let acc = table.tailMass;
+    for (let i = 0; i < n; i++) { const m = table.weights[i]! * table.density[i]!; cum[i] = acc + 0.5 * m; acc += m; }
+    (table as SpectralTable & { cumulative?: Float64Array }).cumulative = cum;
+  }
+  const nodes = table.nodes;
+  if (x <= table.edges[0]) return Math.min(1, F);
+  if (x <= nodes[0]!) return Math.min(1, F + (x <= 0 ? 0 : cum[0]! * Math.min(1, x / nodes[0]!)));
+  if (x >= nodes[n - 1]!) {
+    const last = cum[n - 1]! + 0.5 * table.weights[n - 1]! * table.density[n - 1]!;
+    const hi = table.edges[1];
+    const frac = x >= hi ? 1 : (x - nodes[n - 1]!) / (hi - nodes[n - 1]!);
+    return Math.min(1, F + cum[n - 1]! + frac * (last - cum[n - 1]!));
+  }
+  let lo = 0, hi = n - 1;
+  while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (nodes[mid]! <= x) lo = mid; else hi = mid; }
+  const t = (x - nodes[lo]!) / (nodes[hi]! - nodes[lo]!);
+  return Math.min(1, F + cum[lo]! + t * (cum[hi]! - cum[lo]!));
+}
+
+export function quantileFromTable(table: SpectralTable, p: number): number {
+  let lo = 0, hi = Math.max(table.edges[1], ...table.atoms.map((a) => a.at));
+  if (cdfFromTable(table, 0) >= p) return 0;
+  for (let it = 0; it < 100; it++) {
+    const mid = 0.5 * (lo + hi);
+    if (cdfFromTable(table, mid) >= p) hi = mid; else lo = mid;
+  }
+  return 0.5 * (lo + hi);
+}
+
+/** E[ln lambda] over the continuous part (with atoms at x > 0); -Infinity if an atom sits at 0. */
+export function expectedLogFromTable(table: SpectralTable): number {
+  let v = 0;
+  for (const a of table.atoms) v += a.at > 0 ? a.mass * Math.log(a.at) : -Infinity;
+  for (let i = 0; i < table.nodes.length; i++) v += table.weights[i]! * table.density[i]! * table.logNodes[i]!;
+  return v;
+}
+
+export interface ConvolutionOptions {
+  /** Number of moments to report (default 4). */
+  moments?: number;
+  /** Skip the invariant quadrature (mass, moments) — faster, diagnostics then omit them. */
+  skipInvariants?: boolean;
+}
+
+/**
+ * The free multiplicative convolution of `factors` evaluated at `at` as a LawReport
+ * (theory/03-free-multiplicative.md). Throws NonConvergenceError if any point failed.
+ */
+export function freeMultiplicativeConvolution(factors: FactorPower[], at: readonly number[], opts: ConvolutionOptions = {}): { report: LawReport; law: ProductLaw; table: SpectralTable | null } {
+  const law = productLaw(factors);
+  const edges = productEdges(law);
+  const grid = densityOnGrid(law, edges, at);
+  const nMoments = opts.moments ?? 4;
+  const moments = Array.from(law.moments.slice(0, nMoments));
+  let maxResidual = 0, iterations = 0, maxEps = 0;
+  for (const c of grid.certificates) { if (c.converged) { maxResidual = Math.max(maxResidual, c.residual); maxEps = Math.max(maxEps, c.eps); } iterations += c.iterations; }
+  const diagnostics: LawReport['diagnostics'] = { converged: grid.failedAt.length === 0, maxResidual, iterations, maxEpsUsed: maxEps };
+  let table: SpectralTable | null = null;
+  if (!opts.skipInvariants) {
+    table = spectralTable(law, edges);
+    const atomMass = law.atoms.reduce((a, b) => a + b.mass, 0);
+    const atomM1 = law.atoms.reduce((a, b) => a + b.mass * b.at, 0);
+    const atomM2 = law.atoms.reduce((a, b) => a + b.mass * b.at * b.at, 0);
+    diagnostics.totalMass = table.mass + atomMass;
+    diagnostics.massError = Math.abs(table.mass + atomMass - 1);
+    diagnostics.firstMoment = table.moment1 + atomM1;
+    diagnostics.firstMomentError = Math.abs(table.moment1 + atomM1 - law.moments[0]!);
+    diagnostics.secondMomentError = Math.abs(table.moment2 + atomM2 - law.moments[1]!);
+    diagnostics.quadratureNodes = table.nodes.length;
+    diagnostics.quadratureFailures = table.failedNodes;
+  }
+  if (grid.failedAt.length > 0) {
+    diagnostics.failedAt = grid.failedAt;
+    throw new NonConvergenceError(`solve did not converge at x = ${grid.failedAt.slice(0, 5).join(', ')}${grid.failedAt.length > 5 ? ', ...' : ''}`, diagnostics);
+  }
+  const report: LawReport = { x: grid.x, density: grid.density, atoms: law.atoms.map((a) => ({ at: a.at, mass: a.mass })), edges, moments, diagnostics };
+  return { report, law, table };
+}

@@ -1,0 +1,35 @@
+/**
+ * `solveJacobianSpectrum`: the limiting spectrum of J J^T for a network spec, dispatched on the
+ * weight law (theory/04-light-tailed.md section 4.3 for finite variance). `jesd solve` calls it.
+ */
+import { InvalidSpecError } from '../errors.ts';
+import type { LawReport } from '../freeprob/lawReport.ts';
+import { unitVariance } from '../laws/laws.ts';
+import type { NetworkSpec } from '../network/spec.ts';
+import { solveLightJacobian, type LightJacobianOptions, type WeightEnsemble } from './light.ts';
+
+export interface JacobianSolveOptions extends LightJacobianOptions {
+  /** Weight ensemble for finite-variance laws (default gaussian; orthogonal = sigma_w times Haar). */
+  ensemble?: WeightEnsemble;
+  /** First-layer pre-activation second moment q_1 (default: the fixed point q*). */
+  q1?: number;
+  quadraturePoints?: number;
+}
+
+export function solveJacobianSpectrum(spec: Omit<NetworkSpec, 'N' | 'seed'> & { seed?: number }, at: number[], opts: JacobianSolveOptions = {}): LawReport {
+  const w = spec.weights;
+  const finiteVariance = w.name === 'gaussian' || ((w.name === 'student' || w.name === 'pareto') && (w.alpha ?? 0) > 2);
+  if (!finiteVariance) {
+    throw new InvalidSpecError('--weights', `heavy-tailed solve not available for ${w.name}${w.alpha !== undefined ? ` (alpha=${w.alpha})` : ''}; finite-variance laws (gaussian, student/pareto with alpha > 2) are supported`);
+  }
+  if (spec.scaling !== 'natural') throw new InvalidSpecError('--scaling', 'the limiting spectrum needs natural scaling (entries of variance sigma_w^2/N); got raw');
+  if (spec.bias !== null && spec.bias.name !== 'gaussian') throw new InvalidSpecError('--bias', `light-tailed solve supports gaussian|none biases, got ${spec.bias.name}`);
+  // Natural scaling divides by sqrt(N * Var(unit law)), so every finite-variance law gives entries of
+  // variance sigma_w^2/N and W^T W -> MP(1, sigma_w^2) (theory/04-light-tailed.md (4.15)).
+  if (!Number.isFinite(unitVariance(w))) throw new InvalidSpecError('--weights', 'infinite variance');
+  return solveLightJacobian({
+    activation: spec.activation, sigmaW: w.scale, sigmaB: spec.bias === null ? 0 : spec.bias.scale, L: spec.L,
+    ...(opts.ensemble ? { ensemble: opts.ensemble } : {}), ...(opts.q1 !== undefined ? { q1: opts.q1 } : {}),
+    ...(opts.quadraturePoints !== undefined ? { quadraturePoints: opts.quadraturePoints } : {}),
+  }, at, opts);
+}

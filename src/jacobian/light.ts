@@ -1,0 +1,174 @@
+/**
+ * Limiting spectrum of J J^T for a deep network with finite-variance (Gaussian) or orthogonal
+ * weights (theory/04-light-tailed.md section 4.3):
+ *   S_{JJ^T} = prod_{l=1}^L S_{W_l^T W_l} S_{D_l^2}                                   (4.14)
+ * with W^T W ~ MP(1, sigma_w^2) (Gaussian, entries of variance sigma_w^2/N) or delta_{sigma_w^2}
+ * (orthogonal), and D_l^2 ~ phi'(sqrt(q_l) z)^2 along the length map (4.1).
+ * (Pennington-Schoenholz-Ganguli arXiv 1711.04735 and 1802.09979; asymptotic freeness:
+ * Pastur arXiv 2001.06188, Pastur-Slavin arXiv 2011.11439.)
+ */
+import { InvalidSpecError, requireFinite, requireInteger, requirePositive } from '../errors.ts';
+import type { LawReport } from '../freeprob/lawReport.ts';
+import { bernoulliFactor, diracFactor, discreteFactor, marchenkoPasturFactor } from '../freeprob/laws.ts';
+import type { FactorPower, FreeFactor } from '../freeprob/multiplicative.ts';
+import { cdfFromTable, expectedLogFromTable, freeMultiplicativeConvolution, quantileFromTable } from '../freeprob/spectrum.ts';
+import {
+  derivativeSquaredLaw, derivativeSquaredMoment, lengthFixedPoint, lengthTrajectory, susceptibility,
+  type DerivativeSquaredLaw,
+} from '../meanfield/gaussian.ts';
+import { linalg } from '../linalg/index.ts';
+import { jacobian, sampleNetwork } from '../network/network.ts';
+import { ACTIVATIONS, type ActivationName, type NetworkSpec } from '../network/spec.ts';
+import { STREAM, stream } from '../random/rng.ts';
+
+export type WeightEnsemble = 'gaussian' | 'orthogonal';
+
+export interface LightJacobianSpec {
+  activation: ActivationName;
+  /** Weight scale: entries of variance sigma_w^2 / N (Gaussian) or sigma_w times a Haar orthogonal matrix. */
+  sigmaW: number;
+  /** Bias standard deviation (0 = no bias). */
+  sigmaB: number;
+  L: number;
+  ensemble?: WeightEnsemble;
+  /**
+   * Second moment of the first layer's pre-activations, q_1 = sigma_w^2 |x_0|^2/N + sigma_b^2.
+   * Default: the fixed point q* (the network is in its mean-field steady state).
+   */
+  q1?: number;
+  /** Gauss-Hermite points for the D^2 law of smooth activations (default 64). */
+  quadraturePoints?: number;
+}
+
+export interface LightJacobianOptions {
+  /** Number of moments to report (default 4). */
+  moments?: number;
+  /** Relative tolerance for merging layers with (almost) equal q_l into one factor (default 1e-12). */
+  mergeTolerance?: number;
+}
+
+export interface LightJacobianReport extends LawReport {
+  quantiles: { '0.1': number; '0.5': number; '0.9': number };
+  /** Mass of squared singular values > 1. */
+  fractionAboveOne: number;
+  /** E[ln lambda]; null when an atom sits at 0 (then it is -infinity). */
+  expectedLog: number | null;
+  /** q_1..q_L and chi_l = sigma_w^2 E[phi'(sqrt(q_l) z)^2]. */
+  layers: { q: number[]; chi: number[] };
+  /** The mean-field fixed point q* when it exists. */
+  qStar: number | null;
+}
+
+function validate(spec: LightJacobianSpec): Required<Omit<LightJacobianSpec, 'q1'>> & { q1?: number } {
+  if (!(ACTIVATIONS as readonly string[]).includes(spec.activation)) throw new InvalidSpecError('activation', `must be one of ${ACTIVATIONS.join('|')}, got ${JSON.stringify(spec.activation)}`);
+  requirePositive('sigmaW', spec.sigmaW);
+  requireFinite('sigmaB', spec.sigmaB);
+  if (spec.sigmaB < 0) throw new InvalidSpecError('sigmaB', `must be >= 0, got ${spec.sigmaB}`);
+  requireInteger('depth', spec.L, 1, 100_000);
+  const ensemble = spec.ensemble ?? 'gaussian';
+  if (ensemble !== 'gaussian' && ensemble !== 'orthogonal') throw new InvalidSpecError('ensemble', `must be gaussian|orthogonal, got ${JSON.stringify(ensemble)}`);
+  if (spec.q1 !== undefined) { requireFinite('q1', spec.q1); if (spec.q1 < 0) throw new InvalidSpecError('q1', `must be >= 0, got ${spec.q1}`); }
+  const quadraturePoints = requireInteger('quadraturePoints', spec.quadraturePoints ?? 64, 2, 400);
+  return { ...spec, ensemble, quadraturePoints };
+}
+
+function factorOf(law: DerivativeSquaredLaw, name: string): FreeFactor {
+  if (law.kind === 'dirac') return diracFactor(law.at);
+  if (law.kind === 'bernoulli') return bernoulliFactor(law.p, law.at);
+  return discreteFactor(law.points, law.weights, name);
+}
+
+/** The factors of (4.14): one weight factor of power L and the D_l^2 laws (equal layers merged). */
+export function jacobianFactors(spec: LightJacobianSpec, opts: LightJacobianOptions = {}): { factors: FactorPower[]; q: Float64Array; qStar: number | null } {
+  const s = validate(spec);
+  const qDependent = s.activation !== 'relu' && s.activation !== 'linear';
+  let qStar: number | null = null;
+  try { qStar = lengthFixedPoint(s.activation, s.sigmaW, s.sigmaB).value; } catch { qStar = null; }
+  let q1 = s.q1;
+  if (q1 === undefined) {
+    if (qDependent) {
+      if (qStar === null) throw new InvalidSpecError('q1', 'the length map has no fixed point here; give q1 (the input second moment)');
+      q1 = qStar;
+    } else q1 = qStar ?? 1; // D^2 does not depend on q for relu/linear
+  }
+  const q = qStar !== null && q1 === qStar ? new Float64Array(s.L).fill(qStar) : lengthTrajectory(s.activation, s.sigmaW, s.sigmaB, q1, s.L);
+  const weightFactor = s.ensemble === 'gaussian' ? marchenkoPasturFactor(1, s.sigmaW * s.sigmaW) : diracFactor(s.sigmaW * s.sigmaW);
+  const factors: FactorPower[] = [{ factor: weightFactor, power: s.L }];
+  const tol = opts.mergeTolerance ?? 1e-12;
+  if (!qDependent) {
+    factors.push({ factor: factorOf(derivativeSquaredLaw(s.activation, q1, s.quadraturePoints), 'D^2'), power: s.L });
+    return { factors, q, qStar };
+  }
+  let l = 0;
+  while (l < s.L) {
+    let k = l + 1;
+    while (k < s.L && Math.abs(q[k]! - q[l]!) <= tol * Math.max(1e-300, q[l]!)) k++;
+    factors.push({ factor: factorOf(derivativeSquaredLaw(s.activation, q[l]!, s.quadraturePoints), `D^2(q=${q[l]})`), power: k - l });
+    l = k;
+  }
+  return { factors, q, qStar };
+}
+
+/**
+ * Solve the J J^T spectrum at the points `at` (all > 0). Edges, atoms, moments (series reversion,
+ * theory/01-transforms.md (1.9)), quantiles, fraction above 1 and E[ln lambda] from the invariant
+ * quadrature (theory/03-free-multiplicative.md (3.13)-(3.16)).
+ */
+export function solveLightJacobian(spec: LightJacobianSpec, at: readonly number[], opts: LightJacobianOptions = {}): LightJacobianReport {
+  const s = validate(spec);
+  const { factors, q, qStar } = jacobianFactors(s, opts);
+  const { report, table } = freeMultiplicativeConvolution(factors, at, { moments: opts.moments ?? 4 });
+  const t = table!;
+  const quantiles = { '0.1': quantileFromTable(t, 0.1), '0.5': quantileFromTable(t, 0.5), '0.9': quantileFromTable(t, 0.9) };
+  const fractionAboveOne = Math.max(0, 1 - cdfFromTable(t, 1));
+  const el = expectedLogFromTable(t);
+  const chi = Array.from(q, (ql) => susceptibility(s.activation, s.sigmaW, ql));
+  report.diagnostics.mu1 = derivativeSquaredMoment(s.activation, q[0]!, 1);
+  report.diagnostics.mu2 = derivativeSquaredMoment(s.activation, q[0]!, 2);
+  return {
+    ...report,
+    quantiles,
+    fractionAboveOne,
+    expectedLog: Number.isFinite(el) ? el : null,
+    layers: { q: Array.from(q), chi },
+    qStar,
+  };
+}
+
+/** CDF of the predicted law at each x (for Kolmogorov distances against Monte Carlo). */
+export function lightJacobianCdf(spec: LightJacobianSpec, xs: readonly number[], opts: LightJacobianOptions = {}): number[] {
+  const { factors } = jacobianFactors(spec, opts);
+  const { table } = freeMultiplicativeConvolution(factors, [], {});
+  return xs.map((x) => cdfFromTable(table!, x));
+}
+
+/**
+ * Monte Carlo check of (4.14): squared singular values of J = D_L W_L ... D_1 W_1 for sampled
+ * width-N networks (Gaussian weights, natural scaling, Gaussian biases), at an input x_0 with
+ * |x_0|^2/N = (q_1 - sigma_b^2)/sigma_w^2 so that layer-1 pre-activations have second moment q_1
+ * (theory/04-light-tailed.md (4.17)). Network k uses stream (seed, NETWORK, k); the input uses
+ * (seed, NETWORK, k, PROBE, 0). Returns the pooled squared singular values.
+ */
+export function sampleJacobianSquaredSingularValues(spec: LightJacobianSpec, N: number, networks: number, seed = 1): Float64Array {
+  const s = validate(spec);
+  requireInteger('width', N, 1, 100_000);
+  requireInteger('networks', networks, 1, 100_000);
+  if (s.ensemble !== 'gaussian') throw new InvalidSpecError('ensemble', 'Monte Carlo sampling supports gaussian weights only');
+  const { q } = jacobianFactors(s);
+  const r = (q[0]! - s.sigmaB * s.sigmaB) / (s.sigmaW * s.sigmaW);
+  if (r < 0) throw new InvalidSpecError('q1', `q1 = ${q[0]} is below sigma_b^2 = ${s.sigmaB ** 2}: no input reaches it`);
+  const net0: NetworkSpec = {
+    N, L: s.L, activation: s.activation, weights: { name: 'gaussian', scale: s.sigmaW },
+    bias: s.sigmaB > 0 ? { name: 'gaussian', scale: s.sigmaB } : null, scaling: 'natural', seed,
+  };
+  const out = new Float64Array(N * networks);
+  for (let k = 0; k < networks; k++) {
+    const net = sampleNetwork(net0, k);
+    const rng = stream(seed, STREAM.NETWORK, k, STREAM.PROBE, 0);
+    const x0 = new Float64Array(N);
+    for (let i = 0; i < N; i++) x0[i] = (rng.uniform() < 0.5 ? -1 : 1) * Math.sqrt(r);
+    const sv = linalg().singularValues(jacobian(net, x0));
+    for (let i = 0; i < N; i++) out[k * N + i] = sv[i]! * sv[i]!;
+  }
+  return out;
+}
