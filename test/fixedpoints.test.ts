@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { classifyStart, findFixedPoints } from '../src/fixedpoints/search.ts';
-import { networkFromWeights, sampleNetwork } from '../src/network/network.ts';
+import { ARNOLDI_MIN_WIDTH, classifyStart, findFixedPoints, fixedPointSpectralRadius, spectralRadiusDense } from '../src/fixedpoints/search.ts';
+import { jacobian, networkFromWeights, sampleNetwork } from '../src/network/network.ts';
 import { matrix } from '../src/types.ts';
 import type { NetworkSpec } from '../src/network/spec.ts';
 
@@ -131,6 +131,38 @@ describe('light tails: Gaussian weights give one stable fixed point', () => {
       expect(res.cycles).toEqual([]);
       expect(res.fixedPoints[0]!.residual).toBeLessThan(1e-12);
     }), { numRuns: 40 });
+  });
+});
+
+describe('linear networks (closed form: the only fixed point of x -> W2 W1 x is 0)', () => {
+  const spec = (sigma: number): NetworkSpec => ({ N: 20, L: 2, activation: 'linear', weights: { name: 'gaussian', scale: sigma }, bias: null, scaling: 'natural', seed: 3 });
+  it('contracting (sigma_w = 0.5): Q = 1 at 0, every start in its basin', () => {
+    const res = findFixedPoints(sampleNetwork(spec(0.5)), { starts: 20 });
+    expect(res.Q).toBe(1);
+    expect(res.fixedPoints[0]!.basinShare).toBe(1);
+    expect(Math.max(...Array.from(res.fixedPoints[0]!.x, Math.abs))).toBeLessThan(1e-12);
+  });
+  it('expanding (sigma_w = 2): runs overflow and are unsettled, 0 is listed as unstable with rho = rho(W2 W1)', () => {
+    const net = sampleNetwork(spec(2));
+    const res = findFixedPoints(net, { starts: 20 });
+    expect(res.Q).toBe(0);
+    expect(res.unsettledShare).toBe(1);
+    expect(res.fixedPoints).toHaveLength(1);
+    const fp = res.fixedPoints[0]!;
+    expect(fp.stable).toBe(false);
+    expect(Math.max(...Array.from(fp.x, Math.abs))).toBeLessThan(1e-12);
+    // J = W2 W1 for a linear network; dense eigenvalues of the same matrix (rounding only).
+    expect(fp.spectralRadius).toBeCloseTo(spectralRadiusDense(jacobian(net, new Float64Array(20))), 12);
+  });
+});
+
+describe('matrix-free spectral radius (N >= ARNOLDI_MIN_WIDTH) agrees with dense eigenvalues', () => {
+  it('N = 200, L = 2 Gaussian tanh network at a random point (relative 1e-8: Arnoldi residual tol 1e-10 times a modest eigenvalue condition number)', () => {
+    const N = ARNOLDI_MIN_WIDTH;
+    const net = sampleNetwork({ N, L: 2, activation: 'tanh', weights: { name: 'gaussian', scale: 1.5 }, bias: { name: 'gaussian', scale: 0.3 }, scaling: 'natural', seed: 8 });
+    const x = Float64Array.from({ length: N }, (_, i) => Math.sin(i));
+    const dense = spectralRadiusDense(jacobian(net, x));
+    expect(Math.abs(fixedPointSpectralRadius(net, x) / dense - 1)).toBeLessThan(1e-8);
   });
 });
 

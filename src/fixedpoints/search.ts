@@ -84,6 +84,8 @@ export interface FixedPointDiagnostics extends Diagnostics {
   newtonSolves: number;
   /** Starts that settled on fixed points whose polished rho >= 1 (marginal; counted in their basin). */
   marginalStarts: number;
+  /** Unsettled starts whose iterates overflowed (unbounded activations only). */
+  divergedStarts: number;
 }
 
 export interface FixedPointResult {
@@ -309,7 +311,7 @@ function sampleStarts(net: Network, seed: number, count: number): Float64Array[]
  * Iterate the given starts together and classify each (the core of findFixedPoints and of
  * classifyStarts). `engine` carries fixed points and cycles already known.
  */
-function runStarts(net: Network, starts: Float64Array[], o: Resolved, engine: Engine): { outcomes: StartOutcome[]; finals: Float64Array[]; iterations: Int32Array; maxIter: number } {
+function runStarts(net: Network, starts: Float64Array[], o: Resolved, engine: Engine): { outcomes: StartOutcome[]; finals: Float64Array[]; iterations: Int32Array; maxIter: number; diverged: Uint8Array } {
   const N = net.spec.N;
   const B = starts.length;
   const P = o.maxPeriod;
@@ -324,6 +326,7 @@ function runStarts(net: Network, starts: Float64Array[], o: Resolved, engine: En
   });
   // Step level at which Newton last failed to settle a start (retry only after a 10x smaller step).
   const lastTry = new Float64Array(B).fill(Infinity);
+  const diverged = new Uint8Array(B);
   let active: number[] = starts.map((_, i) => i);
   let t = 0;
   while (active.length > 0 && t < o.maxIterations) {
@@ -339,7 +342,7 @@ function runStarts(net: Network, starts: Float64Array[], o: Resolved, engine: En
       finals[s] = xt;
       iterations[s] = t;
       if (!xt.every(Number.isFinite)) {
-        still.push(s); // diverging (unbounded activations): stays unsettled
+        diverged[s] = 1; // overflow (unbounded activations): unsettled, no further iterations
         return;
       }
       let settled: StartOutcome | null = null;
@@ -360,7 +363,7 @@ function runStarts(net: Network, starts: Float64Array[], o: Resolved, engine: En
     });
     active = still;
   }
-  return { outcomes, finals, iterations, maxIter: t };
+  return { outcomes, finals, iterations, maxIter: t, diverged };
 }
 
 function newEngine(known: FixedPoint[] = []): Engine {
@@ -373,7 +376,7 @@ export function findFixedPoints(net: Network, opts?: FixedPointOptions): FixedPo
   const t0 = Date.now();
   const engine = newEngine();
   const starts = sampleStarts(net, o.seed, o.starts);
-  const { outcomes, finals, iterations, maxIter } = runStarts(net, starts, o, engine);
+  const { outcomes, finals, iterations, maxIter, diverged } = runStarts(net, starts, o, engine);
   let unsettled = 0;
   let settledIter = 0;
   let settledCount = 0;
@@ -391,10 +394,11 @@ export function findFixedPoints(net: Network, opts?: FixedPointOptions): FixedPo
   // Newton probes from unsettled end points: lists fixed points (typically unstable) with no basin share.
   let probes = 0;
   for (let s = 0; s < outcomes.length && probes < o.newtonProbes; s++) {
-    if (outcomes[s]!.kind !== 'unsettled' || !finals[s]!.every(Number.isFinite)) continue;
+    if (outcomes[s]!.kind !== 'unsettled') continue;
     probes++;
     engine.newtonSolves++;
-    const polished = newtonPeriodic(net, finals[s]!, 1, o.newtonTolerance);
+    // Diverged runs (overflow) start Newton from their start point instead of their end point.
+    const polished = newtonPeriodic(net, diverged[s] ? starts[s]! : finals[s]!, 1, o.newtonTolerance);
     if (polished !== null) registerFixed(engine, net, polished.x, polished.residual, o.dedupTolerance);
   }
   // Newton from the centroid of each cycle's orbit: an attracting cycle usually surrounds an unstable
@@ -439,6 +443,7 @@ export function findFixedPoints(net: Network, opts?: FixedPointOptions): FixedPo
       meanIterationsSettled: settledCount > 0 ? settledIter / settledCount : 0,
       newtonSolves: engine.newtonSolves,
       marginalStarts: engine.marginalStarts,
+      divergedStarts: diverged.reduce((a, b) => a + b, 0),
       wallMs: Date.now() - t0,
     },
   };

@@ -77,7 +77,8 @@ export function register(program: Command): void {
       `Q = ${res.Q} stable fixed point(s) from ${res.starts} starts`,
       ...res.fixedPoints.map((f, i) => `  fixed point ${i + 1}: ${f.stable ? 'stable  ' : 'unstable'} rho=${f.spectralRadius.toPrecision(6)} basin=${(100 * f.basinShare).toFixed(1)}%`),
       ...res.cycles.map((c) => `  cycle of period ${c.period}: rho=${c.spectralRadius.toPrecision(6)} basin=${(100 * c.basinShare).toFixed(1)}%`),
-      `  unsettled after ${res.diagnostics.maxIterations} iterations: ${(100 * res.unsettledShare).toFixed(1)}%`,
+      `  unsettled after ${res.diagnostics.maxIterations} iterations: ${(100 * res.unsettledShare).toFixed(1)}%` +
+        (res.diagnostics.divergedStarts > 0 ? ` (${res.diagnostics.divergedStarts} start(s) overflowed)` : ''),
     ];
     process.stdout.write(lines.join('\n') + '\n');
     if (res.unsettledShare > 0) log(`jesd: ${(100 * res.unsettledShare).toFixed(1)}% of starts did not settle (not counted as fixed points)`);
