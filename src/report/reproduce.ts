@@ -33,9 +33,12 @@ import { histogram, quantiles } from '../spectra/empirical.ts';
 import { formatSeconds } from '../montecarlo/progress.ts';
 import { SCALES, type ReproductionScale, type ScaleName } from './scales.ts';
 import { categoricalHeatmap, histogramPlot, linePlot, PALETTE, svgToPng, type Series } from './svg.ts';
-import { gridQuantile, kolmogorovOnGrid, lawCdf, predictedEsd, predictedQCurve, type PredictedQCurve } from './theory.ts';
+import { gridQuantile, kolmogorovOnGrid, type Availability, type PredictedLaw, type PredictedQCurve, type PredictedQPoint } from './theory.ts';
 import { openUnitStore, type UnitRecord } from './unitStore.ts';
-import { CELL_CYCLE, CELL_UNSETTLED, type BasinRowRecord, type BasinRowUnit, type EsdRecord, type EsdUnit, type KnownFixedPoint } from './units.ts';
+import {
+  CELL_CYCLE, CELL_UNSETTLED,
+  type BasinRowRecord, type BasinRowUnit, type EsdRecord, type EsdUnit, type KnownFixedPoint, type TheoryRecord, type TheoryUnit,
+} from './units.ts';
 import {
   basinVerdict, emergenceVerdict, esdVerdict, lightTailVerdict, nonMonotoneVerdict, theoryVerdict,
   type BasinSummary, type ClaimVerdict, type EsdComparison, type QRow,
@@ -212,7 +215,7 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
   const basinRows = scale.basins.slices * scale.basins.resolution;
   const total = scale.light.widths.length * scale.light.depths.length * scale.light.networks
     + scale.heavy.widths.length * scale.heavy.depths.length * scale.heavy.networks
-    + esdUnits.length + basinRows + 1;
+    + esdUnits.length + basinRows + scale.heavy.widths.length * scale.heavy.depths.length + scale.esd.points.length;
   const progress = makeProgress(total, 0, opts);
   let lastDone = 0;
   const sweepProgress = (done: number) => { progress.add(done - lastDone); lastDone = done; };
@@ -265,9 +268,8 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
     // 5. Theory (cached in theory.jsonl).
     t = performance.now();
     progress.setSection('theory: ESD equation and Q prediction');
-    const theory = await runTheory(scale, heavyBase, lightBase, esdRecords, opts, out);
+    const theory = await runTheory(scale, heavyBase, lightBase, esdRecords, opts, out, progress);
     files.push('theory.jsonl');
-    progress.add(1);
     timings['theory'] = performance.now() - t;
 
     // 6. Figures and report.
@@ -425,7 +427,7 @@ interface EsdTheory {
   networks: number;
   fixedPoints: number;
   sampledQuantiles: number[];
-  predicted: { x: number[]; density: number[]; F: number[]; totalMass: number } | null;
+  predicted: PredictedLaw | null;
   predictedQuantiles: (number | null)[];
   reason: string | null;
   comparison: EsdComparison;
@@ -433,60 +435,76 @@ interface EsdTheory {
 
 const ESD_QUANTILES = [0.1, 0.5, 0.9];
 
-async function runTheory(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, lightBase: Omit<NetworkSpec, 'N' | 'L'>, esdRecords: EsdRecord[], opts: ReproduceOptions, out: string) {
-  type TheoryRecord = UnitRecord & { value: unknown };
-  const store = openUnitStore<TheoryRecord>(join(out, 'theory.jsonl'), 'jesd-reproduce-theory', {
-    seed: opts.seed, scale: scale.name, heavy: scale.heavy, esd: scale.esd, bases: { gaussian: lightBase, cauchy: heavyBase },
+async function runTheory(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, lightBase: Omit<NetworkSpec, 'N' | 'L'>, esdRecords: EsdRecord[], opts: ReproduceOptions, out: string, progress: Progress) {
+  const budget = { ...scale.theory };
+  const units: TheoryUnit[] = [];
+  for (const w of scale.heavy.widths) {
+    for (const d of scale.heavy.depths) units.push({ key: `q|${w}|${d}`, kind: 'q', spec: { ...heavyBase, N: w, L: d }, budget });
+  }
+  const pointData = scale.esd.points.map((p) => {
+    const recs = esdRecords.filter((r) => r.weights === p.weights && r.width === p.width && r.depth === p.depth).sort((a, b) => a.network - b.network);
+    const sample = recs.flatMap((r) => r.squaredSingularValues).sort((a, b) => a - b);
+    const spec: NetworkSpec = { ...(p.weights === 'gaussian' ? lightBase : heavyBase), N: p.width, L: p.depth };
+    let reason: string | null = null;
+    let grid: number[] | null = null;
+    if (sample.length < 2 || !(sample[0]! > 0)) {
+      reason = sample.length < 2 ? 'no stable fixed points were found to sample' : 'a sampled eigenvalue is 0 (log grid impossible)';
+    } else {
+      // Prediction grid: log-spaced over the sampled range widened by a factor 10 each side (the
+      // predicted law may put mass outside it; the captured mass is reported).
+      const lo = sample[0]! / 10, hi = sample[sample.length - 1]! * 10;
+      const g = scale.esd.gridPoints;
+      grid = Array.from({ length: g }, (_, i) => +(lo * Math.pow(hi / lo, i / (g - 1))).toPrecision(12));
+      units.push({ key: `esd|${p.weights}|${p.width}|${p.depth}`, kind: 'esd', spec, grid, budget });
+    }
+    return { p, recs, sample, spec, reason };
+  });
+  progress.add(scale.esd.points.length - units.filter((u) => u.kind === 'esd').length);
+  const store = openUnitStore<TheoryRecord & UnitRecord>(join(out, 'theory.jsonl'), 'jesd-reproduce-theory', {
+    seed: opts.seed, scale: scale.name, units: units.map((u) => ({ key: u.key, spec: u.spec, grid: u.grid ?? null, budget: u.budget })),
   }, { resume: opts.resume });
   try {
-    const cached = async <T>(key: string, compute: () => Promise<T>): Promise<T> => {
-      const hit = store.done.get(key);
-      if (hit) return hit.value as T;
-      const value = await compute();
-      store.append({ key, value });
-      return value;
-    };
-    const qCurves = [];
-    for (const w of scale.heavy.widths) {
-      qCurves.push(await cached(`q|${w}`, () => predictedQCurve(heavyBase, w, scale.heavy.depths)));
-    }
-    const esd: EsdTheory[] = [];
-    for (const p of scale.esd.points) {
-      const recs = esdRecords.filter((r) => r.weights === p.weights && r.width === p.width && r.depth === p.depth).sort((a, b) => a.network - b.network);
-      const sample = recs.flatMap((r) => r.squaredSingularValues).sort((a, b) => a - b);
-      const spec: NetworkSpec = { ...(p.weights === 'gaussian' ? lightBase : heavyBase), N: p.width, L: p.depth };
-      const light = p.weights === 'gaussian';
-      const fixedPoints = recs.reduce((s, r) => s + r.spectralRadii.length, 0);
-      const sampledQuantiles = sample.length > 0 ? quantiles(Float64Array.from(sample), ESD_QUANTILES) : [];
-      // Prediction grid: log-spaced over the sampled range widened by a factor 10 each side (the
-      // predicted law may put mass outside the sampled range; the captured mass is reported).
-      let predicted: EsdTheory['predicted'] = null;
-      let reason: string | null = null;
-      if (sample.length < 2 || !(sample[0]! > 0)) {
-        reason = sample.length < 2 ? 'no stable fixed points were found to sample' : 'a sampled eigenvalue is 0 (log grid impossible)';
-      } else {
-        const lo = sample[0]! / 10, hi = sample[sample.length - 1]! * 10;
-        const g = scale.esd.gridPoints;
-        const grid = Array.from({ length: g }, (_, i) => +(lo * Math.pow(hi / lo, i / (g - 1))).toPrecision(12));
-        const res = await cached(`esd|${p.weights}|${p.width}|${p.depth}`, () => predictedEsd(spec, grid));
-        if (res.ok) {
-          const cdf = lawCdf(res.value);
-          predicted = { x: cdf.x, density: [...res.value.density], F: cdf.F, totalMass: cdf.totalMass };
-        } else {
-          reason = res.reason;
-        }
-      }
-      const predictedQuantiles = predicted ? ESD_QUANTILES.map((q) => gridQuantile(predicted!.x, predicted!.F, q)) : [];
-      const ks = predicted ? kolmogorovOnGrid(sample, predicted.x, predicted.F) : null;
-      esd.push({
-        point: p, spec, sample, networks: recs.length, fixedPoints, sampledQuantiles, predicted, predictedQuantiles, reason,
-        comparison: { width: p.width, depth: p.depth, weights: p.weights, light, ks, eigenvalues: sample.length },
-      });
-    }
-    return { qCurves, esd };
+    progress.add(store.done.size);
+    const todo = units.filter((u) => !store.done.has(u.key));
+    await runPool<TheoryUnit, TheoryRecord>(todo, UNITS_URL, {
+      workers: opts.workers, exportName: 'runTheoryUnit',
+      onResult: (_i, rec) => { store.append(rec as TheoryRecord & UnitRecord); progress.add(1); },
+    });
   } finally {
     store.close();
   }
+  const get = (key: string) => store.done.get(key)?.result;
+  const qCurves: Availability<PredictedQCurve>[] = scale.heavy.widths.map((w) => {
+    const pts = scale.heavy.depths.map((d) => get(`q|${w}|${d}`) as Availability<PredictedQPoint> | undefined);
+    const failed = pts.find((r) => !r || !r.ok);
+    if (failed) return { ok: false, reason: failed.ok === false ? failed.reason : 'missing theory record' };
+    const vals = pts.map((r) => (r as { ok: true; value: PredictedQPoint }).value);
+    const worst = Math.max(...vals.map((v) => v.maxResidual));
+    return {
+      ok: true,
+      value: {
+        width: w, depths: [...scale.heavy.depths], predictedQ: vals.map((v) => v.predictedQ),
+        method: `Q_pred = 1 + N0 p_{>1}(N0, L), p_{>1} the predicted fraction of eigenvalues of J J^T above 1 from the heavy-tailed population dynamics (src/predict/qPrediction.ts; theory/06-fixed-points.md (6.4)-(6.6), a hypothesis of this project), population ${budget.populationSize}, ${budget.sweeps} sweeps, largest relative residual ${worst.toExponential(2)}`,
+      },
+    };
+  });
+  const esd: EsdTheory[] = pointData.map(({ p, recs, sample, spec, reason: r0 }) => {
+    let reason = r0;
+    let predicted: EsdTheory['predicted'] = null;
+    const res = get(`esd|${p.weights}|${p.width}|${p.depth}`) as Availability<PredictedLaw> | undefined;
+    if (res && res.ok) predicted = res.value;
+    else if (res && !res.ok) reason = res.reason;
+    const light = p.weights === 'gaussian';
+    const fixedPoints = recs.reduce((s, r) => s + r.spectralRadii.length, 0);
+    const sampledQuantiles = sample.length > 0 ? quantiles(Float64Array.from(sample), ESD_QUANTILES) : [];
+    const predictedQuantiles = predicted ? ESD_QUANTILES.map((q) => gridQuantile(predicted!.x, predicted!.F, q)) : [];
+    const ks = predicted ? kolmogorovOnGrid(sample, predicted.x, predicted.F) : null;
+    return {
+      point: p, spec, sample, networks: recs.length, fixedPoints, sampledQuantiles, predicted, predictedQuantiles, reason,
+      comparison: { width: p.width, depth: p.depth, weights: p.weights, light, ks, eigenvalues: sample.length },
+    };
+  });
+  return { qCurves, esd };
 }
 
 // ---------------------------------------------------------------------------------------------

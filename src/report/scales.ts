@@ -43,6 +43,8 @@ export interface ReproductionScale {
     /** Starts of the search that lists the network's fixed points before the images are drawn. */
     starts: number;
   };
+  /** Population-dynamics budget of the heavy-tailed theory (Q curve and ESD). */
+  theory: { populationSize: number; sweeps: number };
   /** Options passed to the fixed-point search of every unit (besides starts). */
   fixedPointOptions: { maxIterations: number; maxPeriod: number };
 }
@@ -64,6 +66,7 @@ export const SCALES: Record<ScaleName, ReproductionScale> = {
       gridPoints: 160,
     },
     basins: { resolution: 64, slices: 2, starts: 400 },
+    theory: { populationSize: 800, sweeps: 40 },
     fixedPointOptions: { maxIterations: 2000, maxPeriod: 8 },
   },
   paper: {
@@ -84,6 +87,7 @@ export const SCALES: Record<ScaleName, ReproductionScale> = {
       gridPoints: 400,
     },
     basins: { resolution: 200, slices: 3, starts: 4000 },
+    theory: { populationSize: 3000, sweeps: 80 },
     fixedPointOptions: { maxIterations: 5000, maxPeriod: 8 },
   },
   tiny: {
@@ -93,6 +97,7 @@ export const SCALES: Record<ScaleName, ReproductionScale> = {
     heavy: { widths: [6], depths: [1, 3, 6, 12], networks: 8, starts: 30 },
     esd: { points: [{ width: 12, depth: 2, weights: 'gaussian' }, { width: 12, depth: 3, weights: 'cauchy' }], networks: 3, starts: 10, gridPoints: 60 },
     basins: { resolution: 12, slices: 1, starts: 60 },
+    theory: { populationSize: 150, sweeps: 16 },
     fixedPointOptions: { maxIterations: 1000, maxPeriod: 4 },
   },
 };

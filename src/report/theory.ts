@@ -8,28 +8,97 @@
  */
 import { InvalidSpecError } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
+import { naturalConstant } from '../laws/laws.ts';
 import type { NetworkSpec } from '../network/spec.ts';
 
 export type Availability<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 async function tryImport(path: string): Promise<Record<string, unknown> | null> {
   try {
-    return (await import(path)) as Record<string, unknown>;
+    return (await import(new URL(path, import.meta.url).href)) as Record<string, unknown>;
   } catch {
     return null;
   }
 }
 
-/** Predicted law of the eigenvalues of J J^T for a spec, evaluated on `grid`. */
-export async function predictedEsd(spec: NetworkSpec, grid: number[]): Promise<Availability<LawReport>> {
-  const mod = await tryImport(new URL('../jacobian/index.ts', import.meta.url).href);
-  const solve = mod?.solveJacobianSpectrum as ((s: NetworkSpec, at: number[]) => LawReport | Promise<LawReport>) | undefined;
-  if (typeof solve !== 'function') return { ok: false, reason: 'src/jacobian/index.ts solveJacobianSpectrum is not available' };
+/** Size of the population-dynamics solves (heavy tails), per reproduction scale. */
+export interface PopulationBudget {
+  populationSize: number;
+  sweeps: number;
+}
+
+export interface PredictedLaw {
+  /** Grid, density and distribution function F of the predicted law of the eigenvalues of J J^T. */
+  x: number[];
+  density: number[];
+  F: number[];
+  /** Mass captured by F on the grid (1 when nothing escapes it). */
+  totalMass: number;
+  method: string;
+}
+
+/**
+ * Predicted law of the eigenvalues of J J^T for a spec.
+ * Light tails: solveJacobianSpectrum (density on `grid`) and lightJacobianCdf (exact F on `grid`)
+ * (theory/04-light-tailed.md section 4.3). Heavy tails: solveHeavySpectrum, the population
+ * dynamics of theory/05-heavy-tailed.md (5.28)-(5.30), on its own log grid (density and F).
+ */
+export async function predictedEsd(spec: NetworkSpec, grid: number[], budget: PopulationBudget): Promise<Availability<PredictedLaw>> {
+  const light = spec.weights.name === 'gaussian' || ((spec.weights.name === 'student' || spec.weights.name === 'pareto') && (spec.weights.alpha ?? 0) > 2);
   try {
-    const rep = await solve(spec, grid);
-    return { ok: true, value: rep };
+    if (light) {
+      const jac = await tryImport('../jacobian/index.ts');
+      const lightMod = await tryImport('../jacobian/light.ts');
+      const solve = jac?.solveJacobianSpectrum as ((s: NetworkSpec, at: number[]) => LawReport) | undefined;
+      const cdf = lightMod?.lightJacobianCdf as ((s: { activation: string; sigmaW: number; sigmaB: number; L: number }, xs: number[]) => number[]) | undefined;
+      if (typeof solve !== 'function' || typeof cdf !== 'function') return { ok: false, reason: 'the light-tailed solver (src/jacobian/index.ts, light.ts) is not available' };
+      // Raw scaling multiplies unit draws by sigma_w; natural scaling by sigma_w / a_N with
+      // a_N = sqrt(N Var) (src/laws/laws.ts naturalConstant). So a raw network with sigma_w is the
+      // natural one with sigma_w a_N: the same law of weights, hence the same spectrum.
+      const natural: NetworkSpec = spec.scaling === 'raw'
+        ? { ...spec, scaling: 'natural', weights: { ...spec.weights, scale: spec.weights.scale * naturalConstant(spec.weights, spec.N) } }
+        : spec;
+      const rep = solve(natural, grid);
+      const F = cdf({ activation: natural.activation, sigmaW: natural.weights.scale, sigmaB: natural.bias === null ? 0 : natural.bias.scale, L: natural.L }, grid);
+      const note = spec.scaling === 'raw' ? ` (raw scaling at N=${spec.N} solved as natural scaling with sigma_w = ${natural.weights.scale.toPrecision(6)})` : '';
+      return { ok: true, value: { x: [...rep.x], density: [...rep.density], F, totalMass: 1, method: `free multiplicative convolution of Marchenko-Pastur and the D^2 laws (theory/04-light-tailed.md)${note}` } };
+    }
+    const heavy = await tryImport('../jacobian/heavy.ts');
+    const solveHeavy = heavy?.solveHeavySpectrum as ((s: Omit<NetworkSpec, 'seed'>, o: Record<string, number>) => { grid: Float64Array; density: Float64Array; cdf: Float64Array; diagnostics: { converged: boolean; massOnGrid: number } }) | undefined;
+    if (typeof solveHeavy !== 'function') return { ok: false, reason: 'the heavy-tailed solver (src/jacobian/heavy.ts) is not available' };
+    const lo = Math.min(...grid), hi = Math.max(...grid);
+    const r = solveHeavy(spec, { populationSize: budget.populationSize, sweeps: budget.sweeps, gridFrom: lo, gridTo: hi, gridPoints: grid.length });
+    if (!r.diagnostics.converged) return { ok: false, reason: 'the heavy-tailed population solve did not converge' };
+    return {
+      ok: true,
+      value: {
+        x: Array.from(r.grid), density: Array.from(r.density), F: Array.from(r.cdf), totalMass: r.diagnostics.massOnGrid,
+        method: `population dynamics (theory/05-heavy-tailed.md), population ${budget.populationSize}, ${budget.sweeps} sweeps`,
+      },
+    };
   } catch (e) {
     return { ok: false, reason: `the spectral solver failed: ${(e as Error).message}` };
+  }
+}
+
+export interface PredictedQPoint {
+  depth: number;
+  predictedQ: number;
+  fractionAboveOne: number;
+  maxResidual: number;
+}
+
+/** Q(N0, L) predicted from the ESD (src/predict/qPrediction.ts, theory/06-fixed-points.md (6.4)-(6.6)). */
+export async function predictedQPoint(spec: NetworkSpec, budget: PopulationBudget): Promise<Availability<PredictedQPoint>> {
+  const mod = await tryImport('../predict/qPrediction.ts');
+  const predict = mod?.predictQ as ((s: NetworkSpec, o: Record<string, number>) => { predictedQ: number; fractionAboveOne: number; diagnostics: { converged: boolean; maxResidual: number } }) | undefined;
+  if (typeof predict !== 'function') return { ok: false, reason: 'src/predict/qPrediction.ts predictQ is not available' };
+  try {
+    const r = predict(spec, { populationSize: budget.populationSize, sweeps: budget.sweeps });
+    if (!r.diagnostics.converged || !Number.isFinite(r.predictedQ)) return { ok: false, reason: `the Q prediction at L=${spec.L} did not converge (residual ${r.diagnostics.maxResidual})` };
+    return { ok: true, value: { depth: spec.L, predictedQ: r.predictedQ, fractionAboveOne: r.fractionAboveOne, maxResidual: r.diagnostics.maxResidual } };
+  } catch (e) {
+    return { ok: false, reason: `the Q predictor failed at L=${spec.L}: ${(e as Error).message}` };
   }
 }
 
@@ -84,22 +153,4 @@ export interface PredictedQCurve {
   predictedQ: number[];
   /** What the predictor says about itself (method, assumptions), printed in the report. */
   method: string;
-}
-
-/** Q(N0, L) predicted from the ESD of the Jacobian (src/predict/), for one width over depths. */
-export async function predictedQCurve(base: Omit<NetworkSpec, 'N' | 'L'>, width: number, depths: number[]): Promise<Availability<PredictedQCurve>> {
-  const mod = await tryImport(new URL('../predict/index.ts', import.meta.url).href);
-  const predict = mod?.predictQCurve as
-    | ((spec: Omit<NetworkSpec, 'L'>, depths: number[]) => Promise<{ depths: number[]; predictedQ: number[]; method?: string }> | { depths: number[]; predictedQ: number[]; method?: string })
-    | undefined;
-  if (typeof predict !== 'function') return { ok: false, reason: 'src/predict/index.ts predictQCurve is not available' };
-  try {
-    const r = await predict({ ...base, N: width }, depths);
-    if (r.predictedQ.length !== depths.length || !r.predictedQ.every(Number.isFinite)) {
-      return { ok: false, reason: 'the Q predictor returned a curve with missing or non-finite values' };
-    }
-    return { ok: true, value: { width, depths: [...r.depths], predictedQ: [...r.predictedQ], method: r.method ?? 'src/predict predictQCurve' } };
-  } catch (e) {
-    return { ok: false, reason: `the Q predictor failed: ${(e as Error).message}` };
-  }
 }

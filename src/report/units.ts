@@ -12,6 +12,7 @@ import { jacobian, sampleNetwork } from '../network/network.ts';
 import type { NetworkSpec } from '../network/spec.ts';
 import { spectrumSummary } from '../spectra/empirical.ts';
 import { matrix } from '../types.ts';
+import { predictedEsd, predictedQPoint, type Availability, type PopulationBudget, type PredictedLaw, type PredictedQPoint } from './theory.ts';
 
 export interface EsdUnit {
   key: string;
@@ -116,4 +117,26 @@ export function runBasinRowUnit(u: BasinRowUnit & { slice: number }): BasinRowRe
   const cells = outcomes.map((o) => (o.kind === 'fixed' ? o.index : o.kind === 'cycle' ? CELL_CYCLE : CELL_UNSETTLED));
   const newFixedPoints = fixedPoints.slice(known.length).map((fp) => ({ x: Array.from(fp.x), stable: fp.stable, spectralRadius: fp.spectralRadius }));
   return { key: u.key, slice: u.slice, row: u.row, cells, newFixedPoints, elapsedMs: Math.round(performance.now() - t0) };
+}
+
+export interface TheoryUnit {
+  key: string;
+  kind: 'q' | 'esd';
+  spec: NetworkSpec;
+  /** ESD prediction grid (kind 'esd'). */
+  grid?: number[];
+  budget: PopulationBudget;
+}
+
+export interface TheoryRecord {
+  key: string;
+  result: Availability<PredictedQPoint> | Availability<PredictedLaw>;
+  elapsedMs: number;
+}
+
+/** One theory computation: a point of the predicted Q curve, or a predicted ESD (see ./theory.ts). */
+export async function runTheoryUnit(u: TheoryUnit): Promise<TheoryRecord> {
+  const t0 = performance.now();
+  const result = u.kind === 'q' ? await predictedQPoint(u.spec, u.budget) : await predictedEsd(u.spec, u.grid ?? [], u.budget);
+  return { key: u.key, result, elapsedMs: Math.round(performance.now() - t0) };
 }
