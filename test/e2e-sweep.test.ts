@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.ts';
 
 const BIN = fileURLToPath(new URL('../bin/jesd', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'jesd-e2e-sweep-'));
@@ -36,6 +37,22 @@ function jesd(args: string[], opts: { killWhen?: () => boolean } = {}): Promise<
   });
 }
 
+/** Run `jesd sweep` through the CLI's main() in this process, capturing stdout, stderr and the exit status. */
+async function jesdInProcess(args: string[]): Promise<Run> {
+  let stdout = '', stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  const saved = process.exitCode;
+  try {
+    await main(['node', 'jesd', 'sweep', ...args]);
+    return { code: Number(process.exitCode ?? 0), signal: null, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+    process.exitCode = saved;
+  }
+}
+
 const readLines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
 /** Records (lines after the header) without the wall-time field, sorted. */
 const records = (path: string) =>
@@ -45,7 +62,7 @@ const records = (path: string) =>
   }).sort();
 
 // 2 laws x 2 depths x 12 networks = 48 units of ~20-60 ms each: long enough to interrupt mid-run.
-const GRID = ['--width', '12', '--depth', '1,2', '--weights', 'gaussian,cauchy', '--networks', '12', '--starts', '120', '--seed', '5'];
+const GRID = ['--width', '12', '--depth', '1,2', '--weights', 'gaussian,cauchy', '--networks', '12', '--starts', '80', '--seed', '5'];
 const TOTAL = 48;
 
 describe('jesd sweep end to end', () => {
@@ -109,7 +126,7 @@ describe('jesd sweep end to end', () => {
     writeFileSync(garbage, 'garbage\n{"also": "bad"}\n');
     const good = join(dir, 'good.jsonl');
     const small = ['--width', '3', '--depth', '1', '--networks', '2', '--starts', '5', '--workers', '1', '--quiet'];
-    const first = await jesd([...small, '--out', good]);
+    const first = await jesdInProcess([...small, '--out', good]);
     expect(first.code, first.stderr).toBe(0);
     const goodBefore = readFileSync(good, 'utf8');
     const cases: [string[], RegExp, string | null][] = [
@@ -117,16 +134,22 @@ describe('jesd sweep end to end', () => {
       [['--width', '3', '--depth', '1', '--workers', '0', '--out', join(dir, 'w0.jsonl')], /--workers/, join(dir, 'w0.jsonl')],
       [['--width', '3', '--depth', '1', '--weights', 'gaussian,lognormal', '--out', join(dir, 'law.jsonl')], /--weights.*gaussian\|cauchy/, join(dir, 'law.jsonl')],
       [['--depth', '1', '--out', join(dir, 'nowidth.jsonl')], /--width/, join(dir, 'nowidth.jsonl')],
+      [['--width', '3', '--depth', '1', '--resume'], /--resume.*--out/, null],
       [[...small, '--out', exists], /--out.*--force/, null],
       [[...small, '--out', garbage, '--resume'], /--resume.*not a jesd sweep file.*--out/, null],
       [['--width', '3', '--depth', '2', '--networks', '2', '--starts', '5', '--workers', '1', '--out', good, '--resume'], /--resume: --depth differs/, null],
       [[...small.slice(0, 4), '--networks', '3', ...small.slice(6), '--out', good, '--resume'], /--resume: --networks differs/, null],
     ];
-    const runs = await Promise.all(cases.map(([args]) => jesd(args)));
-    runs.forEach((r, i) => {
+    // Two cases as real processes (exit status of bin/jesd), the rest in-process through the same main().
+    const spawned = await Promise.all(cases.slice(0, 2).map(([args]) => jesd(args)));
+    const inProcess: Run[] = [];
+    for (const [args] of cases.slice(2)) inProcess.push(await jesdInProcess(args));
+    [...spawned, ...inProcess].forEach((r, i) => {
       const [args, message, mustNotExist] = cases[i]!;
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr.trim().split('\n')[0], args.join(' ')).toMatch(message);
+      const lines = r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('jesd: linalg backend'));
+      expect(lines, args.join(' ')).toHaveLength(1);
+      expect(lines[0], args.join(' ')).toMatch(message);
       expect(r.stdout).toBe('');
       if (mustNotExist) expect(existsSync(mustNotExist), mustNotExist).toBe(false);
     });
