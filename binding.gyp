@@ -3,8 +3,7 @@
     {
       "target_name": "jesd_linalg",
       "sources": ["native/addon.cc", "native/kernels.cc"],
-      "cflags_cc!": ["-fno-exceptions", "-O2", "-O3"],
-      "cflags!": ["-O2", "-O3"],
+      "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O3", "-fno-math-errno", "<!@(node native/detect-flags.cjs)"],
       "ldflags": ["-pthread"],
       "xcode_settings": {

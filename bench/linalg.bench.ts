@@ -1,0 +1,117 @@
+/**
+ * Dense kernels of every linalg backend that loads, at N = 100, 400, 1000 (override:
+ * `node --import tsx bench/linalg.bench.ts 100,400`), with the ratio to NumPy measured in the same
+ * run (bench/numpy_reference.py; skipped when python3 + numpy are absent).
+ * Times are the best of several repetitions (one for runs over 2 s). A case whose N^3 extrapolation
+ * from the previous size exceeds JESD_BENCH_MAX_SECONDS (default 30) is not run and says so.
+ * Issue 6 targets (at N = 400): GEMM <= 3x NumPy, symmetric eigenvalues and SVD <= 5x NumPy.
+ */
+import type { LinalgBackend } from '../src/linalg/backend.ts';
+import { availableBackends } from '../src/linalg/index.ts';
+import { stream } from '../src/random/rng.ts';
+import type { Matrix } from '../src/types.ts';
+import { numpyReference } from './numpyRef.ts';
+
+const sizes = (process.argv[2] ?? process.env.JESD_BENCH_SIZES ?? '100,400,1000').split(',').map(Number);
+const maxSeconds = Number(process.env.JESD_BENCH_MAX_SECONDS ?? 30);
+
+function gaussian(rows: number, cols: number, seed: number): Matrix {
+  const r = stream(seed, 555);
+  return { rows, cols, data: new Float64Array(rows * cols).map(() => r.normal()) };
+}
+
+function bestMs(fn: () => void): number {
+  let t = performance.now();
+  fn(); // warm-up (JIT, page faults)
+  const first = performance.now() - t;
+  if (first > 2000) return first;
+  let best = first;
+  let spent = 0;
+  for (let rep = 0; rep < 7 && (rep < 2 || spent < 400); rep++) {
+    t = performance.now();
+    fn();
+    const dt = performance.now() - t;
+    best = Math.min(best, dt);
+    spent += dt;
+  }
+  return best;
+}
+
+const KERNELS = ['gemm', 'matvec', 'luSolve', 'symmetricEigenvalues', 'singularValues', 'eigenvalues'] as const;
+type Kernel = (typeof KERNELS)[number];
+
+function runner(be: LinalgBackend, k: Kernel, n: number): () => void {
+  const a = gaussian(n, n, n);
+  const b = gaussian(n, n, n + 1);
+  const s = { rows: n, cols: n, data: new Float64Array(n * n) };
+  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) s.data[i * n + j] = 0.5 * (a.data[i * n + j]! + a.data[j * n + i]!);
+  const x = gaussian(n, 1, n + 2).data;
+  const out = { rows: n, cols: n, data: new Float64Array(n * n) };
+  switch (k) {
+    case 'gemm':
+      return () => void be.gemm(a, b, out);
+    case 'matvec':
+      return () => void be.matvec(a, x);
+    case 'luSolve':
+      return () => void be.luSolve(a, x);
+    case 'symmetricEigenvalues':
+      return () => void be.symmetricEigenvalues(s);
+    case 'singularValues':
+      return () => void be.singularValues(a);
+    case 'eigenvalues':
+      return () => void be.eigenvalues(a);
+  }
+}
+
+const np = numpyReference(['--sizes', sizes.join(','), '--network-sizes', '']);
+const backends = availableBackends();
+console.log(`\n== linalg kernels: backends ${backends.map((b) => b.name).join(', ')}; ${typeof np === 'string' ? `no NumPy ratios: ${np}` : `NumPy ${np.numpy} (${np.blas})`}`);
+console.log('   ms = best of repeats; ratio = backend time / NumPy time (lower is better; 1 = NumPy speed)\n');
+
+interface Row {
+  kernel: string;
+  N: number;
+  backend: string;
+  ms: string;
+  'x NumPy': string;
+}
+const rows: Row[] = [];
+const results = new Map<string, number>();
+for (const k of KERNELS) {
+  for (const be of backends) {
+    let prev: { n: number; ms: number } | null = null;
+    for (const n of sizes) {
+      const npMs = typeof np === 'string' ? NaN : np.kernels[String(n)]?.[k] ?? NaN;
+      const est = prev === null ? 0 : prev.ms * (k === 'matvec' ? (n / prev.n) ** 2 : (n / prev.n) ** 3);
+      if (est > maxSeconds * 1000) {
+        rows.push({ kernel: k, N: n, backend: be.name, ms: `not run (est. ${(est / 1000).toFixed(0)} s)`, 'x NumPy': Number.isFinite(npMs) ? `~${(est / npMs).toFixed(0)} (est.)` : '' });
+        continue;
+      }
+      const ms = bestMs(runner(be, k, n));
+      prev = { n, ms };
+      results.set(`${k}|${n}|${be.name}`, ms);
+      rows.push({ kernel: k, N: n, backend: be.name, ms: ms.toFixed(ms < 1 ? 3 : 1), 'x NumPy': Number.isFinite(npMs) ? (ms / npMs).toFixed(2) : '' });
+    }
+  }
+  if (typeof np !== 'string') {
+    for (const n of sizes) {
+      const npMs = np.kernels[String(n)]?.[k];
+      if (npMs !== undefined) rows.push({ kernel: k, N: n, backend: 'NumPy', ms: npMs.toFixed(npMs < 1 ? 3 : 1), 'x NumPy': '1.00' });
+    }
+  }
+}
+console.table(rows);
+
+if (typeof np !== 'string' && sizes.includes(400)) {
+  const fast = backends[0]!;
+  const target = (k: Kernel, limit: number) => {
+    const ms = results.get(`${k}|400|${fast.name}`);
+    const npMs = np.kernels['400']?.[k];
+    if (ms === undefined || npMs === undefined) return;
+    const r = ms / npMs;
+    console.log(`target ${k} at N = 400 (${fast.name}): ${r.toFixed(2)}x NumPy, target <= ${limit}x: ${r <= limit ? 'met' : 'NOT met'}`);
+  };
+  target('gemm', 3);
+  target('symmetricEigenvalues', 5);
+  target('singularValues', 5);
+}

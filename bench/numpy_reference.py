@@ -1,0 +1,128 @@
+#!/usr/bin/env python3
+"""NumPy reference timings for bench/linalg.bench.ts and bench/network.bench.ts (issue 6).
+
+Usage: python3 bench/numpy_reference.py [--sizes 100,400,1000] [--network-sizes 100,400]
+Prints one JSON object: per-kernel best-of-repeats milliseconds at each N, and network-level
+throughputs (batched forward passes per second; Jacobian + singular values per second) for
+L = 10, sigmoid, Gaussian weights sigma_w / sqrt(N) with sigma_w = 1, Gaussian biases, batch 256.
+The kernels are the same operations as the TypeScript bench: GEMM (A B), matvec, LU solve,
+symmetric eigenvalues (eigvalsh), singular values (svd, compute_uv=False), eigenvalues (eigvals).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import numpy as np
+
+
+def best_ms(fn, budget=0.4, max_reps=7):
+    fn()  # warm-up
+    best = float("inf")
+    spent = 0.0
+    reps = 0
+    while reps < max_reps and (reps < 2 or spent < budget):
+        t = time.perf_counter()
+        fn()
+        dt = time.perf_counter() - t
+        best = min(best, dt)
+        spent += dt
+        reps += 1
+        if dt > 2.0:
+            break
+    return best * 1e3
+
+
+def kernels(sizes):
+    rng = np.random.default_rng(20261123)
+    out = {}
+    for n in sizes:
+        a = rng.standard_normal((n, n))
+        b = rng.standard_normal((n, n))
+        s = 0.5 * (a + a.T)
+        x = rng.standard_normal(n)
+        out[str(n)] = {
+            "gemm": best_ms(lambda: a @ b),
+            "matvec": best_ms(lambda: a @ x),
+            "luSolve": best_ms(lambda: np.linalg.solve(a, x)),
+            "symmetricEigenvalues": best_ms(lambda: np.linalg.eigvalsh(s)),
+            "singularValues": best_ms(lambda: np.linalg.svd(a, compute_uv=False)),
+            "eigenvalues": best_ms(lambda: np.linalg.eigvals(a)),
+        }
+    return out
+
+
+def sigmoid(h):
+    return 1.0 / (1.0 + np.exp(-h))
+
+
+def network(sizes, depth=10, batch=256):
+    rng = np.random.default_rng(7)
+    out = {}
+    for n in sizes:
+        ws = [rng.standard_normal((n, n)) / np.sqrt(n) for _ in range(depth)]
+        wts = [w.T.copy() for w in ws]
+        bs = [rng.standard_normal(n) for _ in range(depth)]
+        X = rng.uniform(size=(batch, n))
+
+        def fwd():
+            h = X
+            for wt, b in zip(wts, bs):
+                h = sigmoid(h @ wt + b)
+            return h
+
+        x0 = rng.uniform(size=n)
+
+        def jac_svd():
+            x = x0
+            J = None
+            for w, b in zip(ws, bs):
+                h = w @ x + b
+                x = sigmoid(h)
+                d = x * (1 - x)  # sigmoid'(h)
+                M = w if J is None else w @ J
+                J = d[:, None] * M
+            return np.linalg.svd(J, compute_uv=False)
+
+        t_fwd = best_ms(fwd)
+        t_js = best_ms(jac_svd)
+        out[str(n)] = {
+            "forwardBatchMs": t_fwd,
+            "forwardPassesPerSecond": batch / (t_fwd / 1e3),
+            "jacobianSvdMs": t_js,
+            "jacobianSvdPerSecond": 1e3 / t_js,
+        }
+    return out
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--sizes", default="100,400,1000")
+    p.add_argument("--network-sizes", default="100,400")
+    p.add_argument("--depth", type=int, default=10)
+    p.add_argument("--batch", type=int, default=256)
+    args = p.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    nsizes = [int(s) for s in args.network_sizes.split(",") if s]
+    cfg = np.show_config(mode="dicts") if hasattr(np, "show_config") else {}
+    blas = ""
+    try:
+        blas = cfg["Build Dependencies"]["blas"]["name"] + " " + cfg["Build Dependencies"]["blas"].get("version", "")
+    except Exception:
+        pass
+    result = {
+        "numpy": np.__version__,
+        "python": sys.version.split()[0],
+        "blas": blas,
+        "cpus": os.cpu_count(),
+        "kernels": kernels(sizes) if sizes else {},
+        "network": network(nsizes, args.depth, args.batch) if nsizes else {},
+        "depth": args.depth,
+        "batch": args.batch,
+    }
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
