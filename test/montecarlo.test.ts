@@ -101,6 +101,27 @@ describe('runSweep determinism and store', () => {
     expect(readFileSync(path, 'utf8')).toBe(before);
   });
 
+  it('resumes from a file cut at any byte (property): same records as an uninterrupted run, each once', async () => {
+    const small: SweepConfig = { ...config, widths: [3], networks: 4 };
+    const full = await runSweep(small, { workers: 1, quiet: true, unitModule: SYNTH });
+    const complete = join(dir, 'complete.jsonl');
+    await runSweep(small, { workers: 1, quiet: true, unitModule: SYNTH, out: complete });
+    const bytes = readFileSync(complete);
+    const path = join(dir, 'cut-anywhere.jsonl');
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: bytes.length }), async (cut) => {
+        writeFileSync(path, bytes.subarray(0, cut));
+        const r = await runSweep(small, { workers: 1, quiet: true, unitModule: SYNTH, out: path, resume: true });
+        const onDisk = readSweepFile(path);
+        expect(onDisk.truncatedTail).toBe(false);
+        expect(new Set(onDisk.records.map(recordKey)).size).toBe(onDisk.records.length);
+        expect(canonical(onDisk.records)).toEqual(canonical(full.records));
+        expect(r.resumed + r.computed).toBe(full.records.length);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('refuses to resume with different parameters, naming the flag, and leaves the file untouched', async () => {
     const path = join(dir, 'mismatch.jsonl');
     await runSweep({ ...config, networks: 2 }, { workers: 1, quiet: true, unitModule: SYNTH, out: path });
