@@ -11,6 +11,7 @@
  * parameter mismatch, the flag that differs.
  */
 import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { NonConvergenceError, ResultStoreError } from '../errors.ts';
 import type { LawSpec } from '../network/spec.ts';
 import { recordKey, type SweepConfig, type SweepRecord } from './records.ts';
@@ -236,8 +237,16 @@ export function openSweepStore(
     while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
     fsyncSync(fd);
   };
-  if (fresh) writeLine(headerLine);
-  else if (fstatSync(fd).size === 0) writeLine(headerLine);
+  if (fresh || fstatSync(fd).size === 0) {
+    writeLine(headerLine);
+    // Make the new file's directory entry durable too (a crash right after creation keeps the file).
+    try {
+      const dirFd = openSync(dirname(resolve(path)), 'r');
+      try { fsyncSync(dirFd); } finally { closeSync(dirFd); }
+    } catch {
+      // Some platforms cannot fsync a directory; the file's own data is fsync'ed regardless.
+    }
+  }
   let closed = false;
   return {
     path,

@@ -26,6 +26,9 @@ const LAWS_WITH_ALPHA = new Set(['stable', 'pareto', 'student']);
 export function resolveSweepFlags(raw: SweepFlags): { config: SweepConfig; workers: number; flags: NetworkFlags } {
   const names = (raw.weights ?? (raw.preset !== undefined ? undefined : 'gaussian'))?.split(',').map((s) => s.trim());
   if (names !== undefined && new Set(names).size !== names.length) throw new FlagError('--weights', `lists a law twice: ${raw.weights}`);
+  if (names !== undefined && names.length > 1 && raw.alpha !== undefined && !names.some((n) => LAWS_WITH_ALPHA.has(n))) {
+    throw new FlagError('--alpha', `none of the laws in --weights ${raw.weights} takes alpha (stable, pareto and student do)`);
+  }
   const perLaw = (names ?? [undefined]).map((name) => {
     const r: RawNetworkFlags = { ...raw, weights: name };
     if (names !== undefined && names.length > 1 && name !== undefined && !LAWS_WITH_ALPHA.has(name)) r.alpha = undefined;
