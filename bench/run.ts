@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: every bench/*.bench.ts in one invocation, each in its own Node process (so one
  * bench's JIT state, threads or backend choice cannot affect another), linalg and network first,
- * then the others alphabetically. Each prints its own table. Extra arguments are passed to every
- * bench; JESD_BENCH_ONLY=linalg,network runs a subset. Exit status: 1 if any bench failed.
+ * then the others alphabetically. Each prints its own table.
+ * JESD_BENCH_ONLY=linalg,network runs a subset. Exit status: 1 if any bench failed.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -18,7 +18,7 @@ const failed: string[] = [];
 for (const f of files) {
   console.log(`\n######## bench/${f}`);
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${f}`, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', `${dir}${f}`], { stdio: 'inherit' });
   const s = ((performance.now() - t0) / 1000).toFixed(1);
   if (r.status !== 0) {
     failed.push(f);
