@@ -9,6 +9,7 @@ import { stream } from '../src/random/rng.ts';
 import { cmsSymmetricStable, naturalConstant } from '../src/laws/laws.ts';
 import { matrix } from '../src/types.ts';
 import { InvalidSpecError } from '../src/errors.ts';
+import { NAMED_LAWS } from '../src/freeprob/named.ts';
 
 /** Composite Simpson integral of the density over [lo, hi] with n (even) panels. */
 function simpson(f: (x: number[]) => number[], lo: number, hi: number, n: number): { xs: number[]; cum: number[] } {
@@ -171,6 +172,17 @@ describe('levyWishartDensity', () => {
     lam.forEach((v, i) => expect(Math.abs(w[i]! - l[i]! / Math.sqrt(v))).toBeLessThan(1e-9 * (1 + w[i]!)));
   });
 
+  it('satisfies the duality ratio c <-> 1/c (5.23a)', () => {
+    // Non-zero eigenvalues of X X^T / a_M^2 (N x N) are those of c^{2/alpha} X^T X / a_N^2 (M x M):
+    // rho_c(lambda) = rho_{1/c}(lambda c^{-2/alpha}) c^{-2/alpha} / c. Two independent solves.
+    const alpha = 1.5, c = 2, k = Math.pow(c, 2 / alpha);
+    const lam = [1, 2.5, 6];
+    const direct = levyWishartDensity(alpha, c, lam).value;
+    const dual = levyWishartDensity(alpha, 1 / c, lam.map((v) => v / k)).value;
+    // Both certified to ~1e-10; allow 1e-8 relative.
+    lam.forEach((_, i) => expect(Math.abs(direct[i]! - dual[i]! / k / c)).toBeLessThan(1e-8 * direct[i]!));
+  });
+
   it('scales exactly under a constant D^2 = s (5.28)', () => {
     const s = 0.36;
     const lam = [0.3, 1, 3];
@@ -229,5 +241,9 @@ describe('levyLawReport', () => {
     expect(w.atoms).toEqual([{ at: 0, mass: 0.5 }]);
     expect(() => levyLawReport('levy-wishart', { at: [0] })).toThrow(InvalidSpecError);
     expect(() => levyMatrixDensity(2.5, [0])).toThrow(InvalidSpecError);
+    // Registered for `jesd law --name levy|levy-wishart`; alpha defaults to 1 (Cauchy).
+    const named = NAMED_LAWS['levy']!({ at: [0, 0.5, 1] });
+    expect(named.density[2]).toBeCloseTo(levyMatrixDensity(1, [1]).value[0]!, 14);
+    expect(NAMED_LAWS['levy-wishart']!({ alpha: 1.5, ratio: 0.5, at: [1] }).atoms).toEqual([]);
   });
 });

@@ -369,6 +369,7 @@ export function levyWishartDensity(alpha: number, ratio: number, x: number[], op
  */
 export function levyLawReport(kind: 'levy' | 'levy-wishart', opts: { alpha?: number; ratio?: number; at: number[] }): LawReport {
   const alpha = opts.alpha ?? 1;
+  validateGrid('at', opts.at);
   if (kind === 'levy') {
     const r = levyMatrixDensity(alpha, opts.at);
     return {
@@ -378,10 +379,9 @@ export function levyLawReport(kind: 'levy' | 'levy-wishart', opts: { alpha?: num
   }
   if (kind !== 'levy-wishart') throw new InvalidSpecError('--name', `must be levy|levy-wishart, got ${String(kind)}`);
   const ratio = opts.ratio ?? 1;
-  requirePositive('--ratio', ratio);
-  validateGrid('--at', opts.at);
+  requirePositive('ratio', ratio);
   if (opts.at.some((v) => v === 0)) {
-    throw new InvalidSpecError('--at', 'levy-wishart has no finite density at 0 (atom of mass max(0, 1-1/ratio), and a divergence); use points x != 0');
+    throw new InvalidSpecError('at', 'levy-wishart has no finite density at 0 (atom of mass max(0, 1-1/ratio), and a divergence); use points x != 0');
   }
   const positive = opts.at.filter((v) => v > 0);
   const r = positive.length > 0 ? levyWishartDensity(alpha, ratio, positive) : null;

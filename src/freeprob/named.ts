@@ -7,6 +7,7 @@ import type { LawReport } from './lawReport.ts';
 import { fussCatalanFactor, marchenkoPasturDensity, marchenkoPasturFactor, semicircleDensity, semicircleMoments } from './laws.ts';
 import { productMoments } from './multiplicative.ts';
 import { freeMultiplicativeConvolution } from './spectrum.ts';
+import { levyLawReport } from './levy.ts';
 
 export interface NamedLawOptions {
   ratio?: number;
@@ -56,6 +57,8 @@ export const NAMED_LAWS: Record<string, (opts: NamedLawOptions) => LawReport> = 
   semicircle,
   'marchenko-pastur': marchenkoPastur,
   'fuss-catalan': fussCatalan,
+  levy: (opts) => levyLawReport('levy', opts),
+  'levy-wishart': (opts) => levyLawReport('levy-wishart', opts),
 };
 
 /** Look up a named law; unknown names throw InvalidSpecError listing the allowed ones. */
