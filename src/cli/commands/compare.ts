@@ -10,9 +10,14 @@ import { findFixedPoints } from '../../fixedpoints/search.ts';
 import { sampleNetwork } from '../../network/network.ts';
 import { describeSpec, type NetworkSpec } from '../../network/spec.ts';
 import { predictQ } from '../../predict/qPrediction.ts';
+import { solveHeavySpectrum, type HeavyRoute } from '../../jacobian/heavy.ts';
+import { jacobian } from '../../network/network.ts';
+import { linalg } from '../../linalg/index.ts';
+import { stream } from '../../random/rng.ts';
 import { linePlot } from '../../report/svg.ts';
 import { addNetworkFlags, parseInteger, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, log, printJson } from '../io.ts';
+import { PRESETS } from '../presets.ts';
 
 export interface CompareRow {
   depth: number;
@@ -69,10 +74,82 @@ export function compareSvg(rows: CompareRow[], title: string, caption: string): 
   ], { title, xLabel: 'depth L', yLabel: 'number of stable fixed points Q', caption, referenceLines: [{ y: 1, label: 'Q = 1' }] });
 }
 
+export interface SpectrumAccuracyRow {
+  depth: number;
+  width: number;
+  route: HeavyRoute | 'monte-carlo';
+  quantiles: { '0.1': number; '0.5': number; '0.9': number };
+  tailExponent: number;
+  meanLog: number;
+  fractionAboveOne: number;
+  /** |ln(q_route / q_MC)| per quantile (absent for the Monte Carlo row). */
+  logError?: { '0.1': number; '0.5': number; '0.9': number };
+  samples?: number;
+  massOnGrid?: number;
+}
+
+/**
+ * Monte Carlo squared singular values of J at a point uniform in the activation box, pooled over
+ * networks; tail exponent by the Hill estimator on the top 2 percent (theory/05 (5.30) compares to it).
+ */
+export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quantiles: SpectrumAccuracyRow['quantiles']; tailExponent: number; meanLog: number; fractionAboveOne: number; samples: number } {
+  const all: number[] = [];
+  for (let k = 0; k < networks; k++) {
+    const net = sampleNetwork(spec, k);
+    const r = stream(spec.seed, 0x5bec, k);
+    const [lo, hi] = net.activation.range;
+    const x = new Float64Array(spec.N);
+    for (let i = 0; i < spec.N; i++) x[i] = lo + (hi - lo) * r.uniform();
+    for (const sv of linalg().singularValues(jacobian(net, x))) all.push(Math.max(sv * sv, Number.MIN_VALUE));
+  }
+  all.sort((a, b) => a - b);
+  const q = (p: number) => all[Math.floor(p * (all.length - 1))]!;
+  const k = Math.max(5, Math.floor(all.length * 0.02));
+  const xk = all[all.length - k - 1]!;
+  let hs = 0;
+  for (let i = all.length - k; i < all.length; i++) hs += Math.log(all[i]! / xk);
+  return {
+    quantiles: { '0.1': q(0.1), '0.5': q(0.5), '0.9': q(0.9) },
+    tailExponent: hs > 0 ? k / hs : -1,
+    meanLog: all.reduce((a, b) => a + Math.log(b), 0) / all.length,
+    fractionAboveOne: all.filter((v) => v > 1).length / all.length,
+    samples: all.length,
+  };
+}
+
+/** Predicted (population, decoupled) vs Monte Carlo spectrum quantiles (docs/heavy-tailed-accuracy.md). */
+export function spectrumAccuracy(base: Omit<NetworkSpec, 'L' | 'N'>, widths: number[], depths: number[], opts: { networks?: number; populationSize: number; sweeps: number; onProgress?: (m: string) => void }): SpectrumAccuracyRow[] {
+  const rows: SpectrumAccuracyRow[] = [];
+  for (const L of depths) {
+    const gridFrom = L <= 2 ? 1e-16 : 1e-40;
+    const theory = new Map<HeavyRoute, ReturnType<typeof solveHeavySpectrum>>();
+    for (const N of widths) {
+      const spec: NetworkSpec = { ...base, N, L };
+      for (const route of ['population', 'decoupled'] as const) {
+        // natural scaling: the limit does not depend on N, solve once per depth
+        if (base.scaling === 'raw' || !theory.has(route)) theory.set(route, solveHeavySpectrum(spec, { route, populationSize: opts.populationSize, sweeps: opts.sweeps, gridFrom, gridTo: 1e8, gridPoints: 121, seed: base.seed }));
+      }
+      const mc = monteCarloSpectrum(spec, opts.networks ?? Math.max(1, Math.ceil(1600 / N)));
+      rows.push({ depth: L, width: N, route: 'monte-carlo', ...mc });
+      for (const [route, th] of theory) {
+        const le = (p: '0.1' | '0.5' | '0.9') => Math.abs(Math.log(th.quantiles[p] / mc.quantiles[p]));
+        rows.push({
+          depth: L, width: N, route, quantiles: th.quantiles, tailExponent: Number.isFinite(th.tailExponent) ? th.tailExponent : -1,
+          meanLog: th.meanLog, fractionAboveOne: th.fractionAboveOne, massOnGrid: th.diagnostics.massOnGrid,
+          logError: { '0.1': le('0.1'), '0.5': le('0.5'), '0.9': le('0.9') },
+        });
+      }
+      opts.onProgress?.(`spectrum L=${L} N=${N} done`);
+    }
+  }
+  return rows;
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('compare')
-    .description('predicted Q_pred(N0, L) (population-dynamics spectrum of J J^T, theory/06 (6.5)) against Monte Carlo Q(N0, L) over depths, with standard errors')
+    .description('predicted Q_pred(N0, L) (population-dynamics spectrum of J J^T, theory/06 (6.5)) against Monte Carlo Q(N0, L) over depths, with standard errors.\n' +
+      `--preset study sets: ${Object.entries(PRESETS.study!.flagsFor(undefined)).map(([k, v]) => `${k}=${v}`).join(' ')} (${PRESETS.study!.description})`)
     .option('--json', 'print one JSON document on stdout')
     .option('--depths <LIST>', 'depths, a list or range such as 1..40 (required)')
     .option('--networks <K>', 'sampled networks per depth (default 20)')
@@ -80,15 +157,33 @@ export function register(program: Command): void {
     .option('--max-iterations <T>', 'iterations per start (default 1000)')
     .option('--population <P>', 'population size of the prediction (default 1000)')
     .option('--sweeps <S>', 'population sweeps per grid point (default 40)')
-    .option('--plot <FILE.svg>', 'write the figure');
+    .option('--plot <FILE.svg>', 'write the figure')
+    .option('--spectrum', 'instead of Q: compare predicted spectrum quantiles of J J^T (population and decoupled routes) with Monte Carlo at each --width (a list) and depth');
   addNetworkFlags(cmd);
-  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string }) => {
+  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean }) => {
     if (raw.depths === undefined) throw new FlagError('--depths', 'is required (a list or range of positive integers, e.g. 1..40)');
     const depths = parseNumberList('--depths', raw.depths).map((d) => {
       if (!Number.isInteger(d) || d < 1 || d > 10_000) throw new FlagError('--depths', `must be integers in [1, 10000], got ${d}`);
       return d;
     });
     const flags = resolveNetworkFlags({ ...raw, depth: raw.depth ?? String(depths[0]) });
+    if (raw.spectrum) {
+      const rows = spectrumAccuracy(flags.base, flags.widths, depths, {
+        ...(raw.networks !== undefined ? { networks: parseInteger('--networks', raw.networks, 1, 1_000_000) } : {}),
+        populationSize: parseInteger('--population', raw.population ?? '3000', 50, 1_000_000),
+        sweeps: parseInteger('--sweeps', raw.sweeps ?? '40', 4, 100_000),
+        onProgress: (m) => log(m),
+      });
+      if (raw.json) printJson(rows);
+      else {
+        process.stdout.write('depth  width  route        q10        q50        q90        tail   E[ln]   p>1     |ln err| q10/q50/q90\n');
+        for (const r of rows) {
+          const e = r.logError ? `${r.logError['0.1'].toFixed(2)}/${r.logError['0.5'].toFixed(2)}/${r.logError['0.9'].toFixed(2)}` : '';
+          process.stdout.write(`${String(r.depth).padStart(5)}  ${String(r.width).padStart(5)}  ${r.route.padEnd(11)}  ${r.quantiles['0.1'].toExponential(2)}  ${r.quantiles['0.5'].toExponential(2)}  ${r.quantiles['0.9'].toExponential(2)}  ${r.tailExponent.toFixed(2).padStart(5)}  ${r.meanLog.toFixed(2).padStart(6)}  ${r.fractionAboveOne.toFixed(4)}  ${e}\n`);
+        }
+      }
+      return;
+    }
     if (flags.widths.length !== 1) throw new FlagError('--width', 'takes exactly one value for compare (or use --preset study)');
     const base = { N: flags.widths[0]!, ...flags.base };
     const opts: CompareOptions = {
