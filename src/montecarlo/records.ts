@@ -6,8 +6,11 @@
 import { InvalidSpecError, requireInteger } from '../errors.ts';
 import { validateSpec, type BiasLawName, type LawSpec, type NetworkSpec, type WeightLawName } from '../network/spec.ts';
 
-/** Options passed through to the fixed-point search (everything but `starts`). Plain JSON data. */
-export type SweepFixedPointOptions = Record<string, number | string | boolean | null>;
+/**
+ * Options passed through to the fixed-point search (FixedPointOptions of src/fixedpoints/search.ts
+ * except starts and seed). Plain JSON data; undefined values are ignored.
+ */
+export type SweepFixedPointOptions = Record<string, number | string | boolean | null | undefined>;
 
 /** A sweep: the grid widths x depths x weight laws, `networks` sampled networks per grid point. */
 export interface SweepConfig {

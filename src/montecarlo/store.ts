@@ -46,7 +46,7 @@ const canonLaw = (l: LawSpec) => ({ name: l.name, alpha: l.alpha ?? null, scale:
 export function canonicalConfig(config: SweepConfig): CanonicalSweepConfig {
   const fpo = config.fixedPointOptions ?? {};
   const sortedFpo: Record<string, unknown> = {};
-  for (const k of Object.keys(fpo).sort()) sortedFpo[k] = fpo[k];
+  for (const k of Object.keys(fpo).sort()) if (fpo[k] !== undefined) sortedFpo[k] = fpo[k];
   return {
     widths: [...config.widths],
     depths: [...config.depths],

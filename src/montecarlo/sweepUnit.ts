@@ -20,6 +20,7 @@ export const SWEEP_SEARCH_OPTIONS = ['maxIterations', 'tolerance', 'dedupToleran
 export function searchOptionsFor(unit: SweepUnit): FixedPointOptions {
   const opts: FixedPointOptions = { starts: unit.starts };
   for (const [k, v] of Object.entries(unit.fixedPointOptions)) {
+    if (v === undefined) continue;
     if (!(SWEEP_SEARCH_OPTIONS as readonly string[]).includes(k)) {
       throw new InvalidSpecError('fixedPointOptions', `unknown option ${JSON.stringify(k)}; allowed: ${SWEEP_SEARCH_OPTIONS.join(', ')}`);
     }
