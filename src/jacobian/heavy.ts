@@ -3,9 +3,9 @@
  * exponent, E[ln lambda], fraction of squared singular values above 1 (theory/05-heavy-tailed.md
  * sections 5.6-5.8). Routes:
  *  - 'population' (default): cavity / population dynamics with D drawn jointly with its
- *    pre-activation (no freeness assumption), theory (5.20)-(5.28);
+ *    pre-activation (no freeness assumption), theory (5.40)-(5.48);
  *  - 'decoupled': the same recursion with D independent of the weights of its row and column
- *    (the independence surrogate, theory (5.29)); its distance to 'population' measures the
+ *    (the independence surrogate, theory (5.49)); its distance to 'population' measures the
  *    effect of the D-W dependence that freeness-based formulas drop.
  */
 import { InvalidSpecError, NonConvergenceError, requireInteger, requirePositive } from '../errors.ts';
@@ -46,7 +46,7 @@ export interface HeavySpectrum {
   };
 }
 
-/** Solve the depth-L spectrum (theory/05-heavy-tailed.md (5.28)-(5.30)). */
+/** Solve the depth-L spectrum (theory/05-heavy-tailed.md (5.48)-(5.50)). */
 export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOptions = {}): HeavySpectrum {
   const route = opts.route ?? 'population';
   if (route !== 'population' && route !== 'decoupled') throw new InvalidSpecError('route', `must be population|decoupled, got ${route}`);
@@ -79,7 +79,7 @@ export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOpti
     cdf[i] = cdf[i - 1]! + 0.5 * dl * (density[i]! * grid[i]! + density[i - 1]! * grid[i - 1]!);
   }
   // Remove the far field of the Lorentzian broadening, eta/(pi x) F(x), which would otherwise
-  // fake a tail x^{-1} above the bulk (theory (5.29)); then re-integrate.
+  // fake a tail x^{-1} above the bulk (theory (5.49)); then re-integrate.
   for (let i = 0; i < n; i++) density[i] = Math.max(0, density[i]! - (eta / (Math.PI * grid[i]!)) * (cdf[i]! / Math.max(cdf[n - 1]!, 1e-300)));
   cdf.fill(0);
   for (let i = 1; i < n; i++) {
@@ -123,7 +123,7 @@ export function quantileFromCdf(grid: Float64Array, cdf: Float64Array, p: number
 
 /**
  * Tail exponent a with 1 - F(x) ~ x^{-a}: least-squares slope of ln(1 - F) against ln x over the
- * points with 1e-3 < 1 - F < 0.05 (theory (5.30)). NaN-free: returns Infinity when the tail is empty.
+ * points with 1e-3 < 1 - F < 0.05 (theory (5.50)). NaN-free: returns Infinity when the tail is empty.
  */
 export function fitTailExponent(grid: Float64Array, _density: Float64Array, cdf: Float64Array): number {
   const xs: number[] = [], ys: number[] = [];

@@ -4,12 +4,12 @@
  * are free: every D entry is drawn jointly with the pre-activation it comes from, and that
  * pre-activation contains the very weight of the edge the cavity message travels along.
  *
- * Derivation: theory/05-heavy-tailed.md section 5.6, equations (5.20)-(5.28).
- *  - linear pencil for (J^T J - z)^{-1} on the layered graph, 2x2 block per neuron (5.21)-(5.22);
- *  - only two scalars cross an edge: U (upward, g_12) and V (downward, g_21) (5.23)-(5.25);
+ * Derivation: theory/05-heavy-tailed.md section 5.6, equations (5.40)-(5.48).
+ *  - linear pencil for (J^T J - z)^{-1} on the layered graph, 2x2 block per neuron (5.41)-(5.42);
+ *  - only two scalars cross an edge: U (upward, g_12) and V (downward, g_21) (5.43)-(5.45);
  *  - the N -> infinity row/column sums by the LePage series of the alpha-stable Poisson points
- *    Gamma_k^{-1/alpha}, K largest terms explicit, the rest by their mean (5.26)-(5.27);
- *  - G(z) = E[1 / (z - S_up^{(0)})] (5.28).
+ *    Gamma_k^{-1/alpha}, K largest terms explicit, the rest by their mean (5.46)-(5.47);
+ *  - G(z) = E[1 / (z - S_up^{(0)})] (5.48).
  * With `coupling: 'decoupled'` the D entries of an edge are drawn from an independent population
  * member (the "independent-D surrogate" of section 5.7): same marginal laws, no D-W dependence.
  */
@@ -59,7 +59,7 @@ export interface LayeredPopulation {
 }
 
 function lepagePoints(rng: Rng, K: number, alpha: number, out: Float64Array): void {
-  // Gamma_k: arrival times of a unit Poisson process; |w|_(k) = Gamma_k^{-1/alpha} (5.26).
+  // Gamma_k: arrival times of a unit Poisson process; |w|_(k) = Gamma_k^{-1/alpha} (5.46).
   let g = 0;
   for (let k = 0; k < K; k++) {
     g += -Math.log(rng.uniformOpen());
@@ -67,7 +67,7 @@ function lepagePoints(rng: Rng, K: number, alpha: number, out: Float64Array): vo
   }
 }
 
-/** Build the forward populations (theory/05-heavy-tailed.md (5.26)-(5.27)). */
+/** Build the forward populations (theory/05-heavy-tailed.md (5.46)-(5.47)). */
 export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOptions = {}): LayeredPopulation {
   requireInteger('depth', spec.L, 1, 10_000);
   const P = requireInteger('populationSize', opts.populationSize ?? 3000, 50, 1_000_000);
@@ -91,11 +91,11 @@ export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOpt
     K = requireInteger('lepageTerms', opts.lepageTerms ?? 48, 1, 10_000);
     if (spec.scaling === 'raw') K = Math.min(K, N);
     // Natural scaling a_N = (C N)^{1/alpha} makes the Poisson points exactly Gamma^{-1/alpha} (c = 1);
-    // raw scaling leaves c = (C N)^{1/alpha} (5.26).
+    // raw scaling leaves c = (C N)^{1/alpha} (5.46).
     const c = spec.scaling === 'natural' ? 1 : Math.pow(tailConstant(law) * N, 1 / alpha);
     wScale = sw * sw * c * c;
     const e = 2 / alpha;
-    // sum_{k > K} Gamma_k^{-2/alpha} ~ int_{K+1/2}^{inf} t^{-2/alpha} dt (5.27)
+    // sum_{k > K} Gamma_k^{-2/alpha} ~ int_{K+1/2}^{inf} t^{-2/alpha} dt (5.47)
     remainderSq = Math.pow(K + 0.5, 1 - e) / (e - 1);
     if (spec.scaling === 'raw') remainderSq = Math.max(0, Math.min(remainderSq, N - K));
   }
@@ -134,7 +134,7 @@ export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOpt
         cs[p * K + k] = w;
         s += w * xl1[j]!;
       }
-      // h = sigma_w c (sum_k eps_k Gamma_k^{-1/alpha} x_k + Gaussian remainder) + b (5.26)
+      // h = sigma_w c (sum_k eps_k Gamma_k^{-1/alpha} x_k + Gaussian remainder) + b (5.46)
       const hv = sqrtW * (s + remSd * rng.normal()) + bias[p]!;
       hl[p] = hv;
       dl[p] = act.dphi(hv);
@@ -142,7 +142,7 @@ export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOpt
     }
     h.push(hl); d.push(dl); x.push(xl); children.push(ch); childW2.push(cw2); childSigned.push(cs);
   }
-  // Parents of each member of layer l-1 in layer l, with the parent's D on that edge (5.25):
+  // Parents of each member of layer l-1 in layer l, with the parent's D on that edge (5.45):
   // the parent's pre-activation is a population member's h plus this edge's contribution w x_j.
   const parents: Int32Array[] = [], parentW2: Float64Array[] = [], parentD: Float64Array[] = [];
   for (let l = 1; l <= L; l++) {
@@ -190,7 +190,7 @@ export interface StieltjesPoint {
 
 /**
  * G(z) = int mu(dt) / (z - t) of the limiting ESD of J^T J (= that of J J^T) at Im z > 0,
- * by population dynamics on (5.23)-(5.25); returns the average over the last half of the sweeps.
+ * by population dynamics on (5.43)-(5.45); returns the average over the last half of the sweeps.
  */
 export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: number, opts: PopulationOptions = {}, warm?: CavityState): { value: StieltjesPoint; state: CavityState } {
   if (!(zIm > 0)) throw new InvalidSpecError('z', `needs Im z > 0, got ${zIm}`);
@@ -202,7 +202,7 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
   const uRe = alloc(), uIm = alloc();
   let gSumRe = 0, gSumIm = 0, gSq = 0, nAvg = 0;
   for (let it = 0; it < sweeps; it++) {
-    // (1) U on layers 0..L-1 (5.24): U_0 = 1/(z - S_up), U_l = S_d / (1 - S_d S_up)
+    // (1) U on layers 0..L-1 (5.44): U_0 = 1/(z - S_up), U_l = S_d / (1 - S_d S_up)
     for (let l = 0; l < L; l++) {
       const ur = uRe[l]!, ui = uIm[l]!, sr = st.sUpRe[l]!, si = st.sUpIm[l]!;
       if (l === 0) {
@@ -221,7 +221,7 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
         }
       }
     }
-    // (2) T_down on layers 1..L (5.23): sum_k w_k^2 U_child + remainder * E[U]
+    // (2) T_down on layers 1..L (5.43): sum_k w_k^2 U_child + remainder * E[U]
     for (let l = 1; l <= L; l++) {
       const ur = uRe[l - 1]!, ui = uIm[l - 1]!;
       let mr = 0, mi = 0;
@@ -235,7 +235,7 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
         if (it === 0 && warm === undefined) { tr[p] = nr; ti[p] = ni; } else { tr[p] = damp * nr + (1 - damp) * tr[p]!; ti[p] = damp * ni + (1 - damp) * ti[p]!; }
       }
     }
-    // (3) S_up on layers L-1..0 (5.25): sum over parents of (w d)^2 V_edge + remainder * E[d^2 V]
+    // (3) S_up on layers L-1..0 (5.45): sum over parents of (w d)^2 V_edge + remainder * E[d^2 V]
     for (let l = L; l >= 1; l--) {
       const tr = st.tDownRe[l]!, ti = st.tDownIm[l]!, sr = st.sUpRe[l]!, si = st.sUpIm[l]!, dl = d[l]!;
       const top = l === L;
@@ -267,7 +267,7 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
         if (it === 0 && warm === undefined) { outR[p] = nr; outI[p] = ni; } else { outR[p] = damp * nr + (1 - damp) * outR[p]!; outI[p] = damp * ni + (1 - damp) * outI[p]!; }
       }
     }
-    // (4) G(z) = E[1/(z - S_up^{(0)})] (5.28)
+    // (4) G(z) = E[1/(z - S_up^{(0)})] (5.48)
     if (it >= sweeps / 2) {
       const sr = st.sUpRe[0]!, si = st.sUpIm[0]!;
       let gr = 0, gi = 0;

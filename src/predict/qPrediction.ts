@@ -4,7 +4,7 @@
  *
  * Link (6.5): Q_pred(N0, L) = 1 + N0 * p_{>1}(N0, L), where p_{>1} is the fraction of squared
  * singular values of J above 1 in the population-dynamics spectrum of J J^T at the study's
- * configuration (theory/05-heavy-tailed.md (5.28)). N0 enters through the width scaling (raw
+ * configuration (theory/05-heavy-tailed.md (5.48)). N0 enters through the width scaling (raw
  * scaling makes the weight law depend on N0) and through the count of expanding directions.
  * This is the project's link, stated as a hypothesis: the study's own link could not be recovered
  * (docs/study-configuration.md); theory/06 section 6.3 lists where it is expected to fail.
@@ -30,7 +30,7 @@ export interface QPrediction {
   diagnostics: { converged: boolean; maxResidual: number; iterations: number; populationSize: number; lepageTerms: number };
 }
 
-/** p_{>1} = int_1^infinity rho(x) dx by Stieltjes inversion on a log grid (theory (5.28), (6.4)). */
+/** p_{>1} = int_1^infinity rho(x) dx by Stieltjes inversion on a log grid (theory (5.48), (6.4)). */
 export function fractionAboveOne(spec: PopulationSpec, opts: QPredictionOptions = {}): { value: number; maxResidual: number; iterations: number; P: number; K: number } {
   const n = requireInteger('gridPoints', opts.gridPoints ?? 33, 4, 10_000);
   const to = opts.gridTo ?? 1e8;
@@ -48,7 +48,7 @@ export function fractionAboveOne(spec: PopulationSpec, opts: QPredictionOptions 
     maxResidual = Math.max(maxResidual, value.relativeSpread);
     iterations += value.sweeps;
     xs.unshift(x);
-    // rho(x) minus the far field eta/(pi x) of the broadening (theory (5.29)), floored at 0
+    // rho(x) minus the far field eta/(pi x) of the broadening (theory (5.49)), floored at 0
     rho.unshift(Math.max(0, -value.im / Math.PI - eta / (Math.PI * x)));
   }
   let p = 0;

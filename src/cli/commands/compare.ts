@@ -90,7 +90,7 @@ export interface SpectrumAccuracyRow {
 
 /**
  * Monte Carlo squared singular values of J at a point uniform in the activation box, pooled over
- * networks; tail exponent by the Hill estimator on the top 2 percent (theory/05 (5.30) compares to it).
+ * networks; tail exponent by the Hill estimator on the top 2 percent (theory/05 (5.50) compares to it).
  */
 export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quantiles: SpectrumAccuracyRow['quantiles']; tailExponent: number; meanLog: number; fractionAboveOne: number; samples: number } {
   const all: number[] = [];
