@@ -120,7 +120,7 @@ export function levyPhiPsi(beta: number, u: Complex, y: Complex, h = DEFAULT_STE
     const bRe = my * Math.cos(ay + beta * t), bIm = Math.abs(my * Math.sin(ay + beta * t));
     // r* with aRe r + bRe r^beta = 30, by bisection on log r.
     let l = -50, r = 50;
-    for (let k = 0; k < 36; k++) {
+    for (let k = 0; k < 24; k++) {
       const m = (l + r) / 2;
       const rr = Math.exp(m);
       if (aRe * rr + bRe * Math.pow(rr, beta) > 30) r = m; else l = m;
