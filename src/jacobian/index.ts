@@ -7,6 +7,7 @@ import type { LawReport } from '../freeprob/lawReport.ts';
 import { unitVariance } from '../laws/laws.ts';
 import type { NetworkSpec } from '../network/spec.ts';
 import { solveLightJacobian, type LightJacobianOptions, type WeightEnsemble } from './light.ts';
+import { heavyLawReport } from './heavy.ts';
 
 export interface JacobianSolveOptions extends LightJacobianOptions {
   /** Weight ensemble for finite-variance laws (default gaussian; orthogonal = sigma_w times Haar). */
@@ -20,7 +21,9 @@ export function solveJacobianSpectrum(spec: Omit<NetworkSpec, 'N' | 'seed'> & { 
   const w = spec.weights;
   const finiteVariance = w.name === 'gaussian' || ((w.name === 'student' || w.name === 'pareto') && (w.alpha ?? 0) > 2);
   if (!finiteVariance) {
-    throw new InvalidSpecError('--weights', `heavy-tailed solve not available for ${w.name}${w.alpha !== undefined ? ` (alpha=${w.alpha})` : ''}; finite-variance laws (gaussian, student/pareto with alpha > 2) are supported`);
+    // Heavy tails: population dynamics on the layered graph, no freeness (theory/05-heavy-tailed.md 5.6-5.8).
+    if (spec.scaling !== 'natural') throw new InvalidSpecError('--scaling', 'the limiting spectrum needs natural scaling (1/a_N); got raw');
+    return heavyLawReport({ ...spec, N: 1 }, at);
   }
   if (spec.scaling !== 'natural') throw new InvalidSpecError('--scaling', 'the limiting spectrum needs natural scaling (entries of variance sigma_w^2/N); got raw');
   if (spec.bias !== null && spec.bias.name !== 'gaussian') throw new InvalidSpecError('--bias', `light-tailed solve supports gaussian|none biases, got ${spec.bias.name}`);
