@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ARNOLDI_MIN_WIDTH, classifyStart, findFixedPoints, fixedPointSpectralRadius, spectralRadiusDense } from '../src/fixedpoints/search.ts';
-import { jacobian, networkFromWeights, sampleNetwork } from '../src/network/network.ts';
+import { ARNOLDI_MIN_WIDTH, classifyStart, classifyStarts, findFixedPoints, fixedPointSpectralRadius, spectralRadiusDense } from '../src/fixedpoints/search.ts';
+import { forward, jacobian, networkFromWeights, sampleNetwork } from '../src/network/network.ts';
 import { matrix } from '../src/types.ts';
 import type { NetworkSpec } from '../src/network/spec.ts';
 
@@ -163,6 +163,46 @@ describe('matrix-free spectral radius (N >= ARNOLDI_MIN_WIDTH) agrees with dense
     const x = Float64Array.from({ length: N }, (_, i) => Math.sin(i));
     const dense = spectralRadiusDense(jacobian(net, x));
     expect(Math.abs(fixedPointSpectralRadius(net, x) / dense - 1)).toBeLessThan(1e-8);
+  });
+});
+
+describe('heavy tails: what the finder reports is verified independently (fast-check over depth, network)', () => {
+  it('raw Cauchy N = 10: fixed points solve f(x) = x, stability matches dense rho, cycles have their minimal period, shares sum to 1', () => {
+    fc.assert(fc.property(fc.noBias(fc.integer({ min: 1, max: 6 })), fc.nat(200), (L, k) => {
+      const net = sampleNetwork({ N: 10, L, activation: 'sigmoid', weights: { name: 'cauchy', scale: 1 }, bias: { name: 'gaussian', scale: 1 }, scaling: 'raw', seed: 1 }, k);
+      const res = findFixedPoints(net, { starts: 40, maxIterations: 400 });
+      const total = res.fixedPoints.reduce((a, f) => a + f.basinShare, 0) + res.cycles.reduce((a, c) => a + c.basinShare, 0) + res.unsettledShare;
+      expect(total).toBeCloseTo(1, 12); // shares are counts / starts
+      expect(res.Q).toBe(res.fixedPoints.filter((f) => f.stable).length);
+      for (const f of res.fixedPoints) {
+        const y = forward(net, f.x);
+        // Newton tolerance 1e-12 (inf-norm), re-evaluated here by an independent forward pass.
+        expect(Math.max(...Array.from(y, (v, i) => Math.abs(v - f.x[i]!)))).toBeLessThan(1e-11);
+        expect(f.stable).toBe(spectralRadiusDense(jacobian(net, f.x)) < 1);
+      }
+      for (const c of res.cycles) {
+        let x = c.x;
+        const orbit = [x];
+        for (let j = 1; j <= c.period; j++) { x = forward(net, x); orbit.push(x); }
+        const dist = (a: Float64Array, b: Float64Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));
+        expect(dist(orbit[c.period]!, orbit[0]!)).toBeLessThan(1e-10); // Newton on f^p to p * 1e-12
+        for (let j = 1; j < c.period; j++) expect(dist(orbit[j]!, orbit[0]!)).toBeGreaterThan(1e-6); // minimal period
+        expect(c.spectralRadius).toBeLessThan(1); // settled runs only reach attracting cycles
+      }
+    }), { numRuns: 15 });
+  });
+});
+
+describe('classifyStarts (basin images)', () => {
+  it('bistable scalar map w = 10, b = -5: starts below 1/2 go to the low fixed point, above to the high one', () => {
+    const net = networkFromWeights('sigmoid', [matrix(1, 1, Float64Array.of(10))], [Float64Array.of(-5)]);
+    const known = findFixedPoints(net, { starts: 50 }).fixedPoints.filter((f) => f.stable);
+    const xs = [0.05, 0.2, 0.45, 0.55, 0.8, 0.95];
+    const { outcomes } = classifyStarts(net, matrix(xs.length, 1, Float64Array.from(xs)), known);
+    outcomes.forEach((o, i) => {
+      expect(o.kind).toBe('fixed');
+      if (o.kind === 'fixed') expect(known[o.index]!.x[0]! > 0.5).toBe(xs[i]! > 0.5); // g is odd about (1/2, 1/2)
+    });
   });
 });
 
