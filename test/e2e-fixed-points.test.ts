@@ -62,6 +62,21 @@ describe('jesd spectrum', () => {
   });
 });
 
+describe('honest failure', () => {
+  it('spectrum --at fixed-points exits 3 with nothing on stdout when the network has no stable fixed point', () => {
+    // Raw Cauchy N = 10, L = 1, seed 1: every start ends on a period-5 cycle (Q = 0); the fixed-point
+    // property tests verify such reports independently.
+    const fp = jesd('fixed-points', '--width', '10', '--depth', '1', '--weights', 'cauchy', '--scaling', 'raw', '--seed', '1', '--starts', '20', '--json');
+    expect(fp.status).toBe(0);
+    const doc = JSON.parse(fp.stdout);
+    expect(doc.Q).toBe(0);
+    const r = jesd('spectrum', '--width', '10', '--depth', '1', '--weights', 'cauchy', '--scaling', 'raw', '--seed', '1', '--starts', '20', '--at', 'fixed-points', '--json');
+    expect(r.status).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/no stable fixed point/);
+  });
+});
+
 describe('bad input exits 2, names the flag, writes nothing to stdout', () => {
   const cases: [string[], RegExp][] = [
     [['fixed-points', '--width', '0', '--depth', '1'], /--width/],
