@@ -4,7 +4,6 @@
 #include <node_api.h>
 
 #include <cstdlib>
-#include <thread>
 
 #include "kernels.h"
 
@@ -141,8 +140,9 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
 }
 
 napi_value Init(napi_env env, napi_value exports) {
-  unsigned hc = std::thread::hardware_concurrency();
-  g_threads = hc == 0 ? 1 : int(hc);
+  // One thread by default: Monte Carlo parallelism lives in the worker pool (one network per
+  // worker), and nested GEMM threads on a busy machine were measured slower (docs/linalg-backends.md).
+  g_threads = 1;
   const char* envT = std::getenv("JESD_NATIVE_THREADS");
   if (envT != nullptr && std::atoi(envT) >= 1) g_threads = std::atoi(envT);
   struct {

@@ -295,9 +295,27 @@ static double householder(const double* x, size_t len, size_t incx, double* v, d
 
 // Implicit-shift QL on the symmetric tridiagonal (d diagonal, e[i] couples i and i+1; e[n-1]
 // unused). Eigenvalues overwrite d (unsorted). GVL 8.3.5 / Bowdler et al. 1968.
+static int tridiagonal_ql_scaled(double* d, double* e, size_t n);
+
+// Scales T to max entry 1 first, so that sqrt(f*f + g*g) cannot overflow and replaces the much
+// slower std::hypot in the inner loop (an underflow to r = 0 takes the standard deflation branch).
 static int tridiagonal_ql(double* d, double* e, size_t n) {
   if (n == 0) return 0;
   e[n - 1] = 0;
+  double scale = 0;
+  for (size_t i = 0; i < n; i++) scale = std::max(scale, std::max(std::fabs(d[i]), std::fabs(e[i])));
+  if (scale == 0) return 0;
+  const double inv = 1.0 / scale;
+  for (size_t i = 0; i < n; i++) {
+    d[i] *= inv;
+    e[i] *= inv;
+  }
+  const int rc = tridiagonal_ql_scaled(d, e, n);
+  for (size_t i = 0; i < n; i++) d[i] *= scale;
+  return rc;
+}
+
+static int tridiagonal_ql_scaled(double* d, double* e, size_t n) {
   const double eps = std::numeric_limits<double>::epsilon();
   for (size_t l = 0; l < n; l++) {
     int iter = 0;
@@ -311,14 +329,14 @@ static int tridiagonal_ql(double* d, double* e, size_t n) {
       if (++iter > 60) return 1;
       // Wilkinson-type shift from the leading 2x2 block.
       double g = (d[l + 1] - d[l]) / (2.0 * e[l]);
-      double r = std::hypot(g, 1.0);
+      double r = std::hypot(g, 1.0);  // g may be huge (tiny e[l]): keep hypot here, once per sweep
       g = d[m] - d[l] + e[l] / (g + (g >= 0 ? r : -r));
       double s = 1, c = 1, p = 0;
       bool underflow = false;
       for (size_t i = m; i-- > l;) {
         double f = s * e[i];
         const double b = c * e[i];
-        r = std::hypot(f, g);
+        r = std::sqrt(f * f + g * g);
         e[i + 1] = r;
         if (r == 0) {
           d[i + 1] -= p;
@@ -401,33 +419,35 @@ int singular_values(const double* Ain, double* s, size_t m0, size_t n0) {
   for (double v : A)
     if (!std::isfinite(v)) return 1;
   std::vector<double> d(n), e(n, 0.0), v(m), w(n);
-  // Golub-Kahan bidiagonalisation to upper bidiagonal (d, e) (GVL Algorithm 5.4.2).
+  // Golub-Kahan bidiagonalisation to upper bidiagonal (d, e) (GVL Algorithm 5.4.2). The right
+  // reflector of step k depends only on row k after the left update, so rows k+1.. receive the
+  // left and the right update in one visit (one pass over the trailing matrix instead of two).
+  std::vector<double> u(n);
   for (size_t k = 0; k < n; k++) {
-    // Left reflector zeroes A[k+1.., k].
     double alpha;
     const size_t len = m - k;
-    const double tau = householder(&A[k * n + k], len, n, v.data(), alpha);
+    const double tau = householder(&A[k * n + k], len, n, v.data(), alpha);  // zeroes A[k+1.., k]
     d[k] = alpha;
-    if (tau != 0 && k + 1 < n) {
-      const size_t nc = n - k - 1;
+    if (k + 1 >= n) break;
+    const size_t nc = n - k - 1;
+    if (tau != 0) {
       std::fill(w.begin(), w.begin() + nc, 0.0);
       for (size_t i = 0; i < len; i++) axpy(v[i], &A[(k + i) * n + k + 1], w.data(), nc);  // w = v^T A_sub
-      for (size_t i = 0; i < len; i++) axpy(-tau * v[i], w.data(), &A[(k + i) * n + k + 1], nc);
+      axpy(-tau * v[0], w.data(), &A[k * n + k + 1], nc);                                   // row k
     }
-    if (k + 1 >= n) break;
+    double tau2 = 0;
     if (k + 2 == n) {
       e[k] = A[k * n + k + 1];
-      continue;
+    } else {
+      tau2 = householder(&A[k * n + k + 1], nc, 1, u.data(), alpha);  // zeroes A[k, k+2..]
+      e[k] = alpha;
     }
-    // Right reflector zeroes A[k, k+2..].
-    const size_t rl = n - k - 1;
-    const double tau2 = householder(&A[k * n + k + 1], rl, 1, w.data(), alpha);
-    e[k] = alpha;
-    if (tau2 != 0) {
-      for (size_t i = k + 1; i < m; i++) {
-        double* row = &A[i * n + k + 1];
-        const double sc = dot(row, w.data(), rl);
-        axpy(-tau2 * sc, w.data(), row, rl);
+    for (size_t i = 1; i < len; i++) {
+      double* row = &A[(k + i) * n + k + 1];
+      if (tau != 0) axpy(-tau * v[i], w.data(), row, nc);
+      if (tau2 != 0) {
+        const double sc = dot(row, u.data(), nc);
+        axpy(-tau2 * sc, u.data(), row, nc);
       }
     }
   }

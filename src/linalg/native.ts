@@ -98,7 +98,7 @@ function wrap(addon: NativeAddon): LinalgBackend {
   };
 }
 
-/** Set the number of threads the native GEMM uses (default: hardware threads or JESD_NATIVE_THREADS). */
+/** Set the number of threads the native GEMM uses (default 1, or JESD_NATIVE_THREADS). Returns false if native is not loaded. */
 export function setNativeThreads(threads: number): boolean {
   if (loaded === null) return false;
   loaded.setThreads(threads);
