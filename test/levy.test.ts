@@ -124,6 +124,14 @@ describe('levyMatrixDensity', () => {
     }
   });
 
+  it('solves near alpha = 2 far in the tail (rays with bounded growth, (5.15))', () => {
+    // alpha = 1.9: the sector of y leaves almost no ray with Re B > 0 at large x; the tail constant
+    // (5.21) must still come out, with next-order correction O(x^{-alpha}) ~ 3e-10 at x = 1e5.
+    const r = levyMatrixDensity(1.9, [20, 1e5]);
+    expect(Math.abs((r.value[1]! * Math.pow(1e5, 2.9)) / 0.95 - 1)).toBeLessThan(1e-3);
+    expect(r.diagnostics.maxResidual).toBeLessThan(1e-8);
+  });
+
   it('matches the ESD of sampled N = 400 Cauchy Levy matrices (Kolmogorov distance)', () => {
     const N = 400;
     const aN = levyScaling(1, N);
