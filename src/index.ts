@@ -4,6 +4,7 @@ export * from './types.ts';
 export * from './random/rng.ts';
 export * from './network/spec.ts';
 export { linalg, setBackend } from './linalg/index.ts';
+export { spectralRadius, availableBackends, backendByName, BACKEND_NAMES, type BackendName, type LinalgBackend, type ComplexEigenvalues, type SpectralRadiusOptions, type SpectralRadiusDiagnostics } from './linalg/index.ts';
 export * as arbitraries from './arbitraries.ts';
 export * from './montecarlo/index.ts';
 export * from './laws/activations.ts';
