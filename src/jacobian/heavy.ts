@@ -20,7 +20,7 @@ export interface HeavySpectrumOptions extends PopulationOptions {
   gridFrom?: number;
   gridTo?: number;
   gridPoints?: number;
-  /** Relative broadening: Im z = eta * x (default 0.003). */
+  /** Relative broadening: Im z = eta * x (default 0.03). */
   eta?: number;
 }
 
@@ -54,7 +54,7 @@ export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOpti
   const to = requirePositive('gridTo', opts.gridTo ?? 1e6);
   if (!(to > from)) throw new InvalidSpecError('gridTo', 'must exceed gridFrom');
   const n = requireInteger('gridPoints', opts.gridPoints ?? 97, 8, 100_000);
-  const eta = requirePositive('eta', opts.eta ?? 0.003);
+  const eta = requirePositive('eta', opts.eta ?? 0.03);
   const pop = buildLayeredPopulation(spec, { ...opts, coupling: route === 'population' ? 'joint' : 'decoupled' });
   const grid = new Float64Array(n), density = new Float64Array(n);
   const lf = Math.log(from), lt = Math.log(to);

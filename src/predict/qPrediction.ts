@@ -17,7 +17,7 @@ export interface QPredictionOptions extends PopulationOptions {
   gridPoints?: number;
   /** Top of the grid (default 1e8). */
   gridTo?: number;
-  /** Relative broadening Im z = eta x (default 0.003). */
+  /** Relative broadening Im z = eta x (default 0.03). */
   eta?: number;
 }
 
@@ -35,7 +35,7 @@ export function fractionAboveOne(spec: PopulationSpec, opts: QPredictionOptions 
   const n = requireInteger('gridPoints', opts.gridPoints ?? 33, 4, 10_000);
   const to = opts.gridTo ?? 1e8;
   if (!(to > 1)) throw new InvalidSpecError('gridTo', `must be > 1, got ${to}`);
-  const eta = opts.eta ?? 0.003;
+  const eta = opts.eta ?? 0.03;
   const pop = buildLayeredPopulation(spec, { ...opts, coupling: 'joint' });
   let state: CavityState | undefined;
   const xs: number[] = [], rho: number[] = [];
