@@ -14,7 +14,7 @@ export * from './fixedpoints/search.ts';
 export * from './spectra/empirical.ts';
 export {
   levyMatrixDensity, levyWishartDensity, levyScaledWishartDensity, levyDensityAtZero, levyLawReport, levyScaling,
-  stableTailConstant, scaledWishartAtomAtZero, LEVY_ALPHA_RANGE,
+  stableTailConstant, scaledWishartAtomAtZero, coarsenMeasure, LEVY_ALPHA_RANGE,
   type QuadratureMeasure, type LevySolveOptions, type LevyDiagnostics,
 } from './freeprob/levy.ts';
 export {
