@@ -95,7 +95,8 @@ export function semicircleDensity(x: number): number {
 export function semicircleStieltjes(z: Complex): Complex {
   // sqrt(z-2) sqrt(z+2) has the right branch (cut on [-2, 2]).
   const r = C.mul(C.sqrt(C.sub(z, C.complex(2))), C.sqrt(C.add(z, C.complex(2))));
-  return C.scale(C.sub(z, r), 0.5);
+  // (z - r)/2 = 2/(z + r): the second form has no cancellation at large |z|.
+  return C.div(C.complex(2), C.add(z, r));
 }
 
 /** R(w) = w for the semicircle (its free cumulants are kappa_2 = 1)  (1.11). */
@@ -140,4 +141,19 @@ export function marchenkoPasturR(w: Complex, c = 1, sigma2 = 1): Complex {
 export function etaFromStieltjes(G: (z: Complex) => Complex, gamma: number): number {
   requirePositive('gamma', gamma);
   return -G(C.complex(-1 / gamma)).re / gamma;
+}
+
+/**
+ * A factor for free multiplicative convolution by name. Laws that are not supported on [0, inf)
+ * (semicircle) have no S-transform in the sense used here and are refused (theory/01-transforms.md (1.7)).
+ */
+export function factorByName(name: string, opts: { ratio?: number; depth?: number; sigma2?: number } = {}): RationalFactor {
+  switch (name) {
+    case 'marchenko-pastur': return marchenkoPasturFactor(opts.ratio ?? 1, opts.sigma2 ?? 1);
+    case 'fuss-catalan': return fussCatalanFactor(opts.depth ?? 2);
+    case 'semicircle':
+      throw new InvalidSpecError('law', 'semicircle has no S-transform: it is not supported on [0, inf) and has mean 0, so it cannot be a factor of a free multiplicative convolution');
+    default:
+      throw new InvalidSpecError('law', `must be one of marchenko-pastur|fuss-catalan (factors with an S-transform), got ${JSON.stringify(name)}`);
+  }
 }

@@ -434,20 +434,32 @@ export function solveAtLog(law: ProductLaw, logx: number, scaleHint: number, war
     return { x, density, state: { ...chosen.state, logx }, cert: chosen.cert };
   };
   const fine = [1e-2, 1e-3, 1e-4, 1e-5, 1e-7, 1e-9, 0];
-  // Warm start only from a nearby point (|log x - log x_prev| <= 0.25): from far away Newton may
-  // land on a non-physical real root (theory/03-free-multiplicative.md section 3.3).
-  if (warm !== null && warm.logx !== undefined && Math.abs(warm.logx - logx) <= 0.25) {
-    const start = { s: warm.s.im > -1e-6 * C.abs(warm.s) ? { re: warm.s.re, im: warm.s.im - 1e-3 * Math.max(1e-3, C.abs(warm.s)) } : warm.s, ws: warm.ws };
-    const out = finalize(tryPath(start, fine));
-    if (out !== null) return out;
+  // Warm start from a nearby point; from a far one, first march along z = x'(1 + 0.01 i) in steps of
+  // |d log x'| <= 0.25 (a continuous path in C^+, so Newton tracks the physical root; from far
+  // away a single Newton solve may land on a non-physical root; theory/03-free-multiplicative.md section 3.3).
+  if (warm !== null && warm.logx !== undefined) {
+    let start: PointState | null = { s: warm.s.im > -1e-6 * C.abs(warm.s) ? { re: warm.s.re, im: warm.s.im - 1e-3 * Math.max(1e-3, C.abs(warm.s)) } : warm.s, ws: warm.ws };
+    const gap = logx - warm.logx;
+    const steps = Math.ceil(Math.abs(gap) / 0.25);
+    if (steps > 1) {
+      if (steps > 400) start = null;
+      for (let k = 1; k < steps && start !== null; k++) {
+        const r = newtonAt(law, logZ(warm.logx + (gap * k) / steps, 1e-2), start, 1e-2);
+        start = r !== null && r.cert.converged ? r.state : null;
+      }
+    }
+    if (start !== null) {
+      const out = finalize(tryPath(start, fine));
+      if (out !== null) return out;
+    }
   }
-  // Cold: from |z| >> support scale down to the real axis.
-  const eps0 = Math.max(8, (16 * scaleHint) / x);
+  // Cold: from |z| >> support scale down to the real axis (eps in log space, at most ~60 steps).
+  const logEps0 = Math.max(Math.log(8), Math.log(16 * scaleHint) - logx);
+  const ratio = Math.max(Math.log(4), (logEps0 - Math.log(1e-2)) / 60);
   const epsList: number[] = [];
-  for (let e = eps0; e > 1e-2; e /= 4) epsList.push(e);
+  for (let le = logEps0; le > Math.log(1e-2); le -= ratio) epsList.push(Math.exp(le));
   epsList.push(...fine);
-  const start = asymptoticStart(law, logZ(logx, eps0));
-  // Refine the inner solves at the start before continuation.
+  const start = asymptoticStart(law, logZ(logx, epsList[0]!));
   const out = finalize(tryPath(start, epsList));
   if (out !== null) return out;
   return { x, density: NaN, state: null, cert: FAILED(0) };
@@ -499,6 +511,17 @@ function realChi(law: ProductLaw, s: number): { logAbs: number; sign: number; dl
   return { logAbs, sign, dlog };
 }
 
+/**
+ * Order of the zero of chi at s = a0 (theory/03-free-multiplicative.md (3.12)): the rational terms
+ * with root a0, plus one per discrete factor without an atom at 0 when a0 = 0 (there w ~ -s / E[1/d]).
+ */
+function zeroOrder(law: ProductLaw): number {
+  let order = 0;
+  for (let j = 0; j < law.roots.length; j++) if (law.shiftMinusRoot[j] === 0) order += law.powers[j]!;
+  if (law.zeroAtom === 0) for (const d of law.discrete) if (d.zeroMass === 0) order += d.power;
+  return order;
+}
+
 function bisectCritical(law: ProductLaw, lo: number, hi: number): number {
   // dlog changes sign on (lo, hi)
   const sLo = Math.sign(realChi(law, lo)!.dlog);
@@ -539,8 +562,7 @@ export function productEdges(law: ProductLaw): [number, number] {
   const near = realChi(law, a0 - 1e-9);
   // A gap above 0 exists iff chi has a simple zero at s = a0 (then the physical root near x = 0+
   // is real); a zero of order >= 2 makes it complex (theory/03-free-multiplicative.md (3.12)).
-  const order = near === null ? 0 : -near.dlog * 1e-9;
-  if (near !== null && near.sign > 0 && near.dlog < 0 && Math.abs(order - 1) < 0.25) {
+  if (near !== null && near.sign > 0 && near.dlog < 0 && zeroOrder(law) === 1) {
     let prevS2 = a0 - 1e-9;
     let prev2 = near;
     let found = false;

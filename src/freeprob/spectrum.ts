@@ -112,23 +112,44 @@ export function spectralTable(law: ProductLaw, edges: [number, number]): Spectra
     const logc = Math.log(0.5 * hi);
     let t0 = 0, width = 1;
     let gPrev = NaN;
+    interface Node { x: number; logx: number; g: number; dens: number; wt: number }
+    const evalPanel = (ta: number, w: number): { nodes: Node[]; sum: number } | null => {
+      const out: Node[] = [];
+      let sum = 0;
+      for (let k = 0; k < gl.nodes.length; k++) {
+        const t = ta + 0.5 * w * (1 + gl.nodes[k]!);
+        const logx = logc - t;
+        const r = solveAtLog(law, logx, hi, warm);
+        if (!r.cert.converged || r.state === null) { failedNodes++; warm = null; return null; }
+        warm = r.state;
+        const g = -r.state.s.im / Math.PI; // = x rho(x) on the real axis
+        const wt = 0.5 * w * gl.weights[k]!;
+        sum += wt * g;
+        out.push({ x: Math.exp(logx), logx, g, dens: r.density, wt });
+      }
+      return { nodes: out, sum };
+    };
+    // Adaptive bisection of a panel: accept when the panel and its two halves agree to 1e-11
+    // (discrete D^2 laws give the density sharp multi-scale features; theory (3.14)).
+    const adaptive = (ta: number, w: number, whole: { nodes: Node[]; sum: number } | null, depth: number): Node[] | null => {
+      if (whole === null) return null;
+      const left = evalPanel(ta, w / 2);
+      const right = evalPanel(ta + w / 2, w / 2);
+      if (left === null || right === null) return whole.nodes;
+      if (Math.abs(left.sum + right.sum - whole.sum) <= 1e-11 || depth >= 6) return [...left.nodes, ...right.nodes];
+      const l = adaptive(ta, w / 2, left, depth + 1);
+      const r = adaptive(ta + w / 2, w / 2, right, depth + 1);
+      return l && r ? [...l, ...r] : null;
+    };
     for (let panel = 0; panel < 400; panel++) {
       let panelMass = 0;
       let gEnd = 0;
-      for (let k = 0; k < gl.nodes.length; k++) {
-        const t = t0 + 0.5 * width * (1 + gl.nodes[k]!);
-        const logx = logc - t;
-        const r = solveAtLog(law, logx, hi, warm);
-        if (!r.cert.converged || r.state === null) { failedNodes++; warm = null; continue; }
-        warm = r.state;
-        const x = Math.exp(logx);
-        const g = -r.state.s.im / Math.PI; // = x rho(x) on the real axis
-        const dens = r.density;
-        const wt = 0.5 * width * gl.weights[k]!;
-        panelMass += wt * g;
-        m1 += wt * g * x; m2 += wt * g * x * x;
-        tNodes.push(x); tW.push(wt * x); tDens.push(dens); tLog.push(logx);
-        gEnd = g;
+      const nodesP = adaptive(t0, width, evalPanel(t0, width), 0);
+      for (const nd of nodesP ?? []) {
+        panelMass += nd.wt * nd.g;
+        m1 += nd.wt * nd.g * nd.x; m2 += nd.wt * nd.g * nd.x * nd.x;
+        tNodes.push(nd.x); tW.push(nd.wt * nd.x); tDens.push(nd.dens); tLog.push(nd.logx);
+        gEnd = nd.g;
       }
       mass += panelMass;
       t0 += width;
@@ -136,8 +157,9 @@ export function spectralTable(law: ProductLaw, edges: [number, number]): Spectra
         const lambda = Math.log(gPrev / gEnd) / width;
         tailMass = gEnd / lambda;
         if (tailMass < 1e-12) break;
-        // The moment integrands g x, g x^2 decay like e^{-(lambda+2)t}: keep panels short while they matter.
-        width = Math.exp(-2 * t0) > 1e-17 ? Math.min(1, 2 / lambda) : Math.min(64, Math.max(1, 2 / lambda));
+        // The moment integrands g x, g x^2 decay like e^{-(lambda+2)t}: keep panels short while they matter;
+        // panels of width <= 4 for t < 100 resolve the multi-scale structure from small atoms of D^2.
+        width = Math.exp(-2 * t0) > 1e-17 ? Math.min(1, 2 / lambda) : Math.min(t0 < 100 ? 4 : 16, Math.max(1, 2 / lambda));
       } else if (gEnd === 0 && panel > 2) { tailMass = 0; break; }
       gPrev = gEnd;
     }

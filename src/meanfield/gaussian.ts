@@ -106,7 +106,12 @@ export function lengthMapSlope(activation: ActivationName, sigmaW: number, q: nu
   const act = meanFieldActivation(activation);
   if (activation === 'relu') return (sigmaW * sigmaW) / 2;
   if (activation === 'linear') return sigmaW * sigmaW;
-  if (activation === 'hardtanh') return sigmaW * sigmaW * derivativeSquaredMean(activation, q); // phi phi'' = 0 a.e.
+  if (activation === 'hardtanh') {
+    // (phi^2)'' = 2 on |h| < 1 and -2 delta(h -+ 1) at the kinks (4.2): P(|h|<1) - 2 p_h(1).
+    if (q === 0) return sigmaW * sigmaW;
+    const kink = Math.exp(-1 / (2 * q)) / Math.sqrt(2 * Math.PI * q);
+    return sigmaW * sigmaW * (derivativeSquaredMean(activation, q) - 2 * kink);
+  }
   return sigmaW * sigmaW * expectation(act.halfSecondOfSquare, q);
 }
 
@@ -212,7 +217,9 @@ export function derivativeSquaredLaw(activation: ActivationName, q: number, poin
     const d = act.dphi(sq * z) ** 2;
     merged.set(d, (merged.get(d) ?? 0) + weights[k]!);
   }
-  const keys = [...merged.keys()].filter((d) => d > 0).sort((a, b) => a - b);
+  // Atoms of weight < 1e-18 (far Gauss-Hermite tails) are dropped: they change no moment or density
+  // beyond rounding, and keep the inner solves of theory/03-free-multiplicative.md (3.6) short.
+  const keys = [...merged.keys()].filter((d) => d > 0 && merged.get(d)! >= 1e-18).sort((a, b) => a - b);
   let total = 0;
   for (const d of keys) total += merged.get(d)!;
   return { kind: 'discrete', points: Float64Array.from(keys), weights: Float64Array.from(keys.map((d) => merged.get(d)! / total)) };
