@@ -22,3 +22,13 @@ export {
   type StableConvention, type StableMeanFieldSpec, type StableFixedPointDiagnostics,
 } from './meanfield/stable.ts';
 export { stableDensity, stableCdf, stableDensityAtZero } from './meanfield/stable-density.ts';
+} from './jacobian/light.ts';
+export {
+  solveHeavySpectrum, heavyLawReport, quantileFromCdf, fitTailExponent,
+  type HeavySpectrum, type HeavySpectrumOptions, type HeavyRoute,
+} from './jacobian/heavy.ts';
+export {
+  buildLayeredPopulation, populationStieltjes,
+  type LayeredPopulation, type PopulationOptions, type PopulationSpec, type CavityState, type StieltjesPoint,
+} from './jacobian/heavyPopulation.ts';
+export { predictQ, fractionAboveOne, type QPrediction, type QPredictionOptions } from './predict/qPrediction.ts';
