@@ -22,7 +22,6 @@ export {
   type StableConvention, type StableMeanFieldSpec, type StableFixedPointDiagnostics,
 } from './meanfield/stable.ts';
 export { stableDensity, stableCdf, stableDensityAtZero } from './meanfield/stable-density.ts';
-} from './jacobian/light.ts';
 export {
   solveHeavySpectrum, heavyLawReport, quantileFromCdf, fitTailExponent,
   type HeavySpectrum, type HeavySpectrumOptions, type HeavyRoute,
