@@ -322,50 +322,98 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
 // ---------------------------------------------------------------------------------------------
 // Basins
 
+interface SliceDef {
+  label: string;
+  xLabel: string;
+  yLabel: string;
+  origin: number[];
+  a: number[];
+  b: number[];
+  s0: number;
+  s1: number;
+  t0: number;
+  t1: number;
+  /** Slice coordinates (s, t) of a point lying on the slice, or null. */
+  onSlice: (x: number[]) => [number, number] | null;
+}
+
 interface BasinResult {
   summary: BasinSummary | null;
   spec: NetworkSpec | null;
   network: number;
   /** Global fixed-point list (listing search first, then new ones in (slice, row) order). */
   fixedPoints: KnownFixedPoint[];
-  /** One image per slice: cells (row-major, row 0 = lowest coordinate j) with global indices or CELL_*. */
-  images: { i: number; j: number; cells: number[] }[];
+  /** One image per slice: cells (row-major, row 0 = lowest t) with global indices or CELL_*. */
+  images: { slice: SliceDef; cells: number[] }[];
   resolution: number;
-  range: [number, number];
-  base: number[];
   note: string;
 }
 
 async function runBasins(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, heavyRecords: readonly SweepRecord[], opts: ReproduceOptions, out: string, progress: Progress): Promise<BasinResult> {
-  // The network: width N0 = first heavy width, depth = the Monte Carlo peak depth of mean Q there,
-  // network = the one with the largest Q at that grid point (lowest index on ties).
+  // The network: width N0 = first heavy width; among its Monte Carlo networks the one with the
+  // largest Q (ties: smallest depth, then lowest index), so the images show several basins when
+  // any sampled network has several stable fixed points.
   const N0 = scale.heavy.widths[0]!;
-  const rows = qRows(heavyRecords.filter((r) => r.width === N0));
-  let peak = rows[0]!;
-  for (const r of rows) if (r.meanQ > peak.meanQ) peak = r;
-  const atPeak = heavyRecords.filter((r) => r.width === N0 && r.depth === peak.depth).sort((a, b) => a.network - b.network);
-  let best = atPeak[0]!;
-  for (const r of atPeak) if (r.Q > best.Q) best = r;
-  const spec: NetworkSpec = { ...heavyBase, N: N0, L: peak.depth };
+  const candidates = heavyRecords.filter((r) => r.width === N0).sort((a, b) => b.Q - a.Q || a.depth - b.depth || a.network - b.network);
+  const best = candidates[0]!;
+  const peak = { depth: best.depth };
+  const spec: NetworkSpec = { ...heavyBase, N: N0, L: best.depth };
   const net = sampleNetwork(spec, best.network);
   const listing = findFixedPoints(net, { starts: scale.basins.starts, ...scale.fixedPointOptions });
   const known: KnownFixedPoint[] = listing.fixedPoints.map((fp) => ({ x: Array.from(fp.x), stable: fp.stable, spectralRadius: fp.spectralRadius }));
   const range = net.activation.range;
-  const firstStable = listing.fixedPoints.find((fp) => fp.stable);
-  const base = firstStable ? Array.from(firstStable.x) : new Array<number>(N0).fill((range[0] + range[1]) / 2);
-  const slices = Math.min(scale.basins.slices, Math.floor(N0 / 2));
+  const stable = listing.fixedPoints.filter((fp) => fp.stable);
+  const base = stable[0] ? Array.from(stable[0].x) : new Array<number>(N0).fill((range[0] + range[1]) / 2);
   const n = scale.basins.resolution;
+  // Slices. With >= 2 stable fixed points, slice 1 is the plane through x*1 and x*2:
+  // start(s, t) = x*1 + s (x*2 - x*1) + t w, s in [-0.5, 1.5], t in [-|u|, |u|], w the unit
+  // coordinate direction least aligned with u = x*2 - x*1, made orthogonal to u. The other slices
+  // (and all of them with one fixed point) are coordinate slices of the cube through x*1:
+  // coordinates (2k, 2k+1) over the activation range, the others at x*1.
+  const slices: SliceDef[] = [];
+  if (stable.length >= 2) {
+    const x1 = Array.from(stable[0]!.x), x2 = Array.from(stable[1]!.x);
+    const u = x2.map((v, k) => v - x1[k]!);
+    const norm = Math.hypot(...u);
+    let m = 0;
+    u.forEach((v, k) => { if (Math.abs(v) < Math.abs(u[m]!)) m = k; });
+    const w = u.map((v, k) => (k === m ? 1 : 0) - (u[m]! * v) / (norm * norm));
+    const wn = Math.hypot(...w);
+    slices.push({
+      label: 'plane through x*1 and x*2', xLabel: 's (x*1 at s = 0, x*2 at s = 1)', yLabel: `t (along e${m + 1}, orthogonal to x*2 - x*1)`,
+      origin: x1, a: u, b: w.map((v) => v / wn), s0: -0.5, s1: 1.5, t0: -norm, t1: norm,
+      onSlice: (x) => {
+        // Least-squares coordinates (s, t) in the orthogonal basis (u, w/|w|) and the distance to the plane.
+        const d = x.map((v, k) => v - x1[k]!);
+        const s = d.reduce((acc, v, k) => acc + v * u[k]!, 0) / (norm * norm);
+        const t = d.reduce((acc, v, k) => acc + (v * w[k]!) / wn, 0);
+        const off = Math.hypot(...d.map((v, k) => v - s * u[k]! - (t * w[k]!) / wn));
+        return off < 1e-6 ? [s, t] : null;
+      },
+    });
+  }
+  for (let k = 0; slices.length < scale.basins.slices && 2 * k + 1 < N0; k++) {
+    const i = 2 * k, j = 2 * k + 1;
+    const origin = base.map((v, c) => (c === i || c === j ? 0 : v));
+    slices.push({
+      label: `coordinates x${i + 1}, x${j + 1}`, xLabel: `x${i + 1}`, yLabel: `x${j + 1}`,
+      origin, a: base.map((_, c) => (c === i ? 1 : 0)), b: base.map((_, c) => (c === j ? 1 : 0)),
+      s0: range[0], s1: range[1], t0: range[0], t1: range[1],
+      onSlice: (x) => (x.every((v, c) => c === i || c === j || Math.abs(v - base[c]!) < 1e-6) ? [x[i]!, x[j]!] : null),
+    });
+  }
   const units: (BasinRowUnit & { slice: number })[] = [];
-  for (let s = 0; s < slices; s++) {
+  slices.forEach((sl, si) => {
     for (let r = 0; r < n; r++) {
       units.push({
-        key: `slice${s}#row${r}`, slice: s, spec, network: best.network, known, i: 2 * s, j: 2 * s + 1, base,
-        lo: range[0], hi: range[1], resolution: n, row: r, ...scale.fixedPointOptions,
+        key: `slice${si}#row${r}`, slice: si, spec, network: best.network, known,
+        origin: sl.origin, a: sl.a, b: sl.b, s0: sl.s0, s1: sl.s1, t0: sl.t0, t1: sl.t1,
+        resolution: n, row: r, ...scale.fixedPointOptions,
       });
     }
-  }
+  });
   // Units for slices the width does not allow still count in the progress total.
-  progress.add((scale.basins.slices - slices) * n);
+  progress.add((scale.basins.slices - slices.length) * n);
   const store = openUnitStore<BasinRowRecord & UnitRecord>(join(out, 'basins.jsonl'), 'jesd-reproduce-basins', {
     seed: opts.seed, scale: scale.name, spec, network: best.network, basins: scale.basins, fixedPointOptions: scale.fixedPointOptions,
   }, { resume: opts.resume });
@@ -391,7 +439,7 @@ async function runBasins(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 
     fixedPoints.push(fp);
     return fixedPoints.length - 1;
   };
-  const images = Array.from({ length: slices }, (_, s) => ({ i: 2 * s, j: 2 * s + 1, cells: new Array<number>(n * n).fill(CELL_UNSETTLED) }));
+  const images = slices.map((sl) => ({ slice: sl, cells: new Array<number>(n * n).fill(CELL_UNSETTLED) }));
   for (const u of units) {
     const rec = store.done.get(u.key)!;
     const remap = rec.newFixedPoints.map(indexOf);
@@ -411,8 +459,8 @@ async function runBasins(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 
   }
   return {
     summary: { starts, toStableFixedPoint: toStable, basins: used.size, cycles, unsettled },
-    spec, network: best.network, fixedPoints, images, resolution: n, range, base,
-    note: `network ${best.network} of the heavy-tailed grid point N=${N0}, L=${peak.depth} (the depth of the largest Monte Carlo mean Q; the network with the largest Q there, Q = ${best.Q})`,
+    spec, network: best.network, fixedPoints, images, resolution: n,
+    note: `network ${best.network} of the heavy-tailed grid point N=${N0}, L=${peak.depth} (the sampled network with the largest Q, Q = ${best.Q}; ties broken by smaller depth, then lower index)`,
   };
 }
 
@@ -434,6 +482,8 @@ interface EsdTheory {
 }
 
 const ESD_QUANTILES = [0.1, 0.5, 0.9];
+/** Resolution floor of computed eigenvalues of J J^T, relative to the largest (see runTheory). */
+export const ESD_FLOOR = 1e-28;
 
 async function runTheory(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, lightBase: Omit<NetworkSpec, 'N' | 'L'>, esdRecords: EsdRecord[], opts: ReproduceOptions, out: string, progress: Progress) {
   const budget = { ...scale.theory };
@@ -447,12 +497,18 @@ async function runTheory(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 
     const spec: NetworkSpec = { ...(p.weights === 'gaussian' ? lightBase : heavyBase), N: p.width, L: p.depth };
     let reason: string | null = null;
     let grid: number[] | null = null;
-    if (sample.length < 2 || !(sample[0]! > 0)) {
-      reason = sample.length < 2 ? 'no stable fixed points were found to sample' : 'a sampled eigenvalue is 0 (log grid impossible)';
+    const positive = sample.filter((v) => v > 0);
+    if (positive.length < 2) {
+      reason = 'fewer than 2 positive eigenvalues were sampled (no stable fixed points found?)';
     } else {
-      // Prediction grid: log-spaced over the sampled range widened by a factor 10 each side (the
-      // predicted law may put mass outside it; the captured mass is reported).
-      const lo = sample[0]! / 10, hi = sample[sample.length - 1]! * 10;
+      // Prediction grid: log-spaced over the positive sampled range widened by a factor 10 each
+      // side, but not below 1e-28 x the largest sampled eigenvalue: singular values computed in
+      // double precision carry an absolute error ~ 1e-16 x the largest, so squared ones below
+      // ~1e-28 x the largest eigenvalue are rounding noise. Eigenvalues below the grid (and exact
+      // zeros) still count in the empirical distribution function at every grid point.
+      const top = positive[positive.length - 1]!;
+      const hi = top * 10;
+      const lo = Math.max(positive[0]! / 10, top * ESD_FLOOR);
       const g = scale.esd.gridPoints;
       grid = Array.from({ length: g }, (_, i) => +(lo * Math.pow(hi / lo, i / (g - 1))).toPrecision(12));
       units.push({ key: `esd|${p.weights}|${p.width}|${p.depth}`, kind: 'esd', spec, grid, budget });
@@ -544,21 +600,37 @@ function writeFigures(out: string, files: string[], scale: ReproductionScale, li
     xLog: true, referenceLines: [{ y: 1, label: 'Q = 1' }, ...peaks.map((p) => ({ x: p.peakDepth, label: `MC peak L=${p.peakDepth}` }))],
     caption: `Markers: Monte Carlo mean of Q over ${scale.heavy.networks} networks per depth (${scale.heavy.starts} starts each), error bars 1 standard error; ${peakText}. ${curves.length > 0 ? 'Dashed: Q predicted from the ESD equation.' : 'No theory curve: the Q predictor was not available (see report.md).'}`,
   }), files);
-  // ESD: histogram of log-binned sampled eigenvalues vs predicted density.
+  // ESD: histogram of u = log10(eigenvalue) (the spectra span many decades) vs the predicted
+  // density of u, p(u) = rho(x) x ln 10 at x = 10^u (change of variables).
   esd.forEach((e) => {
-    if (e.sample.length < 2 || !(e.sample[0]! > 0)) return;
+    const top = e.sample[e.sample.length - 1] ?? 0;
+    const positive = e.sample.filter((v) => v > 0 && v >= top * ESD_FLOOR);
+    if (positive.length < 2) return;
     const name = `fig-esd-${e.point.weights}-N${e.point.width}-L${e.point.depth}`;
-    const h = histogram(Float64Array.from(e.sample), { bins: 30, log: true });
-    const overlays = e.predicted ? [{ name: 'predicted density (ESD equation)', x: e.predicted.x, y: e.predicted.density }] : [];
+    const u = positive.map((v) => Math.log10(v));
+    const h = histogram(Float64Array.from(u), { bins: 30 });
+    // Rescale so the bars are a density of u for the whole sample (zeros, if any, are in no bar).
+    const share = positive.length / e.sample.length;
+    const bars = [...h.density].map((d) => d * share);
     const lo = h.edges[0]!, hi = h.edges[h.edges.length - 1]!;
-    const dmax = Math.max(...h.density, ...(e.predicted ? e.predicted.density.filter((_, i) => e.predicted!.x[i]! >= lo && e.predicted!.x[i]! <= hi) : []));
-    writeFigure(out, name, histogramPlot([...h.edges], [...h.density], overlays, {
+    const overlays = [];
+    let dmax = Math.max(...bars);
+    if (e.predicted) {
+      const px: number[] = [], py: number[] = [];
+      e.predicted.x.forEach((x, i) => {
+        const uu = Math.log10(x);
+        if (x > 0 && uu >= lo && uu <= hi) { px.push(uu); py.push(e.predicted!.density[i]! * x * Math.LN10); }
+      });
+      overlays.push({ name: 'predicted (ESD equation)', x: px, y: py });
+      dmax = Math.max(dmax, ...py);
+    }
+    writeFigure(out, name, histogramPlot([...h.edges], bars, overlays, {
       title: `ESD of J J^T at fixed points: ${e.point.weights}, N = ${e.point.width}, L = ${e.point.depth}`,
-      xLabel: 'eigenvalue of J J^T (log scale)', yLabel: 'density', xLog: true, xDomain: [lo, hi], yDomain: [0, dmax * 1.1],
+      xLabel: 'log10 of the eigenvalue of J J^T', yLabel: 'density of log10 eigenvalue', xDomain: [lo, hi], yDomain: [0, dmax * 1.1],
       histogramName: `sampled (${e.fixedPoints} fixed points, ${e.networks} networks)`,
       caption: e.predicted
-        ? `Bars: eigenvalues of J J^T at the stable fixed points, log-spaced bins. Line: predicted density. Kolmogorov distance ${e.comparison.ks!.toFixed(3)}.`
-        : `Bars: eigenvalues of J J^T at the stable fixed points. No prediction: ${e.reason}.`,
+        ? `Bars: eigenvalues of J J^T at the stable fixed points (log10, 30 bins; values below 1e-28 x the largest, i.e. below double-precision resolution, are left out: ${e.sample.length - positive.length} of ${e.sample.length}). Line: predicted density of log10 eigenvalue. Kolmogorov distance ${e.comparison.ks!.toFixed(3)} (on the grid above that floor).`
+        : `Bars: eigenvalues of J J^T at the stable fixed points (log10; ${e.sample.length - positive.length} of ${e.sample.length} below double-precision resolution left out). No prediction: ${e.reason}.`,
     }), files);
     names.esd.push(name);
   });
@@ -576,14 +648,15 @@ function writeFigures(out: string, files: string[], scale: ReproductionScale, li
       const compact = cells.map((c) => (c < 0 ? -1 : remap.get(c)!));
       const categories = order.map((k) => ({ ...allCats[k]!, color: allCats[k]!.color ?? PALETTE[k % PALETTE.length] }));
       const marks = basin.fixedPoints
-        .map((fp, k) => ({ fp, k }))
-        .filter(({ fp, k }) => remap.has(k) && fp.x.every((v, c) => c === im.i || c === im.j || Math.abs(v - basin.base[c]!) < 1e-6))
-        .map(({ fp, k }) => ({ x: fp.x[im.i]!, y: fp.x[im.j]!, category: remap.get(k)!, label: `x*${k + 1}` }));
+        .map((fp, k) => ({ k, at: im.slice.onSlice(fp.x) }))
+        .filter((m): m is { k: number; at: [number, number] } => m.at !== null && remap.has(m.k))
+        .map(({ k, at }) => ({ x: at[0], y: at[1], category: remap.get(k)!, label: `x*${k + 1}` }));
       const name = `fig-basins-slice${s + 1}`;
+      const sl = im.slice;
       writeFigure(out, name, categoricalHeatmap(compact, basin.resolution, basin.resolution, categories, {
-        title: `Basins of attraction, slice ${s + 1}: x${im.i + 1}, x${im.j + 1}`,
-        xLabel: `x${im.i + 1}`, yLabel: `x${im.j + 1}`, xRange: basin.range, yRange: basin.range, marks,
-        caption: `${basin.spec!.weights.name} weights, N = ${basin.spec!.N}, L = ${basin.spec!.L}, ${basin.note}. Colour = the fixed point a start converges to; the other coordinates are fixed at those of x*1 (marked).`,
+        title: `Basins of attraction, slice ${s + 1}: ${sl.label}`,
+        xLabel: sl.xLabel, yLabel: sl.yLabel, xRange: [sl.s0, sl.s1], yRange: [sl.t0, sl.t1], marks,
+        caption: `${basin.spec!.weights.name} weights, N = ${basin.spec!.N}, L = ${basin.spec!.L}, ${basin.note}. Colour = the fixed point a start converges to (grey: did not settle; black: periodic cycle); fixed points lying on the slice are marked.`,
       }), files);
       names.basins.push(name);
     });
@@ -625,7 +698,7 @@ function reportMarkdown(a: {
   L.push(`- Light tails: widths ${scale.light.widths.join(', ')}; depths ${scale.light.depths.join(', ')}; ${scale.light.networks} networks per point; ${scale.light.starts} starts per network.`);
   L.push(`- Heavy tails: widths ${scale.heavy.widths.join(', ')}; depths ${scale.heavy.depths.join(', ')}; ${scale.heavy.networks} networks per point; ${scale.heavy.starts} starts per network.`);
   L.push(`- ESD at fixed points: ${scale.esd.points.map((p) => `${p.weights} N=${p.width} L=${p.depth}`).join('; ')}; ${scale.esd.networks} networks each, ${scale.esd.starts} starts; prediction on a ${scale.esd.gridPoints}-point log grid.`);
-  L.push(`- Basins: ${a.basin.spec ? `${a.basin.note}; ${a.basin.images.length} slice(s) of ${a.basin.resolution} x ${a.basin.resolution} starts; fixed points listed first by a search with ${scale.basins.starts} starts.` : 'not run.'}`);
+  L.push(`- Basins: ${a.basin.spec ? `${a.basin.note}; ${a.basin.images.length} slice(s) of ${a.basin.resolution} x ${a.basin.resolution} starts (${a.basin.images.map((im) => im.slice.label).join('; ')}); fixed points listed first by a search with ${scale.basins.starts} starts.` : 'not run.'}`);
   L.push(`- Files: ${a.files.filter((f) => f.endsWith('.jsonl')).map((f) => `\`${f}\``).join(', ')} (raw records, one JSON line per unit), \`summary.json\` (the tables below), figures as SVG and PNG, \`timings.json\`.`);
   L.push('');
 

@@ -130,8 +130,10 @@ export function linearTicks(lo: number, hi: number, target = 6): number[] {
 export function logTicks(lo: number, hi: number): number[] {
   const e0 = Math.floor(Math.log10(lo) + 1e-9), e1 = Math.ceil(Math.log10(hi) - 1e-9);
   const mults = e1 - e0 <= 2 ? [1, 2, 5] : [1];
+  // At most about 8 labelled decades: every k-th power of ten on wide ranges.
+  const step = Math.max(1, Math.ceil((e1 - e0) / 8));
   const out: number[] = [];
-  for (let e = e0; e <= e1; e++) {
+  for (let e = Math.ceil(e0 / step) * step; e <= e1; e += step) {
     for (const m of mults) {
       const v = +(m * 10 ** e).toPrecision(12);
       if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);
@@ -352,7 +354,7 @@ export function linePlot(series: readonly Series[], opts: AxesOptions): string {
     }
     if (r.x !== undefined && (!xs.log || r.x > 0)) {
       parts.push(`<line class="reference" x1="${f(xs(r.x))}" y1="${f(fr.top)}" x2="${f(xs(r.x))}" y2="${f(fr.bottom)}" stroke="${c}" stroke-width="1.2" stroke-dasharray="3 3"/>`);
-      if (r.label) parts.push(text(xs(r.x) + 4, fr.top + 14, r.label, { size: 11, fill: c }));
+      if (r.label) parts.push(text(xs(r.x) + 4, fr.bottom - 6, r.label, { size: 11, fill: c }));
     }
   }
   const entries: LegendEntry[] = [];
@@ -514,7 +516,7 @@ export function categoricalHeatmap(cells: ArrayLike<number>, rows: number, cols:
     }
   }
   const size = opts.size ?? 420;
-  const legendW = 190;
+  const legendW = 250;
   const width = opts.width ?? size + 78 + 24 + legendW;
   const fr = frame({ width, height: size + 48 + 58, caption: opts.caption, rightExtra: legendW });
   fr.right = fr.left + size;

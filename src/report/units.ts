@@ -68,14 +68,16 @@ export interface BasinRowUnit {
   network: number;
   /** Fixed points already known (from the listing search), matched first. */
   known: KnownFixedPoint[];
-  /** The slice: coordinates (i, j) vary over [lo, hi]; the others are fixed at base. */
-  i: number;
-  j: number;
-  base: number[];
-  lo: number;
-  hi: number;
+  /** The slice: start(s, t) = origin + s a + t b, s over [s0, s1] (columns), t over [t0, t1] (rows). */
+  origin: number[];
+  a: number[];
+  b: number[];
+  s0: number;
+  s1: number;
+  t0: number;
+  t1: number;
   resolution: number;
-  /** Row index r: coordinate j = lo + (r + 0.5) (hi - lo) / resolution. */
+  /** Row index r: t = t0 + (r + 0.5) (t1 - t0) / resolution. */
   row: number;
   maxIterations: number;
   maxPeriod: number;
@@ -103,12 +105,10 @@ export function runBasinRowUnit(u: BasinRowUnit & { slice: number }): BasinRowRe
   const N = u.spec.N;
   const n = u.resolution;
   const starts = matrix(n, N);
-  const yj = u.lo + ((u.row + 0.5) * (u.hi - u.lo)) / n;
+  const t = u.t0 + ((u.row + 0.5) * (u.t1 - u.t0)) / n;
   for (let c = 0; c < n; c++) {
-    const xi = u.lo + ((c + 0.5) * (u.hi - u.lo)) / n;
-    for (let k = 0; k < N; k++) starts.data[c * N + k] = u.base[k]!;
-    starts.data[c * N + u.i] = xi;
-    starts.data[c * N + u.j] = yj;
+    const sc = u.s0 + ((c + 0.5) * (u.s1 - u.s0)) / n;
+    for (let k = 0; k < N; k++) starts.data[c * N + k] = u.origin[k]! + sc * u.a[k]! + t * u.b[k]!;
   }
   const known: FixedPoint[] = u.known.map((k) => ({
     x: Float64Array.from(k.x), stable: k.stable, spectralRadius: k.spectralRadius, basinShare: 0, margin: 1 - k.spectralRadius, residual: 0,

@@ -72,14 +72,15 @@ export function emergenceVerdict(rows: readonly QRow[]): ClaimVerdict {
   const widths = [...new Set(rows.map((r) => r.width))];
   const perWidth = widths.map((w) => {
     const rs = rows.filter((r) => r.width === w);
-    const best = rs.reduce((a, b) => (b.meanQ > a.meanQ ? b : a));
+    // The depth with the largest share of networks with Q > 1 (ties: larger mean Q, then smaller depth).
+    const best = rs.reduce((a, b) => (b.pQAbove1 > a.pQAbove1 || (b.pQAbove1 === a.pQAbove1 && b.meanQ > a.meanQ) ? b : a));
     const significant = rs.some((r) => r.pQAbove1 > 0 && r.stderrQ !== null && r.meanQ - 2 * r.stderrQ > 1);
     return { w, best, significant };
   });
   const anyAbove = rows.some((r) => r.maxQ > 1);
   const verdict: Verdict = perWidth.every((p) => p.significant) ? 'reproduced' : anyAbove ? 'partly reproduced' : 'not reproduced';
   const evidence = perWidth
-    .map((p) => `N=${p.w}: largest mean Q = ${fmt(p.best.meanQ)} +- ${fmt(p.best.stderrQ ?? 0)} at L=${p.best.depth} with P(Q>1) = ${fmt(p.best.pQAbove1)}${p.significant ? '' : ' (not significantly above 1)'}`)
+    .map((p) => `N=${p.w}: largest P(Q>1) = ${fmt(p.best.pQAbove1)} at L=${p.best.depth} (mean Q there ${fmt(p.best.meanQ)} +- ${fmt(p.best.stderrQ ?? 0)}, max Q ${p.best.maxQ}); ${p.significant ? 'some depth has mean Q significantly above 1' : 'no depth has mean Q significantly above 1'}`)
     .join('; ') + '.';
   return { id: 'C2', claim, verdict, rule: EMERGENCE_RULE, evidence };
 }
@@ -195,7 +196,7 @@ export function basinVerdict(s: BasinSummary | null): ClaimVerdict {
 export const ESD_KS_THRESHOLD = 0.1;
 
 export const ESD_RULE =
-  `for each (N, L, law): the Kolmogorov distance between the pooled sampled eigenvalues of J J^T at the stable fixed points and the predicted distribution function, evaluated on the prediction grid; agrees if it is <= ${ESD_KS_THRESHOLD}. Reproduced if every light-tailed point agrees (heavy-tailed points are reported but not required, since their equation rests on extra assumptions; see docs/claims.md); partly reproduced if some do; not reproduced if none; not run if no prediction was available.`;
+  `for each (N, L, law): the Kolmogorov distance between the pooled sampled eigenvalues of J J^T at the stable fixed points and the predicted distribution function, evaluated on the prediction grid (log-spaced, from 1e-28 x the largest sampled eigenvalue, the double-precision resolution, to 10 x it); agrees if it is <= ${ESD_KS_THRESHOLD}. Reproduced if every light-tailed point agrees (heavy-tailed points are reported but not required, since their equation rests on extra assumptions; see docs/claims.md); partly reproduced if some do; not reproduced if none; not run if no prediction was available.`;
 
 export interface EsdComparison {
   width: number;
