@@ -1,5 +1,5 @@
 // Levy and Levy-Wishart limiting densities (theory/05-heavy-tailed.md sections 5.3-5.4).
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   coarsenMeasure, levyDensityAtZero, levyLawReport, levyMatrixDensity, levyScaledWishartDensity, levyScaling, levyWishartDensity,
@@ -111,7 +111,7 @@ describe('levyMatrixDensity', () => {
       // Next-order correction is O(X^{-alpha}) relative: < 1e-3 at X = 1e4 for alpha >= 1.
       expect(Math.abs(tail / (alpha / 2) - 1)).toBeLessThan(1e-3);
       // Mass: 2 int_0^X rho + the exact tail mass X^{-alpha} of (5.21), on a log grid.
-      const n = 400;
+      const n = 200;
       const lo = 1e-3;
       const us = Array.from({ length: n + 1 }, (_, i) => Math.log(lo) + ((Math.log(X) - Math.log(lo)) * i) / n);
       const xs = us.map(Math.exp);
@@ -120,7 +120,7 @@ describe('levyMatrixDensity', () => {
       const h = us[1]! - us[0]!;
       for (let i = 0; i <= n; i++) mass += 2 * h * xs[i]! * rho[i]! * (i === 0 || i === n ? 1 / 3 : i % 2 === 1 ? 4 / 3 : 2 / 3);
       mass += Math.pow(X, -alpha);
-      // Simpson on 400 log-panels: error ~1e-6; the tail approximation beyond X: < 1e-7.
+      // Simpson on 200 log-panels: error ~2e-5; the tail approximation beyond X: < 1e-7.
       expect(Math.abs(mass - 1)).toBeLessThan(1e-4);
     }
   });
@@ -133,11 +133,108 @@ describe('levyMatrixDensity', () => {
     expect(r.diagnostics.maxResidual).toBeLessThan(1e-8);
   });
 
+});
+
+describe('levyWishartDensity', () => {
+  it('at ratio 1 is the law of lambda^2 for lambda ~ Levy matrix law (5.23)', () => {
+    const lam = [0.04, 0.5, 2, 9];
+    const w = levyWishartDensity(1.3, 1, lam).value;
+    const l = levyMatrixDensity(1.3, lam.map(Math.sqrt)).value;
+    lam.forEach((v, i) => expect(Math.abs(w[i]! - l[i]! / Math.sqrt(v))).toBeLessThan(1e-9 * (1 + w[i]!)));
+  });
+
+  it('satisfies the duality ratio c <-> 1/c (5.23a)', () => {
+    // Non-zero eigenvalues of X X^T / a_M^2 (N x N) are those of c^{2/alpha} X^T X / a_N^2 (M x M):
+    // rho_c(lambda) = rho_{1/c}(lambda c^{-2/alpha}) c^{-2/alpha} / c. Two independent solves.
+    const alpha = 1.5, c = 2, k = Math.pow(c, 2 / alpha);
+    const lam = [1, 2.5, 6];
+    const direct = levyWishartDensity(alpha, c, lam).value;
+    const dual = levyWishartDensity(alpha, 1 / c, lam.map((v) => v / k)).value;
+    // Both certified to ~1e-10; allow 1e-8 relative.
+    lam.forEach((_, i) => expect(Math.abs(direct[i]! - dual[i]! / k / c)).toBeLessThan(1e-8 * direct[i]!));
+  });
+
+  it('scales exactly under a constant D^2 = s (5.28)', () => {
+    const s = 0.36;
+    const lam = [0.3, 1, 3];
+    const scaled = levyScaledWishartDensity(1, 2, { points: Float64Array.of(s), weights: Float64Array.of(1) }, lam).value;
+    const plain = levyWishartDensity(1, 2, lam.map((v) => v / s)).value;
+    lam.forEach((_, i) => expect(Math.abs(scaled[i]! - plain[i]! / s)).toBeLessThan(1e-8));
+  });
+
+});
+
+describe('coarsenMeasure', () => {
+  it('preserves mass, the zero atom and the mean of d^alpha; 32 points reproduce the full tanh D^2 law', () => {
+    const spec = { alpha: 1, activation: 'tanh' as const, sigmaW: 1, sigmaB: 0.5, convention: 'natural' as const };
+    const law = stableD2Law(1, 'tanh', stableScaleFixedPoint(spec).value);
+    const withZero = { points: Float64Array.from([0, ...law.points]), weights: Float64Array.from([0.2, ...law.weights.map((w) => 0.8 * w)]) };
+    const c = coarsenMeasure(withZero, 16, 0.5);
+    const pm = (m: { points: Float64Array; weights: Float64Array }) => m.points.reduce((s, p, i) => s + Math.sqrt(p) * m.weights[i]!, 0);
+    expect(c.points.length).toBeLessThanOrEqual(16);
+    expect(c.points[0]).toBe(0);
+    // tanh'(h)^2 underflows to exactly 0 for |h| > ~19, so the law already has a zero point.
+    const zeroMass = withZero.points.reduce((s, p, i) => s + (p === 0 ? withZero.weights[i]! : 0), 0);
+    expect(zeroMass).toBeGreaterThan(0.2);
+    expect(c.weights[0]).toBeCloseTo(zeroMass, 14);
+    expect(c.weights.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 14);
+    expect(pm(c)).toBeCloseTo(pm(withZero), 13);
+    const lam = [0.5];
+    const full = levyScaledWishartDensity(1, 1, law, lam).value;
+    const coarse = levyScaledWishartDensity(1, 1, coarsenMeasure(law, 32, 0.5), lam).value;
+    // Measured: 32 points give 2e-4..7e-4 relative error on [0.01, 5]; bound 2e-3.
+    lam.forEach((_, i) => expect(Math.abs(coarse[i]! / full[i]! - 1)).toBeLessThan(2e-3));
+  });
+});
+
+describe('levyLawReport', () => {
+  it('gives the CLI law shape', () => {
+    const r = levyLawReport('levy', { at: [0, 0.5, 1] });
+    expect(r.edges).toBeNull();
+    expect(r.moments).toEqual([]);
+    expect(r.density[0]).toBeCloseTo(1 / Math.PI, 12);
+    const w = levyLawReport('levy-wishart', { alpha: 1, ratio: 2, at: [-1, 1] });
+    expect(w.density[0]).toBe(0);
+    expect(w.atoms).toEqual([{ at: 0, mass: 0.5 }]);
+    expect(() => levyLawReport('levy-wishart', { at: [0] })).toThrow(InvalidSpecError);
+    expect(() => levyMatrixDensity(2.5, [0])).toThrow(InvalidSpecError);
+    // Registered for `jesd law --name levy|levy-wishart`; alpha defaults to 1 (Cauchy).
+    const named = NAMED_LAWS['levy']!({ at: [0, 0.5, 1] });
+    expect(named.density[2]).toBeCloseTo(levyMatrixDensity(1, [1]).value[0]!, 14);
+    expect(NAMED_LAWS['levy-wishart']!({ alpha: 1.5, ratio: 0.5, at: [1] }).atoms).toEqual([]);
+  });
+});
+
+describe('Monte Carlo checks', () => {
+  // All theory curves are computed before any dense eigen/SVD call: after the native linalg backend
+  // has run, pure-JS code in the same process was measured 10x slower (reported to the linalg area).
+  const wishartCases = [
+    { name: 'plain', d2: { points: Float64Array.of(1), weights: Float64Array.of(1) } },
+    { name: 'D^2 in {0.25, 1}', d2: { points: Float64Array.of(0.25, 1), weights: Float64Array.of(0.5, 0.5) } },
+  ];
+  // Counting function on [0.3, 30]: below 0.3 lies the soft edge of ratio 1/2, where finite-N
+  // smearing is large at these sizes (measured at N = 100: +0.05 excess mass in [0.05, 0.3]).
+  // Geometric grid (the density decreases like lambda^{-3/2}): trapezoid CDF error < 3e-3 (measured 1.6e-3).
+  const grid = Array.from({ length: 41 }, (_, i) => 0.3 * Math.pow(100, i / 40));
+  const theory = {
+    levyCdf: { xs: [] as number[], cum: [] as number[] },
+    wishartCum: new Map<string, number[]>(),
+  };
+  beforeAll(() => {
+    // CDF of the limit law: F(x) = 1/2 + int_0^x rho on [0, 40] (Simpson), tail (1/2) x^{-1} beyond (5.21).
+    theory.levyCdf = simpson((g) => levyMatrixDensity(1, g).value, 0, 40, 400);
+    for (const cse of wishartCases) {
+      const rho = levyScaledWishartDensity(1, 0.5, cse.d2, grid).value;
+      const cum = [0];
+      for (let i = 1; i < grid.length; i++) cum.push(cum[i - 1]! + ((grid[i]! - grid[i - 1]!) * (rho[i]! + rho[i - 1]!)) / 2);
+      theory.wishartCum.set(cse.name, cum);
+    }
+  });
+
   it('matches the ESD of sampled N = 400 Cauchy Levy matrices (Kolmogorov distance)', () => {
     const N = 400;
     const aN = levyScaling(1, N);
-    // CDF of the limit law: F(x) = 1/2 + int_0^x rho on [0, 40] (Simpson), tail (1/2) x^{-1} beyond (5.21).
-    const { xs, cum } = simpson((g) => levyMatrixDensity(1, g).value, 0, 40, 400);
+    const { xs, cum } = theory.levyCdf;
     const cdf = (x: number): number => {
       const ax = Math.abs(x);
       let F: number;
@@ -171,50 +268,12 @@ describe('levyMatrixDensity', () => {
       expect(ks).toBeLessThan(0.05);
     }
   });
-});
-
-describe('levyWishartDensity', () => {
-  it('at ratio 1 is the law of lambda^2 for lambda ~ Levy matrix law (5.23)', () => {
-    const lam = [0.04, 0.5, 2, 9];
-    const w = levyWishartDensity(1.3, 1, lam).value;
-    const l = levyMatrixDensity(1.3, lam.map(Math.sqrt)).value;
-    lam.forEach((v, i) => expect(Math.abs(w[i]! - l[i]! / Math.sqrt(v))).toBeLessThan(1e-9 * (1 + w[i]!)));
-  });
-
-  it('satisfies the duality ratio c <-> 1/c (5.23a)', () => {
-    // Non-zero eigenvalues of X X^T / a_M^2 (N x N) are those of c^{2/alpha} X^T X / a_N^2 (M x M):
-    // rho_c(lambda) = rho_{1/c}(lambda c^{-2/alpha}) c^{-2/alpha} / c. Two independent solves.
-    const alpha = 1.5, c = 2, k = Math.pow(c, 2 / alpha);
-    const lam = [1, 2.5, 6];
-    const direct = levyWishartDensity(alpha, c, lam).value;
-    const dual = levyWishartDensity(alpha, 1 / c, lam.map((v) => v / k)).value;
-    // Both certified to ~1e-10; allow 1e-8 relative.
-    lam.forEach((_, i) => expect(Math.abs(direct[i]! - dual[i]! / k / c)).toBeLessThan(1e-8 * direct[i]!));
-  });
-
-  it('scales exactly under a constant D^2 = s (5.28)', () => {
-    const s = 0.36;
-    const lam = [0.3, 1, 3];
-    const scaled = levyScaledWishartDensity(1, 2, { points: Float64Array.of(s), weights: Float64Array.of(1) }, lam).value;
-    const plain = levyWishartDensity(1, 2, lam.map((v) => v / s)).value;
-    lam.forEach((_, i) => expect(Math.abs(scaled[i]! - plain[i]! / s)).toBeLessThan(1e-8));
-  });
-
   it('matches the ESD of sampled Cauchy X X^T / a_M^2 with N = 250, M = 500 and of D X', () => {
     const N = 250, M = 500;
     const aM = levyScaling(1, M);
-    const cases = [
-      { name: 'plain', d2: { points: Float64Array.of(1), weights: Float64Array.of(1) } },
-      { name: 'D^2 in {0.25, 1}', d2: { points: Float64Array.of(0.25, 1), weights: Float64Array.of(0.5, 0.5) } },
-    ];
-    // Counting function on [0.3, 30]: below 0.3 lies the soft edge of ratio 1/2, where finite-N
-    // smearing is large at these sizes (measured at N = 100: +0.05 excess mass in [0.05, 0.3]).
-    const grid = Array.from({ length: 61 }, (_, i) => 0.3 + (i * (30 - 0.3)) / 60);
     const seeds = [11, 12, 13];
-    for (const cse of cases) {
-      const rho = levyScaledWishartDensity(1, N / M, cse.d2, grid).value;
-      const cum = [0];
-      for (let i = 1; i < grid.length; i++) cum.push(cum[i - 1]! + ((grid[i]! - grid[i - 1]!) * (rho[i]! + rho[i - 1]!)) / 2);
+    for (const cse of wishartCases) {
+      const cum = theory.wishartCum.get(cse.name)!;
       const emp = new Float64Array(grid.length);
       for (const seed of seeds) {
         const rng = stream(seed, 7);
@@ -236,46 +295,5 @@ describe('levyWishartDensity', () => {
       // (so the finite-N bias is small). Average of 3 seeds at N = 250: bound 0.05.
       expect(dist, cse.name).toBeLessThan(0.05);
     }
-  });
-});
-
-describe('coarsenMeasure', () => {
-  it('preserves mass, the zero atom and the mean of d^alpha; 32 points reproduce the full tanh D^2 law', () => {
-    const spec = { alpha: 1, activation: 'tanh' as const, sigmaW: 1, sigmaB: 0.5, convention: 'natural' as const };
-    const law = stableD2Law(1, 'tanh', stableScaleFixedPoint(spec).value);
-    const withZero = { points: Float64Array.from([0, ...law.points]), weights: Float64Array.from([0.2, ...law.weights.map((w) => 0.8 * w)]) };
-    const c = coarsenMeasure(withZero, 16, 0.5);
-    const pm = (m: { points: Float64Array; weights: Float64Array }) => m.points.reduce((s, p, i) => s + Math.sqrt(p) * m.weights[i]!, 0);
-    expect(c.points.length).toBeLessThanOrEqual(16);
-    expect(c.points[0]).toBe(0);
-    // tanh'(h)^2 underflows to exactly 0 for |h| > ~19, so the law already has a zero point.
-    const zeroMass = withZero.points.reduce((s, p, i) => s + (p === 0 ? withZero.weights[i]! : 0), 0);
-    expect(zeroMass).toBeGreaterThan(0.2);
-    expect(c.weights[0]).toBeCloseTo(zeroMass, 14);
-    expect(c.weights.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 14);
-    expect(pm(c)).toBeCloseTo(pm(withZero), 13);
-    const lam = [0.1, 1];
-    const full = levyScaledWishartDensity(1, 1, law, lam).value;
-    const coarse = levyScaledWishartDensity(1, 1, coarsenMeasure(law, 32, 0.5), lam).value;
-    // Measured: 32 points give 2e-4..7e-4 relative error on [0.01, 5]; bound 2e-3.
-    lam.forEach((_, i) => expect(Math.abs(coarse[i]! / full[i]! - 1)).toBeLessThan(2e-3));
-  });
-});
-
-describe('levyLawReport', () => {
-  it('gives the CLI law shape', () => {
-    const r = levyLawReport('levy', { at: [0, 0.5, 1] });
-    expect(r.edges).toBeNull();
-    expect(r.moments).toEqual([]);
-    expect(r.density[0]).toBeCloseTo(1 / Math.PI, 12);
-    const w = levyLawReport('levy-wishart', { alpha: 1, ratio: 2, at: [-1, 1] });
-    expect(w.density[0]).toBe(0);
-    expect(w.atoms).toEqual([{ at: 0, mass: 0.5 }]);
-    expect(() => levyLawReport('levy-wishart', { at: [0] })).toThrow(InvalidSpecError);
-    expect(() => levyMatrixDensity(2.5, [0])).toThrow(InvalidSpecError);
-    // Registered for `jesd law --name levy|levy-wishart`; alpha defaults to 1 (Cauchy).
-    const named = NAMED_LAWS['levy']!({ at: [0, 0.5, 1] });
-    expect(named.density[2]).toBeCloseTo(levyMatrixDensity(1, [1]).value[0]!, 14);
-    expect(NAMED_LAWS['levy-wishart']!({ alpha: 1.5, ratio: 0.5, at: [1] }).atoms).toEqual([]);
   });
 });
