@@ -129,7 +129,7 @@ export function linearTicks(lo: number, hi: number, target = 6): number[] {
 /** Log ticks: powers of ten in [lo, hi] (with 2 and 5 multiples when there are few decades). */
 export function logTicks(lo: number, hi: number): number[] {
   const e0 = Math.floor(Math.log10(lo) + 1e-9), e1 = Math.ceil(Math.log10(hi) - 1e-9);
-  const mults = e1 - e0 <= 2 ? [1, 2, 5] : [1];
+  const mults = e1 - e0 <= 3 ? [1, 2, 5] : [1];
   // At most about 8 labelled decades: every k-th power of ten on wide ranges.
   const step = Math.max(1, Math.ceil((e1 - e0) / 8));
   const out: number[] = [];
