@@ -22,6 +22,18 @@ export {
   type StableConvention, type StableMeanFieldSpec, type StableFixedPointDiagnostics,
 } from './meanfield/stable.ts';
 export { stableDensity, stableCdf, stableDensityAtZero } from './meanfield/stable-density.ts';
+export type { LawReport } from './freeprob/lawReport.ts';
+export * as freeprob from './freeprob/light-api.ts';
+export {
+  lengthMap, lengthMapSlope, lengthFixedPoint, lengthTrajectory, susceptibility, derivativeSquaredLaw, derivativeSquaredMoment,
+  criticalParameters, secondMoment, meanFieldActivation, type DerivativeSquaredLaw, type MeanFieldActivation,
+} from './meanfield/gaussian.ts';
+export { gaussHermite, gaussLegendre, gaussianExpectation, type QuadratureRule } from './meanfield/quadrature.ts';
+export { solveJacobianSpectrum, type JacobianSolveOptions } from './jacobian/index.ts';
+export {
+  solveLightJacobian, jacobianFactors, lightJacobianCdf, sampleJacobianSquaredSingularValues,
+  type LightJacobianSpec, type LightJacobianOptions, type LightJacobianReport, type WeightEnsemble,
+} from './jacobian/light.ts';
 export {
   solveHeavySpectrum, heavyLawReport, quantileFromCdf, fitTailExponent,
   type HeavySpectrum, type HeavySpectrumOptions, type HeavyRoute,

@@ -72,39 +72,44 @@ export function spectralTable(law: ProductLaw, edges: [number, number]): Spectra
   const gl = gaussLegendre(8);
   const nodes: number[] = [], w: number[] = [], logNodes: number[] = [];
   const push = (logx: number, weight: number) => { logNodes.push(logx); nodes.push(Math.exp(logx)); w.push(weight); };
-  const panels = 48;
-  if (lo > 0) {
-    const mid = 0.5 * (lo + hi), half = 0.5 * (hi - lo);
-    for (let p = 0; p < panels; p++) {
-      const a = (Math.PI * p) / panels, b = (Math.PI * (p + 1)) / panels;
-      for (let k = 0; k < gl.nodes.length; k++) {
-        const th = 0.5 * (a + b) + 0.5 * (b - a) * gl.nodes[k]!;
-        push(Math.log(mid - half * Math.cos(th)), 0.5 * (b - a) * gl.weights[k]! * half * Math.sin(th));
-      }
-    }
-  } else {
-    const c = 0.5 * hi;
-    for (let p = 0; p < panels; p++) {
-      const a = p / panels, b = (p + 1) / panels;
-      for (let k = 0; k < gl.nodes.length; k++) {
-        const v = 0.5 * (a + b) + 0.5 * (b - a) * gl.nodes[k]!;
-        push(Math.log(hi - (hi - c) * v * v), 0.5 * (b - a) * gl.weights[k]! * 2 * (hi - c) * v);
-      }
-    }
-  }
-  // Solve at the fixed nodes, warm-started from the right edge inwards.
-  const order = nodes.map((_, i) => i).sort((a, b) => logNodes[b]! - logNodes[a]!);
-  const density = new Float64Array(nodes.length);
+  // Panels in u in [0, 1] mapped to x (theory (3.13)-(3.14)); adaptive bisection until a panel and
+  // its halves agree to 1e-11 in mass (interior gaps give square-root kinks inside the range).
+  const c = 0.5 * hi;
+  const mapU = lo > 0
+    ? (u: number) => { const mid = 0.5 * (lo + hi), half = 0.5 * (hi - lo), th = Math.PI * u; return { logx: Math.log(mid + half * Math.cos(th)), jac: Math.PI * half * Math.sin(th) }; }
+    : (u: number) => ({ logx: Math.log(hi - (hi - c) * u * u), jac: 2 * (hi - c) * u });
+  const dens: number[] = [];
   let warm: PointState | null = null;
   let failedNodes = 0;
-  for (const i of order) {
-    const r = solveAtLog(law, logNodes[i]!, hi, warm);
-    if (!r.cert.converged || r.state === null) { failedNodes++; warm = null; continue; }
-    density[i] = r.density;
-    warm = r.state;
+  type UNode = { logx: number; weight: number; d: number };
+  const panelAt = (ua: number, wu: number): { nodes: UNode[]; sum: number } | null => {
+    const out: UNode[] = [];
+    let sum = 0;
+    for (let k = 0; k < gl.nodes.length; k++) {
+      const u = ua + 0.5 * wu * (1 + gl.nodes[k]!);
+      const { logx, jac } = mapU(u);
+      const r = solveAtLog(law, logx, hi, warm);
+      if (!r.cert.converged || r.state === null) { failedNodes++; warm = null; return null; }
+      warm = r.state;
+      const weight = 0.5 * wu * gl.weights[k]! * jac;
+      sum += weight * r.density;
+      out.push({ logx, weight, d: r.density });
+    }
+    return { nodes: out, sum };
+  };
+  const refine = (ua: number, wu: number, whole: { nodes: UNode[]; sum: number } | null, depth: number): UNode[] => {
+    if (whole === null) return [];
+    const l = panelAt(ua, wu / 2), r = panelAt(ua + wu / 2, wu / 2);
+    if (l === null || r === null) return whole.nodes;
+    if (Math.abs(l.sum + r.sum - whole.sum) <= 1e-11 || depth >= 6) return [...l.nodes, ...r.nodes];
+    return [...refine(ua, wu / 2, l, depth + 1), ...refine(ua + wu / 2, wu / 2, r, depth + 1)];
+  };
+  const panels = 24;
+  for (let p = 0; p < panels; p++) {
+    for (const nd of refine(p / panels, 1 / panels, panelAt(p / panels, 1 / panels), 0)) { push(nd.logx, nd.weight); dens.push(nd.d); }
   }
   let mass = 0, m1 = 0, m2 = 0;
-  for (let i = 0; i < nodes.length; i++) { const f = density[i]! * w[i]!; mass += f; m1 += f * nodes[i]!; m2 += f * nodes[i]! * nodes[i]!; }
+  for (let i = 0; i < nodes.length; i++) { const f = dens[i]! * w[i]!; mass += f; m1 += f * nodes[i]!; m2 += f * nodes[i]! * nodes[i]!; }
   let tailMass = 0;
   const tNodes: number[] = [], tW: number[] = [], tDens: number[] = [], tLog: number[] = [];
   if (lo === 0) {
@@ -112,6 +117,8 @@ export function spectralTable(law: ProductLaw, edges: [number, number]): Spectra
     const logc = Math.log(0.5 * hi);
     let t0 = 0, width = 1;
     let gPrev = NaN;
+    let gMax = 0;
+    let smallSince = -1;
     interface Node { x: number; logx: number; g: number; dens: number; wt: number }
     const evalPanel = (ta: number, w: number): { nodes: Node[]; sum: number } | null => {
       const out: Node[] = [];
@@ -141,7 +148,7 @@ export function spectralTable(law: ProductLaw, edges: [number, number]): Spectra
       const r = adaptive(ta + w / 2, w / 2, right, depth + 1);
       return l && r ? [...l, ...r] : null;
     };
-    for (let panel = 0; panel < 400; panel++) {
+    for (let panel = 0; panel < 2000; panel++) {
       let panelMass = 0;
       let gEnd = 0;
       const nodesP = adaptive(t0, width, evalPanel(t0, width), 0);
@@ -150,22 +157,30 @@ export function spectralTable(law: ProductLaw, edges: [number, number]): Spectra
         m1 += nd.wt * nd.g * nd.x; m2 += nd.wt * nd.g * nd.x * nd.x;
         tNodes.push(nd.x); tW.push(nd.wt * nd.x); tDens.push(nd.dens); tLog.push(nd.logx);
         gEnd = nd.g;
+        gMax = Math.max(gMax, nd.g);
       }
       mass += panelMass;
       t0 += width;
+      // A gap in the support (g = 0 on a stretch) must not end the integral: stop once g has stayed
+      // below 1e-13 of its peak over a stretch of 30 in t (a factor e^30 in x); the exponential tail
+      // estimate beyond the last panel is added to the mass.
+      if (gEnd <= 1e-13 * gMax) { if (smallSince < 0) smallSince = t0 - width; } else smallSince = -1;
+      if (smallSince >= 0 && t0 - smallSince >= 30) { tailMass = 0; break; }
       if (panel > 0 && gEnd > 0 && gPrev > gEnd) {
         const lambda = Math.log(gPrev / gEnd) / width;
         tailMass = gEnd / lambda;
-        if (tailMass < 1e-12) break;
         // The moment integrands g x, g x^2 decay like e^{-(lambda+2)t}: keep panels short while they matter;
         // panels of width <= 4 for t < 100 resolve the multi-scale structure from small atoms of D^2.
         width = Math.exp(-2 * t0) > 1e-17 ? Math.min(1, 2 / lambda) : Math.min(t0 < 100 ? 4 : 16, Math.max(1, 2 / lambda));
-      } else if (gEnd === 0 && panel > 2) { tailMass = 0; break; }
+      } else {
+        tailMass = 0;
+        width = Math.exp(-2 * t0) > 1e-17 ? 1 : t0 < 100 ? 4 : 16;
+      }
       gPrev = gEnd;
     }
     mass += tailMass;
   }
-  const all = [...nodes.map((x, i) => ({ x, w: w[i]!, d: density[i]!, l: logNodes[i]! })), ...tNodes.map((x, i) => ({ x, w: tW[i]!, d: tDens[i]!, l: tLog[i]! }))];
+  const all = [...nodes.map((x, i) => ({ x, w: w[i]!, d: dens[i]!, l: logNodes[i]! })), ...tNodes.map((x, i) => ({ x, w: tW[i]!, d: tDens[i]!, l: tLog[i]! }))];
   all.sort((a, b) => a.l - b.l);
   return {
     edges, atoms: law.atoms,
