@@ -126,6 +126,8 @@ export function solveLightJacobian(spec: LightJacobianSpec, at: readonly number[
   const chi = Array.from(q, (ql) => susceptibility(s.activation, s.sigmaW, ql));
   report.diagnostics.mu1 = derivativeSquaredMoment(s.activation, q[0]!, 1);
   report.diagnostics.mu2 = derivativeSquaredMoment(s.activation, q[0]!, 2);
+  // theory/04-light-tailed.md (4.5): the mean-field erf is erf(sqrt(pi) x/2), slope 1 at 0.
+  if (s.activation === 'erf') report.diagnostics.activationConvention = 'erf: phi(x) = erf(sqrt(pi) x / 2)';
   return {
     ...report,
     quantiles,
