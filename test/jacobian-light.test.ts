@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InvalidSpecError } from '../src/errors.ts';
 import { solveJacobianSpectrum } from '../src/jacobian/index.ts';
-import { lightJacobianCdf, sampleJacobianSquaredSingularValues, solveLightJacobian } from '../src/jacobian/light.ts';
+import { jacobianFactors, lightJacobianCdf, sampleJacobianSquaredSingularValues, solveLightJacobian } from '../src/jacobian/light.ts';
+import { productEdges, productLaw, solveAtLog } from '../src/freeprob/multiplicative.ts';
+import { densityOnGrid } from '../src/freeprob/spectrum.ts';
 import { criticalParameters } from '../src/meanfield/gaussian.ts';
 import { kolmogorovDistance } from '../src/spectra/empirical.ts';
 
@@ -63,6 +65,23 @@ describe('properties (fast-check)', () => {
   });
 });
 
+describe('grid warm starts', () => {
+  it('densities solved along a grid equal independent cold solves (no branch jumps)', () => {
+    const { factors } = jacobianFactors({ activation: 'sigmoid', sigmaW: 3, sigmaB: 0.4, L: 6 });
+    const law = productLaw(factors);
+    const edges = productEdges(law);
+    const xs = Array.from({ length: 80 }, (_, i) => 1e-4 + (i * edges[1] * 1.05) / 79);
+    const grid = densityOnGrid(law, edges, xs);
+    expect(grid.failedAt).toEqual([]);
+    for (let i = 0; i < xs.length; i += 8) {
+      const cold = solveAtLog(law, Math.log(xs[i]!), edges[1], null);
+      expect(cold.cert.converged).toBe(true);
+      // Both are certified roots of (3.4); equal to rounding if they are the same (physical) root.
+      expect(Math.abs(cold.density - grid.density[i]!)).toBeLessThan(1e-9 * Math.max(1e-6, cold.density));
+    }
+  });
+});
+
 describe('Monte Carlo agreement (tanh and sigmoid, L in {2, 5, 10})', () => {
   // Kolmogorov distance between the predicted CDF and the pooled ESD of J J^T. Finite-width
   // corrections (fluctuating layer norms, edge effects) and sampling noise are O(N^{-1/2}), so the
@@ -99,6 +118,7 @@ describe('bad input', () => {
     expect(field(() => solveLightJacobian({ activation: 'tanh', sigmaW: 1, sigmaB: 0, L: 2 }, [-1]))).toBe('at');
     expect(field(() => solveJacobianSpectrum({ ...base, bias: { name: 'cauchy', scale: 1 } }, [1]))).toBe('--bias');
     expect(field(() => solveJacobianSpectrum({ ...base, scaling: 'raw' }, [1]))).toBe('--scaling');
+    expect(field(() => sampleJacobianSquaredSingularValues({ activation: 'erf', sigmaW: 1, sigmaB: 0.1, L: 2 }, 10, 1))).toBe('activation');
   });
   it('dispatch: finite-variance student weights give the Gaussian answer', () => {
     const g = solveJacobianSpectrum(base, [0.5, 1]);
