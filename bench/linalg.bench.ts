@@ -140,3 +140,24 @@ if (typeof np !== 'string' && sizes.includes(400)) {
   target('symmetricEigenvalues', 5);
   target('singularValues', 5);
 }
+
+// Scalar JavaScript speed right after each native kernel returns, relative to before any call:
+// a kernel that leaves the AVX upper state dirty makes V8's SSE-encoded Math.* code several times
+// slower (seen once, 10x after singularValues; fixed in native/addon.cc clean_vector_state).
+if (backends[0]!.name.startsWith('native')) {
+  const nat = backends[0]!;
+  const scalarMs = () => {
+    let s = 0;
+    const t = performance.now();
+    for (let i = 1; i < 1e6; i++) s += Math.pow(i, 0.37) * Math.atan2(i, 3) + Math.hypot(i, 2);
+    return s > 0 ? performance.now() - t : NaN;
+  };
+  const base = Math.min(scalarMs(), scalarMs(), scalarMs());
+  const after: Record<string, string> = {};
+  for (const k of KERNELS) {
+    runner(nat, k, 200)();
+    after[k] = (Math.min(scalarMs(), scalarMs()) / base).toFixed(2);
+  }
+  console.log('\nscalar JS time after each native kernel / before (1.00 = unaffected):');
+  console.table([after]);
+}
