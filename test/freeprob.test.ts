@@ -2,12 +2,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InvalidSpecError } from '../src/errors.ts';
 import {
-  bernoulliFactor, diracFactor, discreteFactor, factorByName, freePoissonFactor, fussCatalanFactor,
+  bernoulliFactor, diracFactor, etaFromStieltjes, marchenkoPasturR, semicircleR, discreteFactor, factorByName, freePoissonFactor, fussCatalanFactor,
   marchenkoPasturDensity, marchenkoPasturFactor, marchenkoPasturStieltjes, semicircleDensity, semicircleMoments, semicircleStieltjes,
 } from '../src/freeprob/laws.ts';
 import { productAtoms, productEdges, productLaw, productMoments } from '../src/freeprob/multiplicative.ts';
 import { NAMED_LAWS } from '../src/freeprob/named.ts';
 import { freeMultiplicativeConvolution } from '../src/freeprob/spectrum.ts';
+import * as C from '../src/freeprob/complex.ts';
+import { gaussLegendre } from '../src/meanfield/quadrature.ts';
 import { lagrangeInversion, seriesMul, seriesReciprocal } from '../src/freeprob/series.ts';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -78,6 +80,32 @@ describe('closed-form references', () => {
     expect(Math.abs((r.diagnostics.totalMass as number) - 1)).toBeLessThan(1e-9);
     const fp = freePoissonFactor(0.5, 1);
     expect(fp.scale).toBeCloseTo(marchenkoPasturFactor(2, 0.5).scale, 14);
+  });
+});
+
+describe('R and eta transforms', () => {
+  it('R(G(z)) + 1/G(z) = z for the semicircle and MP (G^{-1}(w) = R(w) + 1/w)', () => {
+    for (const z of [{ re: 0.7, im: 0.4 }, { re: 5, im: 1 }, { re: -3, im: 0.2 }]) {
+      const g = semicircleStieltjes(z);
+      const back = C.add(semicircleR(g), C.inv(g));
+      expect(C.abs(C.sub(back, z))).toBeLessThan(1e-12);
+      const gm = marchenkoPasturStieltjes(z, 0.5, 2);
+      const backM = C.add(marchenkoPasturR(gm, 0.5, 2), C.inv(gm));
+      expect(C.abs(C.sub(backM, z))).toBeLessThan(1e-10);
+    }
+  });
+  it('eta(gamma) = E[1/(1 + gamma X)] for MP(1,1) against direct quadrature of the density', () => {
+    const gl = gaussLegendre(64);
+    for (const gamma of [0.3, 2]) {
+      // x = 4 sin^2(theta/2)... use x = 2 - 2 cos(theta): rho dx = (1/(2 pi)) sqrt((4-x)/x) dx is smooth in theta.
+      let direct = 0;
+      for (let k = 0; k < 64; k++) {
+        const th = (Math.PI / 2) * (1 + gl.nodes[k]!);
+        const x = 2 - 2 * Math.cos(th);
+        direct += (Math.PI / 2) * gl.weights[k]! * marchenkoPasturDensity(x) * 2 * Math.sin(th) / (1 + gamma * x);
+      }
+      expect(Math.abs(etaFromStieltjes((z) => marchenkoPasturStieltjes(z), gamma) - direct)).toBeLessThan(1e-8);
+    }
   });
 });
 
