@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { NonConvergenceError } from '../../errors.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
 import { sampleNetwork } from '../../network/network.ts';
 import { describeSpec, type NetworkSpec } from '../../network/spec.ts';
@@ -85,6 +86,7 @@ export interface SpectrumAccuracyRow {
   /** |ln(q_route / q_MC)| per quantile (absent for the Monte Carlo row). */
   logError?: { '0.1': number; '0.5': number; '0.9': number };
   samples?: number;
+  failedNetworks?: number;
   massOnGrid?: number;
 }
 
@@ -92,16 +94,26 @@ export interface SpectrumAccuracyRow {
  * Monte Carlo squared singular values of J at a point uniform in the activation box, pooled over
  * networks; tail exponent by the Hill estimator on the top 2 percent (theory/05 (5.50) compares to it).
  */
-export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quantiles: SpectrumAccuracyRow['quantiles']; tailExponent: number; meanLog: number; fractionAboveOne: number; samples: number } {
+export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quantiles: SpectrumAccuracyRow['quantiles']; tailExponent: number; meanLog: number; fractionAboveOne: number; samples: number; failedNetworks: number } {
   const all: number[] = [];
+  let failed = 0;
   for (let k = 0; k < networks; k++) {
     const net = sampleNetwork(spec, k);
     const r = stream(spec.seed, 0x5bec, k);
     const [lo, hi] = net.activation.range;
     const x = new Float64Array(spec.N);
     for (let i = 0; i < spec.N; i++) x[i] = lo + (hi - lo) * r.uniform();
-    for (const sv of linalg().singularValues(jacobian(net, x))) all.push(Math.max(sv * sv, Number.MIN_VALUE));
+    let svs: Float64Array;
+    try {
+      svs = linalg().singularValues(jacobian(net, x));
+    } catch (e) {
+      // a failed SVD is skipped and counted, never silently replaced
+      failed++;
+      continue;
+    }
+    for (const sv of svs) all.push(Math.max(sv * sv, Number.MIN_VALUE));
   }
+  if (all.length === 0) throw new NonConvergenceError(`Monte Carlo spectrum: every SVD failed (${failed} networks)`, { failed });
   all.sort((a, b) => a - b);
   const q = (p: number) => all[Math.floor(p * (all.length - 1))]!;
   const k = Math.max(5, Math.floor(all.length * 0.02));
@@ -114,6 +126,7 @@ export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quant
     meanLog: all.reduce((a, b) => a + Math.log(b), 0) / all.length,
     fractionAboveOne: all.filter((v) => v > 1).length / all.length,
     samples: all.length,
+    failedNetworks: failed,
   };
 }
 
