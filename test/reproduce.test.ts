@@ -10,6 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripTimings, TIMINGS_START } from '../src/report/reproduce.ts';
 import { renderSvg } from '../src/report/svg.ts';
+import {
+  basinVerdict, emergenceVerdict, esdVerdict, lightTailVerdict, nonMonotoneVerdict, theoryVerdict,
+  type BasinSummary, type EsdComparison, type QRow, type TheoryCurve,
+} from '../src/report/verdicts.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const JESD = join(ROOT, 'bin/jesd');
@@ -59,9 +63,21 @@ describe('jesd reproduce --scale tiny', () => {
   it('verdicts in report.md match summary.json, and every figure the report embeds renders', () => {
     const rep = readFileSync(join(dirA, 'report.md'), 'utf8');
     const summary = JSON.parse(readFileSync(join(dirA, 'summary.json'), 'utf8')) as {
-      verdicts: { id: string; verdict: string }[];
-      light: { minQ: number; maxQ: number }[];
+      verdicts: { id: string; verdict: string; evidence: string }[];
+      light: QRow[]; heavy: QRow[]; theoryQ: TheoryCurve[]; esd: EsdComparison[]; basins: BasinSummary | null;
     };
+    // Every verdict follows from the tables by its rule: recompute them from summary.json.
+    const widths = new Set(summary.heavy.map((r) => r.width)).size;
+    const recomputed = [
+      lightTailVerdict(summary.light), emergenceVerdict(summary.heavy), nonMonotoneVerdict(summary.heavy),
+      theoryVerdict(summary.theoryQ.length === widths ? summary.theoryQ : null, summary.heavy),
+      basinVerdict(summary.basins), esdVerdict(summary.esd),
+    ];
+    recomputed.forEach((v, i) => {
+      expect(v.verdict).toBe(summary.verdicts[i]!.verdict);
+      if (v.verdict !== 'not run') expect(v.evidence).toBe(summary.verdicts[i]!.evidence);
+      expect(rep).toContain(summary.verdicts[i]!.evidence);
+    });
     for (const v of summary.verdicts) expect(rep).toContain(`**${v.id}**`);
     for (const v of summary.verdicts) expect(rep).toMatch(new RegExp(`\\*\\*${v.id}\\*\\*[^\\n]*\\| \\*\\*${v.verdict}\\*\\* \\|`));
     // The light-tail verdict follows its rule from the table's numbers.

@@ -46,7 +46,20 @@ export function register(program: Command): void {
       const seed = parseInteger('--seed', raw.seed ?? '1', 0);
       const out = raw.out ?? 'reproduction';
       if (!raw.quiet) log(`jesd reproduce: scale ${scale}, seed ${seed}, ${workers} worker(s) -> ${resolve(out)}${raw.resume ? ' (resuming)' : ''}`);
-      const result = await runReproduction({ scale, out, workers, seed, resume: !!raw.resume, quiet: !!raw.quiet });
+      // Ctrl-C / kill: every finished unit is already on disk (fsync'ed); say how to continue.
+      const interrupted = (signal: NodeJS.Signals) => {
+        process.stderr.write(`\njesd reproduce: interrupted (${signal}); finished units are saved in ${resolve(out)}. Continue with: jesd reproduce --resume --out ${out} --scale ${scale} --seed ${seed}\n`);
+        process.exit(signal === 'SIGINT' ? 130 : 143);
+      };
+      process.once('SIGINT', interrupted);
+      process.once('SIGTERM', interrupted);
+      let result;
+      try {
+        result = await runReproduction({ scale, out, workers, seed, resume: !!raw.resume, quiet: !!raw.quiet });
+      } finally {
+        process.off('SIGINT', interrupted);
+        process.off('SIGTERM', interrupted);
+      }
       if (raw.json) {
         printJson({ out: result.out, files: result.files, verdicts: result.verdicts });
       } else {
