@@ -5,7 +5,7 @@ import {
   bernoulliFactor, diracFactor, etaFromStieltjes, marchenkoPasturR, semicircleR, discreteFactor, factorByName, freePoissonFactor, fussCatalanFactor,
   marchenkoPasturDensity, marchenkoPasturFactor, marchenkoPasturStieltjes, semicircleDensity, semicircleMoments, semicircleStieltjes,
 } from '../src/freeprob/laws.ts';
-import { productAtoms, productEdges, productLaw, productMoments } from '../src/freeprob/multiplicative.ts';
+import { productAtoms, productEdges, productLaw, productMoments, productStieltjes } from '../src/freeprob/multiplicative.ts';
 import { NAMED_LAWS } from '../src/freeprob/named.ts';
 import { freeMultiplicativeConvolution } from '../src/freeprob/spectrum.ts';
 import * as C from '../src/freeprob/complex.ts';
@@ -80,6 +80,19 @@ describe('closed-form references', () => {
     expect(Math.abs((r.diagnostics.totalMass as number) - 1)).toBeLessThan(1e-9);
     const fp = freePoissonFactor(0.5, 1);
     expect(fp.scale).toBeCloseTo(marchenkoPasturFactor(2, 0.5).scale, 14);
+  });
+});
+
+describe('Stieltjes transform of a product law off the axis', () => {
+  it('productStieltjes(MP(0.5, 2)) equals the closed-form G in the upper half plane', () => {
+    const law = productLaw([{ factor: marchenkoPasturFactor(0.5, 2), power: 1 }]);
+    for (const z of [{ re: 1, im: 0.1 }, { re: -2, im: 0.5 }, { re: 3, im: 1e-6 }, { re: 0.01, im: 0.01 }, { re: 50, im: 3 }]) {
+      const g = productStieltjes(law, z);
+      expect(g.diagnostics.converged).toBe(true);
+      // closed form has cancellation near z = 0: 1e-12 relative
+      expect(C.abs(C.sub(g.value, marchenkoPasturStieltjes(z, 0.5, 2)))).toBeLessThan(1e-12 * Math.max(1, C.abs(g.value)));
+    }
+    expect(() => productStieltjes(law, { re: 1, im: 0 })).toThrow(InvalidSpecError);
   });
 });
 

@@ -577,3 +577,38 @@ export function productEdges(law: ProductLaw): [number, number] {
   }
   return [left, right];
 }
+
+/**
+ * G(z) of a product law at any z in the upper half plane, by continuation down the vertical line
+ * z + i h from h >> support scale to h = 0 (theory/03-free-multiplicative.md section 3.3), with the
+ * certificate (3.8) at z. M(z) = z G(z) - 1 follows.
+ */
+export function productStieltjes(law: ProductLaw, z: Complex, rightEdge?: number): { value: Complex; diagnostics: PointCertificate } {
+  if (!Number.isFinite(z.re) || !Number.isFinite(z.im) || !(z.im > 0)) {
+    throw new InvalidSpecError('z', `must be finite with Im z > 0, got ${z.re} + ${z.im}i`);
+  }
+  const E = rightEdge ?? productEdges(law)[1];
+  const absz = C.abs(z);
+  let h = Math.max(16 * E, 2 * absz);
+  const at = (hh: number) => C.log({ re: z.re, im: z.im + hh });
+  let state = asymptoticStart(law, at(h));
+  let last: { state: PointState; cert: PointCertificate } | null = null;
+  let ratio = 0.5;
+  while (true) {
+    const r = newtonAt(law, at(h), state, h);
+    if (r === null || !r.cert.converged) {
+      if (last === null || ratio > 0.999) throw new NonConvergenceError(`G(z) continuation failed at z = ${z.re} + ${z.im}i`, { h });
+      // back off: smaller step from the last certified point
+      h = h / ratio;
+      ratio = Math.sqrt(ratio);
+      h *= ratio;
+      continue;
+    }
+    state = r.state;
+    last = r;
+    if (h === 0) break;
+    h = h * ratio < 1e-3 * z.im ? 0 : h * ratio;
+  }
+  const s = { re: law.zeroAtom + last.state.s.re, im: last.state.s.im };
+  return { value: C.div(s, z), diagnostics: { ...last.cert, eps: 0 } };
+}
