@@ -5,7 +5,7 @@ import {
   bernoulliFactor, diracFactor, etaFromStieltjes, marchenkoPasturR, semicircleR, discreteFactor, factorByName, freePoissonFactor, fussCatalanFactor,
   marchenkoPasturDensity, marchenkoPasturFactor, marchenkoPasturStieltjes, semicircleDensity, semicircleMoments, semicircleStieltjes,
 } from '../src/freeprob/laws.ts';
-import { productAtoms, productEdges, productLaw, productMoments, productStieltjes } from '../src/freeprob/multiplicative.ts';
+import { productAtoms, productEdges, productInverseMoment, productLaw, productMoments, productSTransform, productStieltjes } from '../src/freeprob/multiplicative.ts';
 import { NAMED_LAWS } from '../src/freeprob/named.ts';
 import { freeMultiplicativeConvolution } from '../src/freeprob/spectrum.ts';
 import * as C from '../src/freeprob/complex.ts';
@@ -93,6 +93,25 @@ describe('Stieltjes transform of a product law off the axis', () => {
       expect(C.abs(C.sub(g.value, marchenkoPasturStieltjes(z, 0.5, 2)))).toBeLessThan(1e-12 * Math.max(1, C.abs(g.value)));
     }
     expect(() => productStieltjes(law, { re: 1, im: 0 })).toThrow(InvalidSpecError);
+  });
+});
+
+describe('inverse moment transform and S-transform of product laws', () => {
+  it('S of MP(c, sigma^2) is 1/(sigma^2 (1 + c m)); S multiplies over free factors; M(chi(m)) = m', () => {
+    const mp = productLaw([{ factor: marchenkoPasturFactor(0.5, 2), power: 1 }]);
+    const two = discreteFactor([0.5, 2], [0.4, 0.6]);
+    const prod = productLaw([{ factor: marchenkoPasturFactor(0.5, 2), power: 1 }, { factor: two, power: 2 }]);
+    const single = productLaw([{ factor: two, power: 1 }]);
+    for (const m of [{ re: 0.2, im: 0 }, { re: 0.1, im: -0.3 }, { re: -0.05, im: 0.02 }]) {
+      const sm = productSTransform(mp, m);
+      expect(C.abs(C.sub(sm, C.inv({ re: 2 * (1 + 0.5 * m.re), im: 2 * 0.5 * m.im })))).toBeLessThan(1e-13);
+      const s2 = productSTransform(single, m);
+      expect(C.abs(C.sub(productSTransform(prod, m), C.mul(sm, C.mul(s2, s2))))).toBeLessThan(1e-11);
+      // M(w) = sum p d/(w - d) at w = chi(m) gives back m
+      const w = productInverseMoment(single, m);
+      const back = C.add(C.div({ re: 0.4 * 0.5, im: 0 }, C.sub(w, { re: 0.5, im: 0 })), C.div({ re: 0.6 * 2, im: 0 }, C.sub(w, { re: 2, im: 0 })));
+      expect(C.abs(C.sub(back, m))).toBeLessThan(1e-13);
+    }
   });
 });
 

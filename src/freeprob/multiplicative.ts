@@ -612,3 +612,36 @@ export function productStieltjes(law: ProductLaw, z: Complex, rightEdge?: number
   const s = { re: law.zeroAtom + last.state.s.re, im: last.state.s.im };
   return { value: C.div(s, z), diagnostics: { ...last.cert, eps: 0 } };
 }
+
+/**
+ * The inverse moment transform chi(m) = M^{-1}(m) of a product law (3.3) and its S-transform
+ * S(m) = (1+m)/(m chi(m)) (1.4), on the branch continued from m -> 0 (chi ~ m_1/m): the inner
+ * equations (3.6) are continued along the segment from m/64 to m.
+ */
+export function productInverseMoment(law: ProductLaw, m: Complex): Complex {
+  if (!Number.isFinite(m.re) || !Number.isFinite(m.im) || (m.re === 0 && m.im === 0)) throw new InvalidSpecError('m', 'must be finite and non-zero');
+  let logChi: Complex = { re: law.logScale, im: 0 };
+  const s = { re: 1 + m.re, im: m.im };
+  for (let j = 0; j < law.roots.length; j++) {
+    const lg = C.log({ re: s.re - law.roots[j]!, im: s.im });
+    logChi = C.add(logChi, C.scale(lg, law.powers[j]!));
+  }
+  for (const d of law.discrete) {
+    let w: Complex | null = null;
+    for (let k = 6; k >= 0; k--) {
+      const mk = C.scale(m, Math.pow(0.5, k));
+      const sk = { re: 1 + mk.re, im: mk.im };
+      const guess: Complex = w ?? C.add(C.div({ re: d.mean, im: 0 }, mk), { re: d.second / d.mean, im: 0 });
+      const r = innerSolve(d, sk, guess, false);
+      if (r === null) throw new NonConvergenceError(`chi(m): inner solve failed at m = ${mk.re} + ${mk.im}i`);
+      w = r.w;
+    }
+    logChi = C.add(logChi, C.scale(C.log(w!), d.power));
+  }
+  return { re: Math.exp(logChi.re) * Math.cos(logChi.im), im: Math.exp(logChi.re) * Math.sin(logChi.im) };
+}
+
+export function productSTransform(law: ProductLaw, m: Complex): Complex {
+  const chi = productInverseMoment(law, m);
+  return C.div({ re: 1 + m.re, im: m.im }, C.mul(m, chi));
+}
