@@ -64,11 +64,13 @@ export async function predictedEsd(spec: NetworkSpec, grid: number[], budget: Po
       return { ok: true, value: { x: [...rep.x], density: [...rep.density], F, totalMass: 1, method: `free multiplicative convolution of Marchenko-Pastur and the D^2 laws (theory/04-light-tailed.md)${note}` } };
     }
     const heavy = await tryImport('../jacobian/heavy.ts');
-    const solveHeavy = heavy?.solveHeavySpectrum as ((s: Omit<NetworkSpec, 'seed'>, o: Record<string, number>) => { grid: Float64Array; density: Float64Array; cdf: Float64Array; diagnostics: { converged: boolean; massOnGrid: number } }) | undefined;
+    const solveHeavy = heavy?.solveHeavySpectrum as ((s: Omit<NetworkSpec, 'seed'>, o: Record<string, number>) => { grid: Float64Array; density: Float64Array; cdf: Float64Array; diagnostics: { converged: boolean; massOnGrid: number; maxResidual: number } }) | undefined;
     if (typeof solveHeavy !== 'function') return { ok: false, reason: 'the heavy-tailed solver (src/jacobian/heavy.ts) is not available' };
     const lo = Math.min(...grid), hi = Math.max(...grid);
     const r = solveHeavy(spec, { populationSize: budget.populationSize, sweeps: budget.sweeps, gridFrom: lo, gridTo: hi, gridPoints: grid.length });
-    if (!r.diagnostics.converged) return { ok: false, reason: 'the heavy-tailed population solve did not converge' };
+    if (!r.diagnostics.converged) {
+      return { ok: false, reason: `the heavy-tailed population solve did not certify its answer (mass on the grid ${r.diagnostics.massOnGrid.toFixed(3)}, residual ${r.diagnostics.maxResidual.toExponential(1)})` };
+    }
     return {
       ok: true,
       value: {
