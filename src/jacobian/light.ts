@@ -157,10 +157,6 @@ export function sampleJacobianSquaredSingularValues(spec: LightJacobianSpec, N: 
   requireInteger('width', N, 1, 100_000);
   requireInteger('networks', networks, 1, 100_000);
   if (s.ensemble !== 'gaussian') throw new InvalidSpecError('ensemble', 'Monte Carlo sampling supports gaussian weights only');
-  if (s.activation === 'erf') {
-    // src/laws/activations.ts samples phi = erf(x); the theory uses erf(sqrt(pi) x/2) (4.5): not comparable.
-    throw new InvalidSpecError('activation', 'Monte Carlo for erf is not comparable: the sampled network uses erf(x), the theory erf(sqrt(pi) x / 2)');
-  }
   const { q } = jacobianFactors(s);
   const r = (q[0]! - s.sigmaB * s.sigmaB) / (s.sigmaW * s.sigmaW);
   if (r < 0) throw new InvalidSpecError('q1', `q1 = ${q[0]} is below sigma_b^2 = ${s.sigmaB ** 2}: no input reaches it`);

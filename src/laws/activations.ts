@@ -18,6 +18,8 @@ export interface Activation {
   rangeIsImage: boolean;
 }
 
+const SQRT_PI_OVER_2 = Math.sqrt(Math.PI) / 2;
+const PI_OVER_4 = Math.PI / 4;
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
 /**
@@ -92,11 +94,13 @@ const TABLE: Record<ActivationName, Activation> = {
     rangeIsImage: true,
   },
   erf: {
+    // The project's erf activation is phi(x) = erf(sqrt(pi) x / 2): slope 1 at 0, the convention of
+    // Pennington-Schoenholz-Ganguli (arXiv 1711.04735) used by the light-tailed theory (theory/04 (4.5)).
     name: 'erf',
-    phi: erf,
+    phi: (x) => erf(SQRT_PI_OVER_2 * x),
     // theory/02-finite-networks.md (2.4)
-    dphi: (x) => TWO_OVER_SQRT_PI * Math.exp(-x * x),
-    d2phi: (x) => -2 * x * TWO_OVER_SQRT_PI * Math.exp(-x * x),
+    dphi: (x) => Math.exp(-PI_OVER_4 * x * x),
+    d2phi: (x) => -2 * PI_OVER_4 * x * Math.exp(-PI_OVER_4 * x * x),
     range: [-1, 1],
     rangeIsImage: true,
   },

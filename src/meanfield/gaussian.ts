@@ -27,20 +27,10 @@ export interface MeanFieldActivation {
   supSquare: number;
 }
 
-const SQRT_PI_2 = Math.sqrt(Math.PI) / 2;
 
 export function meanFieldActivation(name: ActivationName): MeanFieldActivation {
   if (!(ACTIVATIONS as readonly string[]).includes(name)) throw new InvalidSpecError('activation', `must be one of ${ACTIVATIONS.join('|')}, got ${JSON.stringify(name)}`);
-  if (name === 'erf') {
-    // phi(x) = erf(sqrt(pi) x/2), phi' = exp(-pi x^2/4), phi'' = -(pi x/2) exp(-pi x^2/4)  (4.5)
-    return {
-      name,
-      phi: (x) => erf(SQRT_PI_2 * x),
-      dphi: (x) => Math.exp((-Math.PI * x * x) / 4),
-      halfSecondOfSquare: (x) => { const e = Math.exp((-Math.PI * x * x) / 4); return e * e - erf(SQRT_PI_2 * x) * (Math.PI * x / 2) * e; },
-      supSquare: 1,
-    };
-  }
+  // erf is phi(x) = erf(sqrt(pi) x/2) (4.5), as defined in src/laws/activations.ts.
   const a = getActivation(name);
   return {
     name,
