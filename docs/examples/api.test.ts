@@ -3,8 +3,7 @@
  * docs/examples/property.test.ts). In your own project import from 'jacobian-esd'.
  */
 import { describe, expect, it } from 'vitest';
-import { findFixedPoints, sampleNetwork, type NetworkSpec } from '../../src/index.ts';
-import { solveJacobianSpectrum } from '../../src/jacobian/index.ts';
+import { findFixedPoints, sampleNetwork, solveJacobianSpectrum, type NetworkSpec } from '../../src/index.ts';
 
 describe('docs/api.md examples', () => {
   it('1. solve a spectrum: the limiting law of J J^T for a deep tanh network', () => {
