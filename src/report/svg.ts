@@ -39,6 +39,8 @@ export interface ReferenceLine {
   x?: number;
   label?: string;
   color?: string;
+  /** Put a vertical line's label at the top of the plot area (default: bottom). */
+  labelAtTop?: boolean;
 }
 
 export interface AxesOptions {
@@ -354,7 +356,7 @@ export function linePlot(series: readonly Series[], opts: AxesOptions): string {
     }
     if (r.x !== undefined && (!xs.log || r.x > 0)) {
       parts.push(`<line class="reference" x1="${f(xs(r.x))}" y1="${f(fr.top)}" x2="${f(xs(r.x))}" y2="${f(fr.bottom)}" stroke="${c}" stroke-width="1.2" stroke-dasharray="3 3"/>`);
-      if (r.label) parts.push(text(xs(r.x) + 4, fr.bottom - 6, r.label, { size: 11, fill: c }));
+      if (r.label) parts.push(text(xs(r.x) + 4, r.labelAtTop ? fr.top + 14 : fr.bottom - 6, r.label, { size: 11, fill: c }));
     }
   }
   const entries: LegendEntry[] = [];
