@@ -5,7 +5,8 @@
  */
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { runReproduction } from '../../report/reproduce.ts';
 import { SCALE_NAMES, SCALES, type ScaleName } from '../../report/scales.ts';
 import { parseChoice, parseInteger } from '../flags.ts';
@@ -46,6 +47,9 @@ export function register(program: Command): void {
       const seed = parseInteger('--seed', raw.seed ?? '1', 0);
       const out = raw.out ?? 'reproduction';
       if (!raw.quiet) log(`jesd reproduce: scale ${scale}, seed ${seed}, ${workers} worker(s) -> ${resolve(out)}${raw.resume ? ' (resuming)' : ''}`);
+      if (!raw.resume && !raw.quiet && existsSync(join(out, 'light.jsonl'))) {
+        log(`jesd reproduce: ${resolve(out)} holds an earlier run; starting over (add --resume to continue it instead)`);
+      }
       // Ctrl-C / kill: every finished unit is already on disk (fsync'ed); say how to continue.
       const interrupted = (signal: NodeJS.Signals) => {
         process.stderr.write(`\njesd reproduce: interrupted (${signal}); finished units are saved in ${resolve(out)}. Continue with: jesd reproduce --resume --out ${out} --scale ${scale} --seed ${seed}\n`);
