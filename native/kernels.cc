@@ -162,8 +162,27 @@ static void gemm_rows(const double* A, const double* B, double* C, size_t m0, si
     for (size_t i = m0; i < m1; i++) std::memset(C + i * ldc, 0, n * sizeof(double));
     return;
   }
-  double* apack = aligned_alloc_doubles(MC * KC);
-  double* bpack = aligned_alloc_doubles(KC * (std::min(NC, n) + NR));
+  // Packing buffers are kept per thread and reused: fresh ~400 KiB allocations come from mmap
+  // and cost page faults on every call (measurable at N = 100).
+  struct Buffers {
+    double* a = nullptr;
+    double* b = nullptr;
+    size_t bsize = 0;
+    ~Buffers() {
+      free(a);
+      free(b);
+    }
+  };
+  thread_local Buffers buf;
+  if (buf.a == nullptr) buf.a = aligned_alloc_doubles(MC * KC);
+  const size_t need = KC * (std::min(NC, n) + NR);
+  if (buf.bsize < need) {
+    free(buf.b);
+    buf.b = aligned_alloc_doubles(need);
+    buf.bsize = need;
+  }
+  double* apack = buf.a;
+  double* bpack = buf.b;
   for (size_t jc = 0; jc < n; jc += NC) {
     const size_t nc = std::min(NC, n - jc);
     for (size_t pc = 0; pc < k; pc += KC) {
@@ -184,8 +203,6 @@ static void gemm_rows(const double* A, const double* B, double* C, size_t m0, si
       }
     }
   }
-  free(apack);
-  free(bpack);
 }
 
 void gemm(const double* A, const double* B, double* C, size_t m, size_t k, size_t n, bool transB, int threads) {
