@@ -94,7 +94,7 @@ function makeProgress(total: number, initial: number, opts: ReproduceOptions): P
   if (stream.isTTY) {
     const bar = new cliProgress.SingleBar({
       stream, hideCursor: true, etaBuffer: 200, clearOnComplete: false,
-      format: 'reproduce [{bar}] {percentage}% | {value}/{total} units | {section} | elapsed {duration_formatted} | ETA {eta_formatted}',
+      format: 'reproduce [{bar}] {percentage}% | {section} | elapsed {duration_formatted} | ETA {eta_formatted}',
     }, cliProgress.Presets.shades_classic);
     bar.start(total, initial, { section });
     return {
@@ -109,7 +109,7 @@ function makeProgress(total: number, initial: number, opts: ReproduceOptions): P
     const el = (Date.now() - t0) / 1000;
     const rate = (done - initial) / Math.max(el, 1e-9);
     const eta = rate > 0 ? formatSeconds((total - done) / rate) : 'unknown';
-    stream.write(`reproduce: ${done}/${total} units (${((100 * done) / Math.max(total, 1)).toFixed(1)}%) | ${section} | elapsed ${formatSeconds(el)} | ETA ${eta}\n`);
+    stream.write(`reproduce: ${((100 * done) / Math.max(total, 1)).toFixed(1)}% | ${section} | elapsed ${formatSeconds(el)} | ETA ${eta}\n`);
   };
   return {
     setSection(name) { section = name; line(); },
@@ -229,7 +229,8 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
   const basinRows = scale.basins.slices * scale.basins.resolution;
   const total = scale.light.widths.length * scale.light.depths.length * scale.light.networks
     + scale.heavy.widths.length * scale.heavy.depths.length * scale.heavy.networks
-    + esdUnits.length + basinRows + scale.heavy.widths.length * scale.heavy.depths.length + scale.esd.points.length;
+    + esdUnits.length + basinRows
+    + scale.heavy.widths.length * scale.heavy.depths.reduce((acc, d) => acc + theoryWeight(scale, d), 0) + scale.esd.points.length * theoryWeight(scale, 4);
   const progress = makeProgress(total, 0, opts);
   let lastDone = 0;
   const sweepProgress = (done: number) => { progress.add(done - lastDone); lastDone = done; };
@@ -496,6 +497,15 @@ interface EsdTheory {
 }
 
 const ESD_QUANTILES = [0.1, 0.5, 0.9];
+
+/**
+ * Progress weight of a theory unit at depth L, in "sampled networks": a population solve costs
+ * about 7 quick-scale networks per layer at population 800 x 40 sweeps (measured on the quick run),
+ * and scales with population x sweeps. Only the ETA uses it.
+ */
+function theoryWeight(scale: ReproductionScale, L: number): number {
+  return Math.max(1, Math.round(7 * L * (scale.theory.populationSize * scale.theory.sweeps) / (800 * 40)));
+}
 /** Resolution floor of computed eigenvalues of J J^T, relative to the largest (see runTheory). */
 export const ESD_FLOOR = 1e-28;
 
@@ -529,16 +539,17 @@ async function runTheory(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 
     }
     return { p, recs, sample, spec, reason };
   });
-  progress.add(scale.esd.points.length - units.filter((u) => u.kind === 'esd').length);
+  const unitWeight = (u: TheoryUnit) => theoryWeight(scale, u.kind === 'q' ? u.spec.L : 4);
+  progress.add((scale.esd.points.length - units.filter((u) => u.kind === 'esd').length) * theoryWeight(scale, 4));
   const store = openUnitStore<TheoryRecord & UnitRecord>(join(out, 'theory.jsonl'), 'jesd-reproduce-theory', {
     seed: opts.seed, scale: scale.name, units: units.map((u) => ({ key: u.key, spec: u.spec, grid: u.grid ?? null, budget: u.budget })),
   }, { resume: opts.resume });
   try {
-    progress.add(store.done.size);
+    for (const u of units) if (store.done.has(u.key)) progress.add(unitWeight(u));
     const todo = units.filter((u) => !store.done.has(u.key));
     await runPool<TheoryUnit, TheoryRecord>(todo, UNITS_URL, {
       workers: opts.workers, exportName: 'runTheoryUnit',
-      onResult: (_i, rec) => { store.append(rec as TheoryRecord & UnitRecord); progress.add(1); },
+      onResult: (i, rec) => { store.append(rec as TheoryRecord & UnitRecord); progress.add(unitWeight(todo[i]!)); },
     });
   } finally {
     store.close();
