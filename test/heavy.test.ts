@@ -77,21 +77,26 @@ describe('population dynamics for J J^T', () => {
     expect(quantileFromCdf(grid, cdf, 0.5)).toBeCloseTo(Math.sqrt(0.1), 10);
   });
 
-  it('Cauchy sigmoid depth 1 and 2: median and 90% quantiles within a factor 2.5 of Monte Carlo at N = 200 and 400', () => {
-    // Tolerances are on ln(quantile) (factors): measured at N = 800 in docs/heavy-tailed-accuracy.md.
-    // Population noise is ~10% (linear Levy-Wishart check); the residual bias is the documented model error.
-    const tol: Record<string, number> = { '0.5': Math.log(2.5), '0.9': Math.log(2.5) };
+  it('Cauchy sigmoid, depth 1 (q10, q50, q90) and depth 2 (q50, q90): within a factor 1.6 (q10: 2) of Monte Carlo at N = 200 and 400', () => {
+    // Tolerance |ln(q_pop / q_MC)| < ln 1.6 = 0.47: measured 0.11-0.33 at N = 200, 400, 800 with
+    // population 2000, 121 grid points (docs/heavy-tailed-accuracy.md section 2), the settings used here; with
+    // population 1500 and 61 points q10 at L = 1 moved by a factor 2.2 (population noise in the lower tail).
+    // Not asserted because they fail (documented): q10 at depth >= 2 (factor 7-12) and the tail exponent.
+    // q10 of 2 pooled networks moves by ~25% between Monte Carlo samplings (6.35e-5 in the CLI run,
+    // 5.1e-5 here at N = 400), so its tolerance is a factor 2 (route error 0.23-0.28 + that noise).
+    const tolFor = (p: string) => (p === '0.1' ? Math.log(2) : Math.log(1.6));
     for (const L of [1, 2]) {
       const base = { L, activation: 'sigmoid' as const, weights: { name: 'cauchy' as const, scale: 1 }, bias: { name: 'gaussian' as const, scale: 1 }, scaling: 'natural' as const, seed: 1 };
-      const th = solveHeavySpectrum({ ...base, N: 400 }, { populationSize: 1500, sweeps: 30, gridPoints: 61, gridFrom: 1e-14, gridTo: 1e4 });
+      const th = solveHeavySpectrum({ ...base, N: 400 }, { populationSize: 2000, sweeps: 30, gridPoints: 121, gridFrom: 1e-16, gridTo: 1e8, seed: 1 });
+      const ps = L === 1 ? (['0.1', '0.5', '0.9'] as const) : (['0.5', '0.9'] as const);
       for (const N of [200, 400]) {
         const mc = mcSquaredSingularValues({ ...base, N }, 800 / N);
-        for (const p of ['0.5', '0.9'] as const) {
-          const e = Math.abs(Math.log(th.quantiles[p] / q(mc, +p)));
-          expect(e, `L=${L} N=${N} q${p}`).toBeLessThan(tol[p]!);
+        for (const p of ps) {
+          expect(Math.abs(Math.log(th.quantiles[p] / q(mc, +p))), `L=${L} N=${N} q${p}`).toBeLessThan(tolFor(p));
         }
       }
-      expect(th.diagnostics.massOnGrid).toBeGreaterThan(0.85);
+      expect(th.diagnostics.massOnGrid).toBeGreaterThan(0.9);
+      expect(th.diagnostics.massOnGrid).toBeLessThan(1.1);
     }
   }, 120_000);
 });
