@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildLayeredPopulation, populationStieltjes } from '../src/jacobian/heavyPopulation.ts';
-import { solveHeavySpectrum, quantileFromCdf } from '../src/jacobian/heavy.ts';
+import { heavyLawReport, solveHeavySpectrum, quantileFromCdf } from '../src/jacobian/heavy.ts';
+import { solveJacobianSpectrum } from '../src/jacobian/index.ts';
 import { jacobian, sampleNetwork } from '../src/network/network.ts';
 import { linalg } from '../src/linalg/index.ts';
 import { stream } from '../src/random/rng.ts';
@@ -69,6 +70,18 @@ describe('population dynamics for J J^T', () => {
     const pop = buildLayeredPopulation(spec, { populationSize: 100, lepageTerms: 8 });
     expect(() => populationStieltjes(pop, 1, 0)).toThrow(InvalidSpecError);
     expect(() => solveHeavySpectrum(spec, { gridFrom: 10, gridTo: 1 })).toThrow(InvalidSpecError);
+  });
+
+  it('jesd solve dispatch: heavy tails go to the population route (natural scaling only) and report finite numbers', () => {
+    const spec = { L: 2, activation: 'sigmoid' as const, weights: { name: 'stable' as const, alpha: 1.5, scale: 1 }, bias: { name: 'gaussian' as const, scale: 1 }, scaling: 'raw' as const };
+    expect(() => solveJacobianSpectrum(spec, [0.1])).toThrow(InvalidSpecError);
+    const r = heavyLawReport({ ...spec, N: 1, scaling: 'natural' }, [1e-3, 0.1, 10], { populationSize: 200, sweeps: 8, gridPoints: 25 });
+    expect(r.edges).toBeNull();
+    for (const d of r.density) expect(Number.isFinite(d) && d >= 0).toBe(true);
+    expect(r.quantiles['0.1']).toBeLessThan(r.quantiles['0.5']);
+    expect(r.quantiles['0.5']).toBeLessThan(r.quantiles['0.9']);
+    expect(r.fractionAboveOne).toBeGreaterThanOrEqual(0);
+    expect(r.fractionAboveOne).toBeLessThanOrEqual(1);
   });
 
   it('quantileFromCdf inverts a log-uniform CDF exactly', () => {
