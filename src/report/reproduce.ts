@@ -409,14 +409,26 @@ async function runBasins(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 
       },
     });
   }
+  // Coordinate slices: with two stable fixed points, the coordinates where they differ most, in
+  // pairs, the others at their midpoint (so both basins can show); with one, coordinates
+  // (1, 2), (3, 4), ... through x*1.
+  let order = base.map((_, c) => c);
+  let sliceBase = base;
+  if (stable.length >= 2) {
+    const x1 = stable[0]!.x, x2 = stable[1]!.x;
+    order = [...order].sort((p, q) => Math.abs(x2[q]! - x1[q]!) - Math.abs(x2[p]! - x1[p]!) || p - q);
+    sliceBase = base.map((v, c) => (v + x2[c]!) / 2);
+  }
+  const through = stable.length >= 2 ? 'the others at the midpoint of x*1 and x*2' : 'the others at x*1';
   for (let k = 0; slices.length < scale.basins.slices && 2 * k + 1 < N0; k++) {
-    const i = 2 * k, j = 2 * k + 1;
-    const origin = base.map((v, c) => (c === i || c === j ? 0 : v));
+    const i = order[2 * k]!, j = order[2 * k + 1]!;
+    const b0 = sliceBase;
+    const origin = b0.map((v, c) => (c === i || c === j ? 0 : v));
     slices.push({
-      label: `coordinates x${i + 1}, x${j + 1}`, xLabel: `x${i + 1}`, yLabel: `x${j + 1}`,
-      origin, a: base.map((_, c) => (c === i ? 1 : 0)), b: base.map((_, c) => (c === j ? 1 : 0)),
+      label: `coordinates x${i + 1}, x${j + 1}`, xLabel: `x${i + 1} (${through})`, yLabel: `x${j + 1}`,
+      origin, a: b0.map((_, c) => (c === i ? 1 : 0)), b: b0.map((_, c) => (c === j ? 1 : 0)),
       s0: range[0], s1: range[1], t0: range[0], t1: range[1],
-      onSlice: (x) => (x.every((v, c) => c === i || c === j || Math.abs(v - base[c]!) < 1e-6) ? [x[i]!, x[j]!] : null),
+      onSlice: (x) => (x.every((v, c) => c === i || c === j || Math.abs(v - b0[c]!) < 1e-6) ? [x[i]!, x[j]!] : null),
     });
   }
   const units: (BasinRowUnit & { slice: number })[] = [];
