@@ -25,7 +25,7 @@ export function register(program: Command): void {
         'heavy-tailed network. Writes DIR/report.md (parameters, versions, seeds, tables, a verdict per claim with its rule, timings), ' +
         'figures (SVG + PNG), summary.json and the raw JSON Lines.',
     )
-    .option('--scale <name>', `quick (default; ${SCALES.quick.description}) | paper (${SCALES.paper.description})`)
+    .option('--scale <name>', `quick (the default: ${SCALES.quick.description}) | paper (${SCALES.paper.description})`)
     .option('--out <DIR>', 'output directory (default reproduction)')
     .option('--workers <W>', `worker threads, an integer >= 1 (default: all cores, here ${availableParallelism()}); results do not depend on it`)
     .option('--seed <S>', 'root seed, a non-negative integer (default 1)')
@@ -35,8 +35,8 @@ export function register(program: Command): void {
     .addHelpText('after', [
       '',
       'The networks use the study preset (see `jesd sweep --help` and docs/study-configuration.md).',
-      'Same --seed gives the same report (minus its Timings section) for any --workers, and a run killed',
-      'and continued with --resume ends with the same report as an uninterrupted one.',
+      'Same --seed gives the same report (minus its Timings and environment section) for any --workers,',
+      'and a run killed and continued with --resume ends with the same report as an uninterrupted one.',
       '`--scale tiny` runs every section at very small sizes in seconds (used by the tests).',
       '',
       'Example: jesd reproduce --out reproduction --workers 2',
