@@ -155,6 +155,7 @@ export function qRows(records: readonly SweepRecord[]): QRow[] {
       width: g[0]!.width, depth: g[0]!.depth, networks: n, meanQ: mean, stderrQ: stderr,
       minQ: Math.min(...g.map((r) => r.Q)), maxQ: Math.max(...g.map((r) => r.Q)),
       pQAbove1: g.filter((r) => r.Q > 1).length / n, pQEquals1: g.filter((r) => r.Q === 1).length / n,
+      pQEquals0: g.filter((r) => r.Q === 0).length / n,
     });
   }
   return rows.sort((a, b) => a.width - b.width || a.depth - b.depth);
@@ -780,8 +781,10 @@ function reportMarkdown(a: {
     const i = c.depths.indexOf(d);
     return i < 0 ? 'n/a' : r3(c.predictedQ[i]!);
   };
-  L.push(mdTable(['N', 'L', 'networks', 'mean Q', 'stderr', 'P(Q > 1)', 'max Q', 'theory Q'],
-    a.heavyRows.map((r) => [r.width, r.depth, r.networks, r3(r.meanQ), r.stderrQ === null ? 'n/a' : r3(r.stderrQ), r3(r.pQAbove1), r.maxQ, theoryAt(r.width, r.depth)])));
+  L.push(mdTable(['N', 'L', 'networks', 'mean Q', 'stderr', 'P(Q > 1)', 'P(Q = 0)', 'max Q', 'theory Q'],
+    a.heavyRows.map((r) => [r.width, r.depth, r.networks, r3(r.meanQ), r.stderrQ === null ? 'n/a' : r3(r.stderrQ), r3(r.pQAbove1), r3(r.pQEquals0 ?? 0), r.maxQ, theoryAt(r.width, r.depth)])));
+  L.push('');
+  L.push('P(Q = 0): share of networks with no stable fixed point (every start ended on a periodic cycle or did not settle); such networks pull the mean below 1.');
   L.push('');
   for (const w of a.heavyConfig.widths) {
     const rs = a.heavyRows.filter((r) => r.width === w);

@@ -32,6 +32,8 @@ export interface QRow {
   pQAbove1: number;
   /** Fraction of networks with exactly one stable fixed point. */
   pQEquals1: number;
+  /** Fraction of networks with no stable fixed point (their starts end on cycles or do not settle). */
+  pQEquals0?: number;
 }
 
 const fmt = (v: number, d = 3) => (Number.isInteger(v) ? String(v) : v.toFixed(d));
