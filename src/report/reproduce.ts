@@ -636,6 +636,8 @@ function writeFigures(out: string, files: string[], scale: ReproductionScale, li
     heavySeries.push({ name: `Monte Carlo mean Q, N = ${w}`, x: rs.map((r) => r.depth), y: rs.map((r) => r.meanQ), yErr: rs.map((r) => r.stderrQ ?? 0), mode: 'both', color: PALETTE[k % PALETTE.length] });
     const c = curves.find((cv) => cv.width === w);
     if (c) heavySeries.push({ name: `theory (ESD equation), N = ${w}`, x: c.depths, y: c.predictedQ, dashed: true, color: PALETTE[k % PALETTE.length] });
+    heavySeries.push({ name: `P(Q > 1), N = ${w}`, x: rs.map((r) => r.depth), y: rs.map((r) => r.pQAbove1), mode: 'scatter', marker: 'triangle', color: PALETTE[(k + 1) % PALETTE.length] });
+    heavySeries.push({ name: `P(Q = 0), N = ${w}`, x: rs.map((r) => r.depth), y: rs.map((r) => r.pQEquals0 ?? 0), mode: 'scatter', marker: 'square', color: PALETTE[(k + 2) % PALETTE.length] });
   });
   const peakText = peaks.map((p) => {
     const c = curves.find((cv) => cv.width === p.width);
@@ -648,8 +650,8 @@ function writeFigures(out: string, files: string[], scale: ReproductionScale, li
     return `N=${p.width}: Monte Carlo peak at L=${p.peakDepth}${tp}`;
   }).join('; ');
   writeFigure(out, names.heavy, linePlot(heavySeries, {
-    title: 'Heavy tails (Cauchy weights): Q(N0, L) over depth', xLabel: 'depth L', yLabel: 'mean number of stable fixed points Q',
-    xLog: true,
+    title: 'Heavy tails (Cauchy weights): Q(N0, L) over depth', xLabel: 'depth L', yLabel: 'mean Q (and shares of networks)',
+    xLog: true, yDomain: [0, Math.max(1.5, ...heavyRows.map((r) => r.meanQ + (r.stderrQ ?? 0)), ...curves.flatMap((c) => c.predictedQ)) * 1.08],
     referenceLines: [
       { y: 1, label: 'Q = 1' },
       ...peaks.map((p) => ({ x: p.peakDepth, label: `MC peak L=${p.peakDepth}` })),
@@ -659,7 +661,7 @@ function writeFigures(out: string, files: string[], scale: ReproductionScale, li
         return { x: c.depths[k]!, label: `theory peak L=${c.depths[k]}`, color: '#b03a2e', labelAtTop: true };
       }),
     ],
-    caption: `Markers: Monte Carlo mean of Q over ${scale.heavy.networks} networks per depth (${scale.heavy.starts} starts each), error bars 1 standard error; ${peakText}. ${curves.length > 0 ? 'Dashed: Q predicted from the ESD equation.' : 'No theory curve: the Q predictor was not available (see report.md).'}`,
+    caption: `Circles: Monte Carlo mean of Q over ${scale.heavy.networks} networks per depth (${scale.heavy.starts} starts each), error bars 1 standard error; triangles and squares: the shares of networks with Q > 1 and with Q = 0 (no stable fixed point), on the same axis; ${peakText}. ${curves.length > 0 ? 'Dashed: Q predicted from the ESD equation.' : 'No theory curve: the Q predictor was not available (see report.md).'}`,
   }), files);
   // ESD: histogram of u = log10(eigenvalue) (the spectra span many decades) vs the predicted
   // density of u, p(u) = rho(x) x ln 10 at x = 10^u (change of variables).
@@ -760,7 +762,7 @@ function reportMarkdown(a: {
   L.push(`- Heavy tails: widths ${scale.heavy.widths.join(', ')}; depths ${scale.heavy.depths.join(', ')}; ${scale.heavy.networks} networks per point; ${scale.heavy.starts} starts per network.`);
   L.push(`- ESD at fixed points: ${scale.esd.points.map((p) => `${p.weights} N=${p.width} L=${p.depth}`).join('; ')}; ${scale.esd.networks} networks each, ${scale.esd.starts} starts; prediction on a ${scale.esd.gridPoints}-point log grid.`);
   L.push(`- Basins: ${a.basin.spec ? `${a.basin.note}; ${a.basin.images.length} slice(s) of ${a.basin.resolution} x ${a.basin.resolution} starts (${a.basin.images.map((im) => im.slice.label).join('; ')}); fixed points listed first by a search with ${scale.basins.starts} starts.` : 'not run.'}`);
-  L.push(`- Files: ${a.files.filter((f) => f.endsWith('.jsonl')).map((f) => `\`${f}\``).join(', ')} (raw records, one JSON line per unit), \`summary.json\` (the tables below), figures as SVG and PNG, \`timings.json\`.`);
+  L.push(`- Files: ${a.files.filter((f) => f.endsWith('.jsonl')).map((f) => `\`${f}\``).join(', ')} (raw records, one JSON line per unit; the sweep files come with a \`.meta.json\` run description), \`summary.json\` (the tables below), figures as SVG and PNG, \`timings.json\`.`);
   L.push('');
 
   L.push('## 1. Light tails: Q(N, L) = 1');
