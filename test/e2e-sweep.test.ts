@@ -1,7 +1,7 @@
 // End-to-end `jesd sweep` (../shared/CLI.md): the contract fields, determinism across --workers,
 // interruption by SIGKILL and --resume, and bad input (exit 2 naming the flag, nothing written).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -54,9 +54,9 @@ async function jesdInProcess(args: string[]): Promise<Run> {
 }
 
 const readLines = (path: string) => readFileSync(path, 'utf8').split('\n').filter((l) => l !== '');
-/** Records (lines after the header) without the wall-time field, sorted. */
+/** Records (every line of the file) without the wall-time field, sorted. */
 const records = (path: string) =>
-  readLines(path).slice(1).map((l) => {
+  readLines(path).map((l) => {
     const { elapsedMs: _t, ...r } = JSON.parse(l) as Record<string, unknown>;
     return JSON.stringify(r);
   }).sort();
@@ -68,25 +68,28 @@ const TOTAL = 48;
 describe('jesd sweep end to end', () => {
   it('is deterministic across --workers, and resumes after SIGKILL to the same records without duplicates', async () => {
     const ref = join(dir, 'ref.jsonl'), cut = join(dir, 'cut.jsonl');
-    const recordCount = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').length - 2 : 0);
+    const recordCount = (p: string) => (existsSync(p) ? readFileSync(p, 'utf8').split('\n').length - 1 : 0);
     const [refRun, killed] = await Promise.all([
       jesd([...GRID, '--workers', '1', '--out', ref, '--json']),
       jesd([...GRID, '--workers', '2', '--out', cut, '--json'], { killWhen: () => recordCount(cut) >= 3 }),
     ]);
     expect(refRun.code, refRun.stderr).toBe(0);
     expect(killed.signal).toBe('SIGKILL');
-    const finishedBeforeKill = readLines(cut).length - 1;
+    const finishedBeforeKill = readLines(cut).length;
     expect(finishedBeforeKill).toBeGreaterThanOrEqual(2);
     expect(finishedBeforeKill).toBeLessThan(TOTAL);
     // A crash mid-write leaves a partial line; add one to make sure resume repairs it.
     appendFileSync(cut, '{"width":12,"depth":2,"weig');
 
-    // Contract fields of every line and of the JSON summary.
-    const refLines = readLines(ref);
-    expect(refLines).toHaveLength(1 + TOTAL);
-    expect(JSON.parse(refLines[0]!)).toMatchObject({ format: 'jesd-sweep', version: 1 });
-    for (const l of refLines.slice(1)) {
+    // Contract fields of EVERY line (CLI.md: one JSON line per network) and of the JSON summary;
+    // the run description lives beside the file, in FILE.jsonl.meta.json.
+    const refLines = readFileSync(ref, 'utf8').split('\n');
+    expect(refLines.pop()).toBe('');
+    expect(refLines).toHaveLength(TOTAL);
+    expect(JSON.parse(readFileSync(`${ref}.meta.json`, 'utf8'))).toMatchObject({ format: 'jesd-sweep', version: 1, config: { widths: [12], depths: [1, 2] } });
+    for (const l of refLines) {
       const r = JSON.parse(l);
+      expect(r).toMatchObject({ width: 12, depth: expect.any(Number), weights: expect.stringMatching(/^(gaussian|cauchy)$/), seed: 5, network: expect.any(Number), Q: expect.any(Number) });
       for (const f of ['width', 'depth', 'weights', 'alpha', 'seed', 'network', 'Q', 'scaling', 'sigmaW', 'starts', 'shareFixed', 'shareCycles', 'shareUnsettled', 'elapsedMs']) {
         expect(r, f).toHaveProperty(f);
       }
@@ -129,21 +132,25 @@ describe('jesd sweep end to end', () => {
     const first = await jesdInProcess([...small, '--out', good]);
     expect(first.code, first.stderr).toBe(0);
     const goodBefore = readFileSync(good, 'utf8');
+    // The same records without their run description (the sidecar was deleted).
+    const noMeta = join(dir, 'nometa.jsonl');
+    copyFileSync(good, noMeta);
     const cases: [string[], RegExp, string | null][] = [
       [['--width', '3', '--depth', '1', '--networks', '0', '--out', join(dir, 'n0.jsonl')], /--networks/, join(dir, 'n0.jsonl')],
       [['--width', '3', '--depth', '1', '--workers', '0', '--out', join(dir, 'w0.jsonl')], /--workers/, join(dir, 'w0.jsonl')],
       [['--width', '3', '--depth', '1', '--weights', 'gaussian,lognormal', '--out', join(dir, 'law.jsonl')], /--weights.*gaussian\|cauchy/, join(dir, 'law.jsonl')],
       [['--depth', '1', '--out', join(dir, 'nowidth.jsonl')], /--width/, join(dir, 'nowidth.jsonl')],
+      [[...small, '--out', noMeta, '--resume'], /--resume.*meta\.json is missing.*--out/, null], // records whose sidecar was deleted
       [['--width', '3', '--depth', '1', '--resume'], /--resume.*--out/, null],
       [[...small, '--out', exists], /--out.*--force/, null],
       [[...small, '--out', garbage, '--resume'], /--resume.*not a jesd sweep file.*--out/, null],
       [['--width', '3', '--depth', '2', '--networks', '2', '--starts', '5', '--workers', '1', '--out', good, '--resume'], /--resume: --depth differs/, null],
       [[...small.slice(0, 4), '--networks', '3', ...small.slice(6), '--out', good, '--resume'], /--resume: --networks differs/, null],
     ];
-    // Two cases as real processes (exit status of bin/jesd), the rest in-process through the same main().
-    const spawned = await Promise.all(cases.slice(0, 2).map(([args]) => jesd(args)));
+    // Three cases as real processes (exit status of bin/jesd), the rest in-process through the same main().
+    const spawned = await Promise.all(cases.slice(0, 3).map(([args]) => jesd(args)));
     const inProcess: Run[] = [];
-    for (const [args] of cases.slice(2)) inProcess.push(await jesdInProcess(args));
+    for (const [args] of cases.slice(3)) inProcess.push(await jesdInProcess(args));
     [...spawned, ...inProcess].forEach((r, i) => {
       const [args, message, mustNotExist] = cases[i]!;
       expect(r.code, args.join(' ')).toBe(2);
@@ -156,6 +163,8 @@ describe('jesd sweep end to end', () => {
     expect(readFileSync(exists, 'utf8')).toBe('not a sweep\n');
     expect(readFileSync(garbage, 'utf8')).toBe('garbage\n{"also": "bad"}\n');
     expect(readFileSync(good, 'utf8')).toBe(goodBefore);
+    expect(readFileSync(noMeta, 'utf8')).toBe(goodBefore);
+    expect(existsSync(`${noMeta}.meta.json`)).toBe(false);
     expect(statSync(good).size).toBeGreaterThan(0);
   });
 });

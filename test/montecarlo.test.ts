@@ -2,7 +2,7 @@
 // The pool/store tests use the synthetic unit (src/montecarlo/syntheticUnit.ts: same record shape,
 // no fixed-point search) so they are fast; test/montecarlo-fixedpoints.test.ts and
 // test/e2e-sweep.test.ts run the real unit.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, appendFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -63,7 +63,13 @@ describe('runSweep determinism and store', () => {
     expect(a.records).toHaveLength(2 * 2 * 2 * 6);
     expect(canonical(b.records)).toEqual(canonical(a.records));
     expect(JSON.stringify(b.summary)).toBe(JSON.stringify(a.summary));
-    // The files hold the same header and the same records (completion order may differ).
+    // Every line of the file is one record (nothing else), and the run description is in the sidecar.
+    const lines = readFileSync(join(dir, 'w1.jsonl'), 'utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toHaveLength(a.records.length);
+    for (const l of lines) expect(JSON.parse(l)).toMatchObject({ width: expect.any(Number), depth: expect.any(Number), weights: expect.any(String), seed: 7, network: expect.any(Number), Q: expect.any(Number) });
+    expect(JSON.parse(readFileSync(join(dir, 'w1.jsonl.meta.json'), 'utf8'))).toMatchObject({ format: 'jesd-sweep', version: 1, config: { widths: [3, 5], networks: 6 } });
+    // The files hold the same run description and the same records (completion order may differ).
     const fa = readSweepFile(join(dir, 'w1.jsonl')), fb = readSweepFile(join(dir, 'w2.jsonl'));
     expect(fb.header).toEqual(fa.header);
     expect(canonical(fb.records)).toEqual(canonical(fa.records));
@@ -83,9 +89,9 @@ describe('runSweep determinism and store', () => {
     const full = await runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH });
     const path = join(dir, 'crash.jsonl');
     await runSweep(config, { workers: 2, quiet: true, unitModule: SYNTH, out: path });
-    // Simulate the crash: keep the header and 10 records, then half of the 11th line.
+    // Simulate the crash: keep 10 records, then half of the 11th line.
     const lines = readFileSync(path, 'utf8').split('\n');
-    writeFileSync(path, lines.slice(0, 11).join('\n') + '\n' + lines[11]!.slice(0, 25));
+    writeFileSync(path, lines.slice(0, 10).join('\n') + '\n' + lines[10]!.slice(0, 25));
     const resumed = await runSweep(config, { workers: 2, quiet: true, unitModule: SYNTH, out: path, resume: true });
     expect(resumed.resumed).toBe(10);
     expect(resumed.computed).toBe(full.records.length - 10);
@@ -106,10 +112,13 @@ describe('runSweep determinism and store', () => {
     const full = await runSweep(small, { workers: 1, quiet: true, unitModule: SYNTH });
     const complete = join(dir, 'complete.jsonl');
     await runSweep(small, { workers: 1, quiet: true, unitModule: SYNTH, out: complete });
-    const bytes = readFileSync(complete);
+    const bytes = readFileSync(complete), meta = readFileSync(`${complete}.meta.json`);
     const path = join(dir, 'cut-anywhere.jsonl');
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: bytes.length }), async (cut) => {
+      fc.asyncProperty(fc.integer({ min: 0, max: bytes.length }), fc.boolean(), async (cut, metaWritten) => {
+        // The description is written before the first record, so only an empty file can lack it.
+        rmSync(`${path}.meta.json`, { force: true });
+        if (metaWritten || cut > 0) writeFileSync(`${path}.meta.json`, meta);
         writeFileSync(path, bytes.subarray(0, cut));
         const r = await runSweep(small, { workers: 1, quiet: true, unitModule: SYNTH, out: path, resume: true });
         const onDisk = readSweepFile(path);
@@ -125,7 +134,7 @@ describe('runSweep determinism and store', () => {
   it('refuses to resume with different parameters, naming the flag, and leaves the file untouched', async () => {
     const path = join(dir, 'mismatch.jsonl');
     await runSweep({ ...config, networks: 2 }, { workers: 1, quiet: true, unitModule: SYNTH, out: path });
-    const before = readFileSync(path, 'utf8');
+    const before = readFileSync(path, 'utf8'), metaBefore = readFileSync(`${path}.meta.json`, 'utf8');
     const cases: [Partial<SweepConfig>, RegExp][] = [
       [{ networks: 3 }, /--networks/],
       [{ widths: [3] }, /--width/],
@@ -140,12 +149,43 @@ describe('runSweep determinism and store', () => {
       expect(String(err.message)).toMatch(/--resume/);
     }
     expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(readFileSync(`${path}.meta.json`, 'utf8')).toBe(metaBefore);
+  });
+
+  it('refuses to resume a file whose run description (sidecar) is missing, and a fresh run over a leftover sidecar', async () => {
+    const path = join(dir, 'nometa.jsonl');
+    await runSweep({ ...config, networks: 2 }, { workers: 1, quiet: true, unitModule: SYNTH, out: path });
+    rmSync(`${path}.meta.json`);
+    const before = readFileSync(path, 'utf8');
+    await expect(runSweep({ ...config, networks: 2 }, { workers: 1, quiet: true, unitModule: SYNTH, out: path, resume: true }))
+      .rejects.toThrow(/--resume.*nometa\.jsonl\.meta\.json is missing.*--out/);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(existsSync(`${path}.meta.json`)).toBe(false);
+    // A sidecar without records (crash before the first record finished): resume continues it ...
+    const onlyMeta = join(dir, 'onlymeta.jsonl');
+    await runSweep({ ...config, networks: 2 }, { workers: 1, quiet: true, unitModule: SYNTH, out: onlyMeta });
+    rmSync(onlyMeta);
+    await expect(runSweep({ ...config, networks: 2 }, { workers: 1, quiet: true, unitModule: SYNTH, out: onlyMeta })).rejects.toThrow(/--out.*meta\.json.*--resume.*--force/);
+    const r = await runSweep({ ...config, networks: 2 }, { workers: 1, quiet: true, unitModule: SYNTH, out: onlyMeta, resume: true });
+    expect(r.resumed).toBe(0);
+    expect(readSweepFile(onlyMeta).records).toHaveLength(r.records.length);
+    // ... and --force replaces records and description; no temporary file is left behind.
+    await runSweep({ ...config, networks: 1 }, { workers: 1, quiet: true, unitModule: SYNTH, out: onlyMeta, force: true });
+    const after = readSweepFile(onlyMeta);
+    expect(after.header.config.networks).toBe(1);
+    expect(after.records).toHaveLength(2 * 2 * 2);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('refuses corrupt or unreadable resume files with a message naming --resume and --out', async () => {
     const notSweep = join(dir, 'notsweep.jsonl');
     writeFileSync(notSweep, '{"hello": 1}\n');
     await expect(runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: notSweep, resume: true })).rejects.toThrow(/--resume.*not a jesd sweep file.*--out/);
+    writeFileSync(`${notSweep}.meta.json`, '{"format": "jesd-sweep", "version": 1, "config": {}}\n');
+    await expect(runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: notSweep, resume: true })).rejects.toThrow(/--resume: --width differs/);
+    writeFileSync(`${notSweep}.meta.json`, '{"format": "other"}');
+    await expect(runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: notSweep, resume: true })).rejects.toThrow(/--resume.*not a "jesd-sweep" description.*--out/);
+    expect(readFileSync(notSweep, 'utf8')).toBe('{"hello": 1}\n');
     const corruptMiddle = join(dir, 'corrupt.jsonl');
     await runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: corruptMiddle });
     const lines = readFileSync(corruptMiddle, 'utf8').split('\n');

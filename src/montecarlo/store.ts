@@ -1,19 +1,20 @@
 /**
- * The resumable result store of a sweep: a JSON Lines file (DESIGN.md section 5).
+ * The resumable result store of a sweep (DESIGN.md section 5), on the generic JSON Lines store
+ * (./jsonlStore.ts).
  *
- * Line 1 is a header `{"format": "jesd-sweep", "version": 1, "config": {...}}` describing the run
- * (every parameter that changes a record). Every further line is one SweepRecord, appended and
- * fsync'ed as its network finishes, so a crash loses no finished record. A crash can leave a
- * partial last line (no trailing newline); resuming drops it and recomputes that unit, which gives
- * the same record because units are deterministic.
+ * FILE.jsonl holds one SweepRecord per line and nothing else (../shared/CLI.md: "one JSON line per
+ * network"), appended and fsync'ed as its network finishes, so a crash loses no finished record.
+ * FILE.jsonl.meta.json holds the run description `{"format": "jesd-sweep", "version": 1,
+ * "config": {...}}` (every parameter that changes a record), written atomically before the first
+ * record. A crash can leave a partial last line; resuming drops it and recomputes that unit, which
+ * gives the same record because units are deterministic.
  *
  * Errors are ResultStoreError (CLI exit 2) with messages naming --out / --resume and, on a
  * parameter mismatch, the flag that differs.
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, statSync, truncateSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { NonConvergenceError, ResultStoreError } from '../errors.ts';
+import { NonConvergenceError } from '../errors.ts';
 import type { LawSpec } from '../network/spec.ts';
+import { openJsonlStore, readJsonlStore } from './jsonlStore.ts';
 import { recordKey, type SweepConfig, type SweepRecord } from './records.ts';
 
 export const SWEEP_FORMAT = 'jesd-sweep';
@@ -25,7 +26,7 @@ export interface SweepHeader {
   config: CanonicalSweepConfig;
 }
 
-/** The config as written in the header: fixed key order, null for absent values. */
+/** The config as written in the run description (FILE.jsonl.meta.json): fixed key order, null for absent values. */
 export interface CanonicalSweepConfig {
   widths: number[];
   depths: number[];
@@ -102,57 +103,25 @@ function isRecord(v: unknown): v is SweepRecord {
 }
 
 export interface SweepFileContents {
+  /** The run description, read from the sidecar FILE.jsonl.meta.json. */
   header: SweepHeader;
   records: SweepRecord[];
-  /** Byte length of the complete, valid part (header + whole record lines). */
+  /** Byte length of the complete, valid part of FILE.jsonl (the whole record lines). */
   validBytes: number;
   /** True when a partial last line (crash mid-write) was found and ignored. */
   truncatedTail: boolean;
 }
 
+const STORE_OPTIONS = { format: SWEEP_FORMAT, version: SWEEP_FORMAT_VERSION, isRecord, label: 'jesd sweep' } as const;
+
 /**
- * Read a sweep file. Tolerates a partial last line (reported in `truncatedTail`); anything else
- * malformed throws ResultStoreError naming `flag` (default --out) and the line.
+ * Read a sweep file and its run description (FILE.jsonl.meta.json). Tolerates a partial last line
+ * (reported in `truncatedTail`); anything else malformed, or a missing description, throws
+ * ResultStoreError naming `flag` (default --out) and the line.
  */
 export function readSweepFile(path: string, flag = '--out'): SweepFileContents {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ResultStoreError(`${flag}: cannot read sweep file ${path}: ${(e as Error).message}`);
-  }
-  const lastNewline = text.lastIndexOf('\n');
-  const complete = lastNewline < 0 ? '' : text.slice(0, lastNewline + 1);
-  const tail = text.slice(lastNewline + 1);
-  const lines = complete.split('\n').slice(0, -1);
-  if (lines.length === 0) throw new ResultStoreError(`${flag}: ${path} is not a jesd sweep file (no complete header line)`);
-  let header: SweepHeader;
-  try {
-    header = JSON.parse(lines[0]!) as SweepHeader;
-  } catch {
-    throw new ResultStoreError(`${flag}: ${path} is not a jesd sweep file (line 1 is not JSON)`);
-  }
-  if (header === null || typeof header !== 'object' || header.format !== SWEEP_FORMAT || typeof header.config !== 'object' || header.config === null) {
-    throw new ResultStoreError(`${flag}: ${path} is not a jesd sweep file (line 1 is not a "${SWEEP_FORMAT}" header)`);
-  }
-  if (header.version !== SWEEP_FORMAT_VERSION) {
-    throw new ResultStoreError(`${flag}: ${path} has sweep format version ${String(header.version)}; this jesd reads version ${SWEEP_FORMAT_VERSION}`);
-  }
-  const records: SweepRecord[] = [];
-  for (let i = 1; i < lines.length; i++) {
-    let v: unknown;
-    try {
-      v = JSON.parse(lines[i]!);
-    } catch {
-      throw new ResultStoreError(`${flag}: ${path} line ${i + 1} is corrupt (not JSON); only a partial last line can be repaired`);
-    }
-    if (!isRecord(v)) throw new ResultStoreError(`${flag}: ${path} line ${i + 1} is not a sweep record`);
-    records.push(v);
-  }
-  if (tail !== '' && !tail.trimStart().startsWith('{')) {
-    throw new ResultStoreError(`${flag}: ${path} ends with a line that is not a partial JSON record`);
-  }
-  return { header, records, validBytes: Buffer.byteLength(complete, 'utf8'), truncatedTail: tail !== '' };
+  const { meta, records, validBytes, truncatedTail } = readJsonlStore<SweepRecord, CanonicalSweepConfig>(path, { ...STORE_OPTIONS, flag });
+  return { header: meta as SweepHeader, records, validBytes, truncatedTail };
 }
 
 export interface SweepStore {
@@ -167,102 +136,41 @@ export interface SweepStore {
 }
 
 /**
- * Open the store for a run. Fresh run: the file must be absent or empty unless `force`. Resume: an
- * absent or empty file starts fresh; otherwise the header must match `config` exactly (error names
- * the differing flag), records must be units of this sweep and unique, and a partial last line is
- * cut off before appending.
+ * Open the store for a run. Fresh run: the file must be absent or empty and have no run description
+ * unless `force`. Resume: with no records and no description, starts fresh; otherwise the
+ * description must match `config` exactly (error names the differing flag), records must be units of
+ * this sweep and unique, and a partial last line is cut off before appending.
  */
 export function openSweepStore(
   path: string,
   config: SweepConfig,
   opts: { resume?: boolean; force?: boolean; validKeys?: Set<string> } = {},
 ): SweepStore {
-  const header = sweepHeader(config);
-  const headerLine = JSON.stringify(header) + '\n';
-  let size = 0;
-  try {
-    const st = statSync(path);
-    if (st.isDirectory()) throw new ResultStoreError(`--out: ${path} is a directory; give a file name such as sweep.jsonl`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof ResultStoreError) throw e;
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new ResultStoreError(`--out: cannot access ${path}: ${(e as Error).message}`);
-  }
-  const done = new Map<string, SweepRecord>();
-  let repairedTail = false;
-  let fresh = size === 0;
-  if (size > 0 && !opts.resume) {
-    if (!opts.force) throw new ResultStoreError(`--out: ${path} exists and is not empty; add --resume to continue it or --force to overwrite it`);
-    fresh = true;
-  }
-  if (size > 0 && opts.resume) {
-    const raw = readFileSync(path, 'utf8');
-    if (!raw.includes('\n') && headerLine.startsWith(raw)) {
-      fresh = true; // crashed while writing the header: nothing finished yet
-    } else {
-      let contents: SweepFileContents;
-      try {
-        contents = readSweepFile(path, '--resume');
-      } catch (e) {
-        throw new ResultStoreError(`${(e as Error).message} (cannot resume --out ${path})`);
-      }
-      const mismatch = configMismatch(contents.header.config, header.config);
-      if (mismatch) {
-        const [flag, was, now] = mismatch;
-        throw new ResultStoreError(
-          `--resume: ${flag} differs from the run recorded in ${path} (recorded ${was}, requested ${now}); repeat the recorded flags or choose another --out`,
-        );
-      }
-      for (const [i, r] of contents.records.entries()) {
-        const key = recordKey(r);
-        if (opts.validKeys && !opts.validKeys.has(key)) throw new ResultStoreError(`--resume: ${path} record ${i + 1} (${key}) is not a unit of this sweep`);
-        if (done.has(key)) throw new ResultStoreError(`--resume: ${path} holds record ${key} twice; the file was edited or merged by hand`);
-        done.set(key, r);
-      }
-      if (contents.truncatedTail) {
-        truncateSync(path, contents.validBytes);
-        repairedTail = true;
-      }
-    }
-  }
-  let fd: number;
-  try {
-    fd = openSync(path, fresh ? 'w' : 'a');
-  } catch (e) {
-    throw new ResultStoreError(`--out: cannot open ${path} for writing: ${(e as Error).message}`);
-  }
-  const writeLine = (line: string) => {
-    const buf = Buffer.from(line, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  };
-  if (fresh || fstatSync(fd).size === 0) {
-    writeLine(headerLine);
-    // Make the new file's directory entry durable too (a crash right after creation keeps the file).
-    try {
-      const dirFd = openSync(dirname(resolve(path)), 'r');
-      try { fsyncSync(dirFd); } finally { closeSync(dirFd); }
-    } catch {
-      // Some platforms cannot fsync a directory; the file's own data is fsync'ed regardless.
-    }
-  }
-  let closed = false;
+  const store = openJsonlStore<SweepRecord, CanonicalSweepConfig>({
+    ...STORE_OPTIONS,
+    path,
+    config: canonicalConfig(config),
+    resume: opts.resume,
+    force: opts.force,
+    validKeys: opts.validKeys,
+    keyOf: recordKey,
+    mismatch: (recorded, requested, file) => {
+      if (recorded === null || typeof recorded !== 'object') return `the run description of ${file} has no config object; choose another --out`;
+      const m = configMismatch(recorded as CanonicalSweepConfig, requested);
+      return m === null ? null : `${m[0]} differs from the run recorded in ${file} (recorded ${m[1]}, requested ${m[2]})`;
+    },
+  });
   return {
     path,
-    done,
-    repairedTail,
+    done: store.done,
+    repairedTail: store.repairedTail,
     append(record: SweepRecord) {
-      if (closed) throw new ResultStoreError(`--out: ${path} is closed`);
       // JSON would silently turn NaN/Infinity into null: refuse them instead.
       for (const [k, v] of Object.entries(record)) {
         if (typeof v === 'number' && !Number.isFinite(v)) throw new NonConvergenceError(`sweep record ${recordKey(record)}: field ${k} is ${v}; not written`);
       }
-      writeLine(JSON.stringify(record) + '\n');
+      store.append(record);
     },
-    close() {
-      if (!closed) closeSync(fd);
-      closed = true;
-    },
+    close: () => store.close(),
   };
 }

@@ -73,9 +73,9 @@ export function register(program: Command): void {
   cmd
     .option('--networks <K>', 'networks sampled per grid point, an integer >= 1 (default 20)')
     .option('--workers <W>', `worker threads, an integer >= 1 (default: all cores, here ${availableParallelism()}); 1 runs in-process`)
-    .option('--out <FILE>', 'JSON Lines file: a header line, then one record per finished network (appended and fsync\'ed)')
+    .option('--out <FILE>', 'JSON Lines file, every line one finished network\'s record (appended and fsync\'ed); the run description goes to FILE.meta.json')
     .option('--resume', 'continue the run recorded in --out: parameters must match; finished networks are skipped')
-    .option('--force', 'overwrite a non-empty --out instead of refusing')
+    .option('--force', 'overwrite a non-empty --out (and its FILE.meta.json) instead of refusing')
     .option('--starts <S>', 'random starts of the fixed-point search per network (default 200)')
     .option('--max-iterations <T>', 'iterations of x <- f(x) per start before it counts as unsettled (default 2000)')
     .option('--tolerance <eps>', 'settling tolerance on ||x_t - x_{t-p}||_inf (default 1e-9)')
