@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync, appendFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -117,16 +117,22 @@ describe('report helpers', () => {
     expect([...s2.done.keys()]).toEqual(['k1', 'k2']);
     s2.append({ key: 'k3', v: 3 });
     s2.close();
+    // Every line is a record; the run description is in the sidecar u.jsonl.meta.json.
     const lines = readFileSync(path, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(4);
-    expect(JSON.parse(lines[3]!)).toEqual({ key: 'k3', v: 3 });
+    expect(lines.map((l) => JSON.parse(l))).toEqual([{ key: 'k1', v: 1 }, { key: 'k2', v: 2 }, { key: 'k3', v: 3 }]);
+    expect(JSON.parse(readFileSync(`${path}.meta.json`, 'utf8'))).toEqual({ format: 'test-format', version: 1, config: { a: 1 } });
     expect(() => openUnitStore(path, 'test-format', { a: 2 }, { resume: true })).toThrow(ResultStoreError);
     expect(() => openUnitStore(path, 'other-format', { a: 1 }, { resume: true })).toThrow(ResultStoreError);
     // Without resume the file starts over.
     const s3 = openUnitStore(path, 'test-format', { a: 2 });
     s3.close();
-    expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(readFileSync(path, 'utf8')).toBe('');
+    expect(JSON.parse(readFileSync(`${path}.meta.json`, 'utf8')).config).toEqual({ a: 2 });
     writeFileSync(path, 'not json\n{}\n');
-    expect(() => openUnitStore(path, 'test-format', { a: 1 }, { resume: true })).toThrow(ResultStoreError);
+    expect(() => openUnitStore(path, 'test-format', { a: 2 }, { resume: true })).toThrow(/--resume.*line 1 is corrupt/);
+    // Records whose description was deleted are refused, naming --resume.
+    writeFileSync(path, '{"key":"k1","v":1}\n');
+    rmSync(`${path}.meta.json`);
+    expect(() => openUnitStore(path, 'test-format', { a: 2 }, { resume: true })).toThrow(/--resume.*meta\.json is missing/);
   });
 });
