@@ -762,7 +762,7 @@ function reportMarkdown(a: {
   L.push(`- Heavy tails: widths ${scale.heavy.widths.join(', ')}; depths ${scale.heavy.depths.join(', ')}; ${scale.heavy.networks} networks per point; ${scale.heavy.starts} starts per network.`);
   L.push(`- ESD at fixed points: ${scale.esd.points.map((p) => `${p.weights} N=${p.width} L=${p.depth}`).join('; ')}; ${scale.esd.networks} networks each, ${scale.esd.starts} starts; prediction on a ${scale.esd.gridPoints}-point log grid.`);
   L.push(`- Basins: ${a.basin.spec ? `${a.basin.note}; ${a.basin.images.length} slice(s) of ${a.basin.resolution} x ${a.basin.resolution} starts (${a.basin.images.map((im) => im.slice.label).join('; ')}); fixed points listed first by a search with ${scale.basins.starts} starts.` : 'not run.'}`);
-  L.push(`- Files: ${a.files.filter((f) => f.endsWith('.jsonl')).map((f) => `\`${f}\``).join(', ')} (raw records, one JSON line per unit; the sweep files come with a \`.meta.json\` run description), \`summary.json\` (the tables below), figures as SVG and PNG, \`timings.json\`.`);
+  L.push(`- Files: ${a.files.filter((f) => f.endsWith('.jsonl')).map((f) => `\`${f}\``).join(', ')} (raw records, one JSON line per unit, each file with a \`.meta.json\` run description), \`summary.json\` (the tables below), figures as SVG and PNG, \`timings.json\`.`);
   L.push('');
 
   L.push('## 1. Light tails: Q(N, L) = 1');
