@@ -11,34 +11,11 @@
  * which both exponents have positive real part, by exp-sinh (double-exponential) quadrature
  * r = r0 exp((pi/2) sinh tau) with a trapezoid rule in tau (Takahasi-Mori).
  *
- * Complex numbers are plain pairs {re, im}; everything is scalar and allocation-light.
+ * Complex numbers are plain pairs {re, im} from ./complex.ts; everything is scalar and allocation-light.
  */
 import { logGamma } from '../laws/laws.ts';
 
-export interface Complex {
-  re: number;
-  im: number;
-}
-
-export const cx = (re: number, im = 0): Complex => ({ re, im });
-export const cadd = (a: Complex, b: Complex): Complex => ({ re: a.re + b.re, im: a.im + b.im });
-export const csub = (a: Complex, b: Complex): Complex => ({ re: a.re - b.re, im: a.im - b.im });
-export const cmul = (a: Complex, b: Complex): Complex => ({ re: a.re * b.re - a.im * b.im, im: a.re * b.im + a.im * b.re });
-export const cscale = (a: Complex, s: number): Complex => ({ re: a.re * s, im: a.im * s });
-export const cabs = (a: Complex): number => Math.hypot(a.re, a.im);
-export const carg = (a: Complex): number => Math.atan2(a.im, a.re);
-export function cdiv(a: Complex, b: Complex): Complex {
-  const d = b.re * b.re + b.im * b.im;
-  return { re: (a.re * b.re + a.im * b.im) / d, im: (a.im * b.re - a.re * b.im) / d };
-}
-/** Principal power a^p (a != 0). */
-export function cpow(a: Complex, p: number): Complex {
-  const r = Math.pow(cabs(a), p);
-  const t = carg(a) * p;
-  return { re: r * Math.cos(t), im: r * Math.sin(t) };
-}
-/** e^{i t}. */
-export const cis = (t: number): Complex => ({ re: Math.cos(t), im: Math.sin(t) });
+import { abs as cabs, arg as carg, cis, mul as cmul, scale as cscale, type Complex } from './complex.ts';
 
 export const gamma = (x: number): number => Math.exp(logGamma(x));
 

@@ -17,9 +17,10 @@ import { InvalidSpecError, NonConvergenceError, requireFinite, requireInRange, r
 import type { Diagnostics, SolverResult } from '../types.ts';
 import type { LawReport } from './lawReport.ts';
 import {
-  DEFAULT_STEP, cabs, cadd, carg, cdiv, cmul, cpow, cscale, csub, cx, gamma, levyPhiPsi,
+  abs as cabs, add as cadd, arg as carg, complex as cx, div as cdiv, mul as cmul, pow as cpow, scale as cscale, sub as csub,
   type Complex,
-} from './levy-core.ts';
+} from './complex.ts';
+import { DEFAULT_STEP, gamma, levyPhiPsi } from './levy-core.ts';
 
 export interface LevySolveOptions {
   /** Newton tolerance on |y - Phi(y)| / max(1, |y|). Default 1e-12. */
