@@ -13,6 +13,7 @@ import { setNativeThreads } from '../src/linalg/native.ts';
 import { stream } from '../src/random/rng.ts';
 import type { Matrix } from '../src/types.ts';
 import { numpyReference } from './numpyRef.ts';
+import { bestMs, type BestOfOptions } from './timing.ts';
 
 const sizes = (process.argv[2] ?? process.env.JESD_BENCH_SIZES ?? '100,400,1000').split(',').map(Number);
 const maxSeconds = Number(process.env.JESD_BENCH_MAX_SECONDS ?? 30);
@@ -22,22 +23,8 @@ function gaussian(rows: number, cols: number, seed: number): Matrix {
   return { rows, cols, data: new Float64Array(rows * cols).map(() => r.normal()) };
 }
 
-function bestMs(fn: () => void): number {
-  let t = performance.now();
-  fn(); // warm-up (JIT, page faults)
-  const first = performance.now() - t;
-  if (first > 2000) return first;
-  let best = first;
-  let spent = 0;
-  for (let rep = 0; rep < 7 && (rep < 2 || spent < 400); rep++) {
-    t = performance.now();
-    fn();
-    const dt = performance.now() - t;
-    best = Math.min(best, dt);
-    spent += dt;
-  }
-  return best;
-}
+/** Best of a warm-up and 2..7 repetitions (up to ~400 ms after the warm-up); one run if the warm-up exceeds 2 s. */
+const TIMING: BestOfOptions = { maxReps: 7, minReps: 2, budgetMs: 400, warmupCountsToBudget: false, singleRunAboveMs: 2000 };
 
 const KERNELS = ['gemm', 'matvec', 'luSolve', 'symmetricEigenvalues', 'singularValues', 'eigenvalues'] as const;
 type Kernel = (typeof KERNELS)[number];
@@ -107,7 +94,7 @@ for (const k of KERNELS) {
         rows.push({ kernel: k, N: n, backend: be.name, ms: `not run (est. ${(est / 1000).toFixed(0)} s)`, 'x NumPy': Number.isFinite(npMs) ? `~${(est / npMs).toFixed(0)} (est.)` : '' });
         continue;
       }
-      const ms = bestMs(runner(be, k, n));
+      const ms = bestMs(runner(be, k, n), TIMING);
       prev = { n, ms };
       results.set(`${k}|${n}|${be.name}`, ms);
       rows.push({ kernel: k, N: n, backend: be.name, ms: ms.toFixed(ms < 1 ? 3 : 1), 'x NumPy': Number.isFinite(npMs) ? (ms / npMs).toFixed(2) : '' });

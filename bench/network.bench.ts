@@ -15,6 +15,7 @@ import { forwardBatch, jacobian, sampleNetwork } from '../src/network/network.ts
 import type { NetworkSpec } from '../src/network/spec.ts';
 import { stream } from '../src/random/rng.ts';
 import { numpyReference } from './numpyRef.ts';
+import { bestMs, type BestOfOptions } from './timing.ts';
 
 const L = 10;
 const BATCH = 256;
@@ -24,20 +25,8 @@ function spec(N: number): NetworkSpec {
   return { N, L, activation: 'sigmoid', weights: { name: 'gaussian', scale: 1 }, bias: { name: 'gaussian', scale: 1 }, scaling: 'natural', seed: 1 };
 }
 
-function bestMs(fn: () => void, budgetMs = 1500): number {
-  let t = performance.now();
-  fn();
-  let best = performance.now() - t;
-  let spent = best;
-  for (let rep = 0; rep < 10 && spent < budgetMs; rep++) {
-    t = performance.now();
-    fn();
-    const dt = performance.now() - t;
-    best = Math.min(best, dt);
-    spent += dt;
-  }
-  return best;
-}
+/** Best of a warm-up and up to 10 repetitions within ~1.5 s (warm-up included). */
+const TIMING: BestOfOptions = { maxReps: 10, budgetMs: 1500 };
 
 const np = numpyReference(['--sizes', '', '--network-sizes', sizes.join(','), '--depth', String(L), '--batch', String(BATCH)]);
 const backends = availableBackends();
@@ -52,8 +41,8 @@ for (const N of sizes) {
   const x = new Float64Array(N).map(() => r.uniform());
   for (const be of backends) {
     setBackend(be);
-    const fwdMs = bestMs(() => void forwardBatch(net, X));
-    const jsMs = bestMs(() => void linalg().singularValues(jacobian(net, x)));
+    const fwdMs = bestMs(() => void forwardBatch(net, X), TIMING);
+    const jsMs = bestMs(() => void linalg().singularValues(jacobian(net, x)), TIMING);
     const ref = typeof np === 'string' ? undefined : np.network[String(N)];
     rows.push({
       N,
