@@ -7,22 +7,11 @@
  * whatever order the records finished in and however many workers produced them.
  */
 import { InvalidSpecError } from '../errors.ts';
+import { quantileSorted } from '../spectra/empirical.ts';
 import { gridKey, lawKey, type SweepRecord, type SweepSummaryRow } from './records.ts';
 
-/**
- * Quantile by linear interpolation between order statistics (Hyndman & Fan 1996, type 7, the
- * default of R and NumPy): h = (n-1) p, q = x_(floor h) + (h - floor h)(x_(floor h + 1) - x_(floor h)).
- * `sorted` must be ascending and non-empty.
- */
-export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
-  const n = sorted.length;
-  if (n === 0) throw new InvalidSpecError('values', 'quantile of an empty sample');
-  if (!(p >= 0 && p <= 1)) throw new InvalidSpecError('p', `must be in [0, 1], got ${p}`);
-  const h = (n - 1) * p;
-  const lo = Math.floor(h);
-  const hi = Math.min(lo + 1, n - 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
-}
+/** Type-7 sample quantile; lives with the other empirical statistics in src/spectra/empirical.ts. */
+export { quantileSorted };
 
 /** Mean and sample standard deviation (n-1), by a two-pass sum in the given order. */
 export function meanAndSd(xs: readonly number[]): { mean: number; sd: number | null } {

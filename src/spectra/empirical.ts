@@ -87,16 +87,28 @@ export function moments(values: ArrayLike<number>, k: number): number[] {
   return out.map((s) => s / values.length);
 }
 
-/** Quantiles by linear interpolation between order statistics (Hyndman-Fan type 7). */
+/**
+ * Quantile by linear interpolation between order statistics (Hyndman & Fan 1996, type 7, the
+ * default of R and NumPy): h = (n-1) p, q = x_(floor h) + (h - floor h)(x_(floor h + 1) - x_(floor h)).
+ * `sorted` must be ascending and non-empty.
+ */
+export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) throw new InvalidSpecError('values', 'quantile of an empty sample');
+  if (!(p >= 0 && p <= 1)) throw new InvalidSpecError('p', `must be in [0, 1], got ${p}`);
+  const h = (n - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, n - 1);
+  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+}
+
+/** Quantiles by linear interpolation between order statistics (Hyndman-Fan type 7, quantileSorted). */
 export function quantiles(values: ArrayLike<number>, ps: number[]): number[] {
   finiteValues('values', values);
   const s = Float64Array.from(values as ArrayLike<number>).sort();
   return ps.map((p) => {
     if (!(p >= 0 && p <= 1)) throw new InvalidSpecError('p', `quantile level must be in [0, 1], got ${p}`);
-    const h = (s.length - 1) * p;
-    const lo = Math.floor(h);
-    const hi = Math.min(lo + 1, s.length - 1);
-    return s[lo]! + (h - lo) * (s[hi]! - s[lo]!);
+    return quantileSorted(s, p);
   });
 }
 
