@@ -19,6 +19,7 @@ import type { ActivationName } from '../network/spec.ts';
 import type { Diagnostics, SolverResult } from '../types.ts';
 import { stableTailConstant } from '../freeprob/levy.ts';
 import type { QuadratureMeasure } from '../freeprob/levy.ts';
+import { gaussLegendre } from './quadrature.ts';
 import { stableCdf, stableDensity } from './stable-density.ts';
 
 export type StableConvention = 'natural' | 'sum-stable';
@@ -103,32 +104,6 @@ export function stableExpectation(alpha: number, g: (h: number) => number, gamma
   return { value: s, mass: m };
 }
 
-/** Gauss-Legendre nodes/weights on [0, 1] (Golub-Welsch-free Newton on P_n), cached. */
-const glCache = new Map<number, { x: Float64Array; w: Float64Array }>();
-function gaussLegendre01(n: number): { x: Float64Array; w: Float64Array } {
-  const hit = glCache.get(n);
-  if (hit) return hit;
-  const x = new Float64Array(n);
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let t = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
-    let dp = 0;
-    for (let it = 0; it < 100; it++) {
-      let p0 = 1, p1 = t;
-      for (let k = 2; k <= n; k++) { const p2 = ((2 * k - 1) * t * p1 - (k - 1) * p0) / k; p0 = p1; p1 = p2; }
-      dp = (n * (t * p1 - p0)) / (t * t - 1);
-      const dt = p1 / dp;
-      t -= dt;
-      if (Math.abs(dt) < 1e-16) break;
-    }
-    x[i] = (1 - t) / 2;
-    w[i] = 1 / ((1 - t * t) * dp * dp);
-  }
-  const r = { x, w };
-  glCache.set(n, r);
-  return r;
-}
-
 /**
  * E|phi(gamma Z)|^alpha, theory (5.2). Smooth activations use the tabulated rule (5.6); hardtanh
  * (kinks at |h| = 1) uses (5.6b): P(|Z| > b) + gamma^alpha E[|Z|^alpha; |Z| < b], b = 1/gamma, the
@@ -140,12 +115,13 @@ export function stableActivationMoment(alpha: number, activation: ActivationName
   const act = getActivation(activation);
   if (activation === 'hardtanh') {
     const b = 1 / gamma;
-    const { x, w } = gaussLegendre01(32);
+    // Gauss-Legendre on [-1, 1] mapped to s in [0, 1]: s = (1 + node)/2, weight/2.
+    const { nodes, weights } = gaussLegendre(32);
     let trunc = 0;
-    for (let i = 0; i < x.length; i++) {
-      const s = x[i]!;
+    for (let i = 0; i < nodes.length; i++) {
+      const s = (1 + nodes[i]!) / 2;
       const zz = b * s * s;
-      trunc += w[i]! * Math.pow(zz, alpha) * stableDensity(alpha, zz) * 2 * b * s;
+      trunc += (weights[i]! / 2) * Math.pow(zz, alpha) * stableDensity(alpha, zz) * 2 * b * s;
     }
     return 2 * (1 - stableCdf(alpha, b)) + Math.pow(gamma, alpha) * 2 * trunc;
   }
