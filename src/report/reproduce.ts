@@ -28,6 +28,7 @@ import { PRESETS } from '../cli/presets.ts';
 import { findFixedPoints } from '../fixedpoints/search.ts';
 import { linalg } from '../linalg/index.ts';
 import { runPool } from '../montecarlo/pool.ts';
+import { meanAndSd } from '../montecarlo/summary.ts';
 import { runSweep } from '../montecarlo/sweep.ts';
 import type { SweepConfig, SweepRecord } from '../montecarlo/records.ts';
 import { sampleNetwork } from '../network/network.ts';
@@ -40,7 +41,7 @@ import { gridQuantile, kolmogorovOnGrid, type Availability, type PredictedLaw, t
 import { openUnitStore, type UnitRecord } from './unitStore.ts';
 import {
   CELL_CYCLE, CELL_UNSETTLED,
-  type BasinRowRecord, type BasinRowUnit, type EsdRecord, type EsdUnit, type KnownFixedPoint, type TheoryRecord, type TheoryUnit,
+  type BasinRowRecord, type BasinRowUnit, type BasinSlice, type EsdRecord, type EsdUnit, type KnownFixedPoint, type TheoryRecord, type TheoryUnit,
 } from './units.ts';
 import {
   basinVerdict, emergenceVerdict, esdVerdict, lightTailVerdict, nonMonotoneVerdict, theoryVerdict,
@@ -145,12 +146,8 @@ export function qRows(records: readonly SweepRecord[]): QRow[] {
   for (const g0 of groups.values()) {
     const g = [...g0].sort((a, b) => a.network - b.network);
     const n = g.length;
-    let s = 0;
-    for (const r of g) s += r.Q;
-    const mean = s / n;
-    let ss = 0;
-    for (const r of g) ss += (r.Q - mean) ** 2;
-    const stderr = n > 1 ? Math.sqrt(ss / (n - 1)) / Math.sqrt(n) : null;
+    const { mean, sd } = meanAndSd(g.map((r) => r.Q));
+    const stderr = sd === null ? null : sd / Math.sqrt(n);
     rows.push({
       width: g[0]!.width, depth: g[0]!.depth, networks: n, meanQ: mean, stderrQ: stderr,
       minQ: Math.min(...g.map((r) => r.Q)), maxQ: Math.max(...g.map((r) => r.Q)),
@@ -236,25 +233,26 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
   let lastDone = 0;
   const sweepProgress = (done: number) => { progress.add(done - lastDone); lastDone = done; };
 
+  /** One sweep section: run `config` (resumably) into out/`file`, list the file, record its wall time. */
+  const sweepSection = async (section: string, config: SweepConfig, file: string, timing: string) => {
+    const t0 = performance.now();
+    progress.setSection(section);
+    lastDone = 0;
+    const records = await runSweep(config, { out: join(out, file), resume: opts.resume, force: !opts.resume, workers: opts.workers, quiet: true, onProgress: sweepProgress });
+    files.push(file);
+    timings[timing] = performance.now() - t0;
+    return records;
+  };
+
   try {
     // 1. Light tails.
-    let t = performance.now();
-    progress.setSection('light tails: Q(N, L)');
-    lastDone = 0;
-    const light = await runSweep(lightConfig, { out: join(out, 'light.jsonl'), resume: opts.resume, force: !opts.resume, workers: opts.workers, quiet: true, onProgress: sweepProgress });
-    files.push('light.jsonl');
-    timings['light tails (sweep)'] = performance.now() - t;
+    const light = await sweepSection('light tails: Q(N, L)', lightConfig, 'light.jsonl', 'light tails (sweep)');
 
     // 2. Heavy tails.
-    t = performance.now();
-    progress.setSection('heavy tails: Q(N0, L)');
-    lastDone = 0;
-    const heavy = await runSweep(heavyConfig, { out: join(out, 'heavy.jsonl'), resume: opts.resume, force: !opts.resume, workers: opts.workers, quiet: true, onProgress: sweepProgress });
-    files.push('heavy.jsonl');
-    timings['heavy tails (sweep)'] = performance.now() - t;
+    const heavy = await sweepSection('heavy tails: Q(N0, L)', heavyConfig, 'heavy.jsonl', 'heavy tails (sweep)');
 
     // 3. ESD at fixed points (sampled).
-    t = performance.now();
+    let t = performance.now();
     progress.setSection('ESD of J J^T at fixed points');
     const esdStore = openUnitStore<EsdRecord & UnitRecord>(join(out, 'esd.jsonl'), 'jesd-reproduce-esd', {
       seed: opts.seed, scale: scale.name, esd: scale.esd, fixedPointOptions: scale.fixedPointOptions,
@@ -340,17 +338,10 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
 // ---------------------------------------------------------------------------------------------
 // Basins
 
-interface SliceDef {
+interface SliceDef extends BasinSlice {
   label: string;
   xLabel: string;
   yLabel: string;
-  origin: number[];
-  a: number[];
-  b: number[];
-  s0: number;
-  s1: number;
-  t0: number;
-  t1: number;
   /** Slice coordinates (s, t) of a point lying on the slice, or null. */
   onSlice: (x: number[]) => [number, number] | null;
 }

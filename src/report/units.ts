@@ -62,13 +62,8 @@ export interface KnownFixedPoint {
   spectralRadius: number;
 }
 
-export interface BasinRowUnit {
-  key: string;
-  spec: NetworkSpec;
-  network: number;
-  /** Fixed points already known (from the listing search), matched first. */
-  known: KnownFixedPoint[];
-  /** The slice: start(s, t) = origin + s a + t b, s over [s0, s1] (columns), t over [t0, t1] (rows). */
+/** A 2-D slice of input space: start(s, t) = origin + s a + t b, s over [s0, s1] (columns), t over [t0, t1] (rows). */
+export interface BasinSlice {
   origin: number[];
   a: number[];
   b: number[];
@@ -76,6 +71,14 @@ export interface BasinRowUnit {
   s1: number;
   t0: number;
   t1: number;
+}
+
+export interface BasinRowUnit extends BasinSlice {
+  key: string;
+  spec: NetworkSpec;
+  network: number;
+  /** Fixed points already known (from the listing search), matched first. */
+  known: KnownFixedPoint[];
   resolution: number;
   /** Row index r: t = t0 + (r + 0.5) (t1 - t0) / resolution. */
   row: number;

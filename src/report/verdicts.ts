@@ -103,11 +103,17 @@ export interface PeakInfo {
   holds: boolean;
 }
 
+/** Index of the largest value (the first one on ties; 0 for an empty list). */
+function indexOfMax(values: readonly number[]): number {
+  let k = 0;
+  values.forEach((v, i) => { if (v > values[k]!) k = i; });
+  return k;
+}
+
 /** Depth of the largest mean Q for one width (first one on ties), and the rule's checks. */
 export function peakOf(rows: readonly QRow[]): PeakInfo {
   const rs = [...rows].sort((a, b) => a.depth - b.depth);
-  let k = 0;
-  rs.forEach((r, i) => { if (r.meanQ > rs[k]!.meanQ) k = i; });
+  const k = indexOfMax(rs.map((r) => r.meanQ));
   const peak = rs[k]!;
   const interior = k > 0 && k < rs.length - 1;
   const last = rs[rs.length - 1]!;
@@ -148,8 +154,7 @@ export function theoryVerdict(curves: readonly TheoryCurve[] | null, mcRows: rea
     return { id: 'C4', claim, verdict: 'not run', rule: THEORY_RULE, evidence: `the theory curve was not computed: ${unavailableReason ?? 'no theory predictor available'}.` };
   }
   const results = curves.map((c) => {
-    let k = 0;
-    c.predictedQ.forEach((q, i) => { if (q > c.predictedQ[k]!) k = i; });
+    const k = indexOfMax(c.predictedQ);
     const interior = k > 0 && k < c.depths.length - 1;
     const theoryPeak = c.depths[k]!;
     const mc = mcRows.filter((r) => r.width === c.width);
