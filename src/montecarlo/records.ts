@@ -33,8 +33,8 @@ export interface SweepUnit {
   fixedPointOptions: SweepFixedPointOptions;
 }
 
-/** One JSON line of a sweep file: one sampled network and what its fixed-point search found. */
-export interface SweepRecord {
+/** The grid point and the rest of the network spec, shared by a sweep record and its summary row. */
+export interface SweepPointFields {
   width: number;
   depth: number;
   weights: WeightLawName;
@@ -45,13 +45,17 @@ export interface SweepRecord {
   bias: BiasLawName;
   /** null when bias is "none". */
   sigmaB: number | null;
-  /** Bias tail index (stable biases); null otherwise. */
-  biasAlpha: number | null;
   scaling: string;
   seed: number;
+  starts: number;
+}
+
+/** One JSON line of a sweep file: one sampled network and what its fixed-point search found. */
+export interface SweepRecord extends SweepPointFields {
+  /** Bias tail index (stable biases); null otherwise. */
+  biasAlpha: number | null;
   /** Network index within its grid point: the network is sampleNetwork(spec, network). */
   network: number;
-  starts: number;
   /** Number of distinct stable fixed points (theory/02-finite-networks.md (2.19)). */
   Q: number;
   /** Share of starts that ended at a stable fixed point. */
@@ -75,20 +79,8 @@ export interface SweepRecord {
   elapsedMs: number;
 }
 
-/** Summary of one grid point over its networks. */
-export interface SweepSummaryRow {
-  width: number;
-  depth: number;
-  weights: WeightLawName;
-  alpha: number | null;
-  sigmaW: number;
-  /** The rest of the network spec, copied from the records (the scaling is always reported). */
-  activation: string;
-  scaling: string;
-  bias: BiasLawName;
-  sigmaB: number | null;
-  seed: number;
-  starts: number;
+/** Summary of one grid point over its networks; the spec fields are copied from the records (the scaling is always reported). */
+export interface SweepSummaryRow extends SweepPointFields {
   networks: number;
   meanQ: number;
   /** Standard error of meanQ: sample standard deviation (n-1) / sqrt(n); null when networks < 2. */
