@@ -3,20 +3,13 @@
 import { describe, expect, it } from 'vitest';
 import { findFixedPoints } from '../src/fixedpoints/search.ts';
 import { sampleNetwork } from '../src/network/network.ts';
-import type { SweepConfig, SweepRecord } from '../src/montecarlo/records.ts';
+import type { SweepConfig } from '../src/montecarlo/records.ts';
 import { runSweep } from '../src/montecarlo/sweep.ts';
 import { runSweepUnit } from '../src/montecarlo/sweepUnit.ts';
+import { canonicalRecords, smallSweepConfig } from './fixtures/sweep.ts';
 
-const config: SweepConfig = {
-  widths: [4, 6],
-  depths: [1, 2],
-  weightLaws: [{ name: 'gaussian', scale: 1 }, { name: 'cauchy', scale: 1.5 }],
-  base: { activation: 'sigmoid', bias: { name: 'gaussian', scale: 1 }, scaling: 'natural', seed: 11 },
-  networks: 4,
-  starts: 24,
-  fixedPointOptions: { maxIterations: 500 },
-};
-const canonical = (records: SweepRecord[]) => records.map(({ elapsedMs: _t, ...r }) => JSON.stringify(r)).sort();
+const config: SweepConfig = smallSweepConfig({ widths: [4, 6], cauchyScale: 1.5, seed: 11, networks: 4, starts: 24, fixedPointOptions: { maxIterations: 500 } });
+const canonical = canonicalRecords;
 
 describe('sweep with the fixed-point unit', () => {
   it('gives identical records and summaries with 1 and 2 workers', async () => {

@@ -13,23 +13,14 @@ import { recordKey, type SweepConfig, type SweepRecord } from '../src/montecarlo
 import { readSweepFile } from '../src/montecarlo/store.ts';
 import { quantileSorted, summarizeSweep } from '../src/montecarlo/summary.ts';
 import { runSweep } from '../src/montecarlo/sweep.ts';
+import { canonicalRecords, smallSweepConfig } from './fixtures/sweep.ts';
 
 const SYNTH = { url: new URL('../src/montecarlo/syntheticUnit.ts', import.meta.url).href, exportName: 'syntheticSweepUnit' };
 const dir = mkdtempSync(join(tmpdir(), 'jesd-mc-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const config: SweepConfig = {
-  widths: [3, 5],
-  depths: [1, 2],
-  weightLaws: [{ name: 'gaussian', scale: 1 }, { name: 'cauchy', scale: 1 }],
-  base: { activation: 'sigmoid', bias: { name: 'gaussian', scale: 1 }, scaling: 'natural', seed: 7 },
-  networks: 6,
-  starts: 4,
-};
-
-/** Records without the wall-time field (the only non-reproducible one), as sorted JSON lines. */
-const canonical = (records: SweepRecord[]) =>
-  records.map(({ elapsedMs: _t, ...r }) => JSON.stringify(r)).sort();
+const config: SweepConfig = smallSweepConfig({ widths: [3, 5], cauchyScale: 1, seed: 7, networks: 6, starts: 4 });
+const canonical = canonicalRecords;
 
 describe('runPool', () => {
   it('returns results in unit order and reports each once, for 1 and 2 workers', async () => {
