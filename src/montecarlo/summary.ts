@@ -26,6 +26,18 @@ export function meanAndSd(xs: readonly number[]): { mean: number; sd: number | n
   return { mean, sd: Math.sqrt(ss / (n - 1)) };
 }
 
+/** Items grouped by key, groups and their members in first-seen order. */
+export function groupBy<T>(items: readonly T[], keyOf: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(item);
+  }
+  return groups;
+}
+
 const compareLaw = (a: SweepRecord, b: SweepRecord): number =>
   a.weights < b.weights ? -1 : a.weights > b.weights ? 1 : (a.alpha ?? -1) - (b.alpha ?? -1) || a.sigmaW - b.sigmaW;
 
@@ -34,14 +46,8 @@ const compareLaw = (a: SweepRecord, b: SweepRecord): number =>
  * separate rows); rows sorted by width, depth, then weight law (name, alpha, sigma_w), then seed.
  */
 export function summarizeSweep(records: readonly SweepRecord[]): SweepSummaryRow[] {
-  const groups = new Map<string, SweepRecord[]>();
-  for (const r of records) {
-    // The grid point plus the rest of the spec, so records of different runs are never pooled.
-    const key = `${gridKey(r.width, r.depth, lawKey(r.weights, r.alpha, r.sigmaW))}|${r.activation}|${r.scaling}|${r.bias}:${r.sigmaB}:${r.biasAlpha}|${r.seed}|${r.starts}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = []));
-    g.push(r);
-  }
+  // The grid point plus the rest of the spec, so records of different runs are never pooled.
+  const groups = groupBy(records, (r) => `${gridKey(r.width, r.depth, lawKey(r.weights, r.alpha, r.sigmaW))}|${r.activation}|${r.scaling}|${r.bias}:${r.sigmaB}:${r.biasAlpha}|${r.seed}|${r.starts}`);
   const rows: SweepSummaryRow[] = [];
   for (const group of groups.values()) {
     const g = [...group].sort((a, b) => a.network - b.network);

@@ -28,7 +28,7 @@ import { PRESETS } from '../cli/presets.ts';
 import { findFixedPoints } from '../fixedpoints/search.ts';
 import { linalg } from '../linalg/index.ts';
 import { runPool } from '../montecarlo/pool.ts';
-import { meanAndSd } from '../montecarlo/summary.ts';
+import { groupBy, meanAndSd } from '../montecarlo/summary.ts';
 import { runSweep } from '../montecarlo/sweep.ts';
 import type { SweepConfig, SweepRecord } from '../montecarlo/records.ts';
 import { sampleNetwork } from '../network/network.ts';
@@ -135,13 +135,7 @@ function mdTable(header: string[], rows: (string | number)[][]): string {
 
 /** Per-grid-point Q statistics from sweep records (sorted by network index before summing). */
 export function qRows(records: readonly SweepRecord[]): QRow[] {
-  const groups = new Map<string, SweepRecord[]>();
-  for (const r of records) {
-    const k = `${r.width}|${r.depth}`;
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = []));
-    g.push(r);
-  }
+  const groups = groupBy(records, (r) => `${r.width}|${r.depth}`);
   const rows: QRow[] = [];
   for (const g0 of groups.values()) {
     const g = [...g0].sort((a, b) => a.network - b.network);
