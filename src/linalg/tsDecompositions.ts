@@ -48,13 +48,19 @@ export function tridiagonalQl(d: Float64Array, e: Float64Array): boolean {
     e[i] /= scale;
   }
   const eps = Number.EPSILON;
+  // Deflation relative to the neighbours OR below eps ||T|| (same test and reason as native/kernels.cc
+  // tridiagonal_ql_scaled: noise-level eigenvalues of the zero-diagonal Golub-Kahan tridiagonal
+  // converged only linearly under the purely relative test, past the 60-sweep cap).
+  let tnorm = 0;
+  for (let i = 0; i < n; i++) tnorm = Math.max(tnorm, Math.abs(d[i]!) + Math.abs(e[i]!));
+  const floor = eps * tnorm;
   for (let l = 0; l < n; l++) {
     let iter = 0;
     for (;;) {
       let m = l;
       for (; m + 1 < n; m++) {
         const dd = Math.abs(d[m]!) + Math.abs(d[m + 1]!);
-        if (Math.abs(e[m]!) <= eps * dd) break;
+        if (Math.abs(e[m]!) <= eps * dd || Math.abs(e[m]!) <= floor) break;
       }
       if (m === l) break;
       if (++iter > 60) return false;
@@ -215,6 +221,17 @@ export function singularValuesTs(src: Float64Array, m0: number, n0: number): Flo
 /** Eigenvalues of the general n x n matrix; null on failure. */
 export function eigenvaluesTs(src: Float64Array, n: number): { re: Float64Array; im: Float64Array } | null {
   const a = Float64Array.from(src);
+  // Scale by a power of two (exact) to max |a_ij| in [0.5, 1), as native/kernels.cc eigenvalues():
+  // entries near 1e-180 made the shift products underflow.
+  let amax = 0;
+  for (let i = 0; i < a.length; i++) amax = Math.max(amax, Math.abs(a[i]!));
+  if (amax === 0) return { re: new Float64Array(n), im: new Float64Array(n) };
+  const ex = Math.floor(Math.log2(amax)) + 1;
+  // Two factors, each a normal power of two, so the full range 1e-323 .. 1e308 is covered.
+  const ex1 = Math.trunc(ex / 2);
+  const down1 = 2 ** -ex1;
+  const down2 = 2 ** -(ex - ex1);
+  for (let i = 0; i < a.length; i++) a[i] = a[i]! * down1 * down2;
   const v = new Float64Array(n);
   const w = new Float64Array(n);
   for (let k = 0; k + 2 < n; k++) {
@@ -244,7 +261,15 @@ export function eigenvaluesTs(src: Float64Array, n: number): { re: Float64Array;
   }
   const wr = new Float64Array(n);
   const wi = new Float64Array(n);
-  return hessenbergQr(a, n, wr, wi) ? { re: wr, im: wi } : null;
+  if (!hessenbergQr(a, n, wr, wi)) return null;
+  const up1 = 2 ** ex1;
+  const up2 = 2 ** (ex - ex1);
+  for (let i = 0; i < n; i++) {
+    wr[i] = wr[i]! * up1 * up2;
+    wi[i] = wi[i]! * up1 * up2;
+    if (!Number.isFinite(wr[i]!) || !Number.isFinite(wi[i]!)) return null;
+  }
+  return { re: wr, im: wi };
 }
 
 /** Francis double-shift QR on the upper Hessenberg a (n x n, modified); eigenvalues into wr, wi. */
@@ -252,6 +277,8 @@ function hessenbergQr(a: Float64Array, n: number, wr: Float64Array, wi: Float64A
   const at = (i: number, j: number) => a[i * n + j]!;
   let anorm = 0;
   for (let i = 0; i < n; i++) for (let j = Math.max(i - 1, 0); j < n; j++) anorm += Math.abs(at(i, j));
+  // Subdiagonals below eps anorm or DBL_MIN n / eps are negligible (native/kernels.cc hessenberg_qr).
+  const floor = Math.max(2.2250738585072014e-308 * (n / Number.EPSILON), Number.EPSILON * anorm);
   let nn = n - 1;
   let t = 0;
   while (nn >= 0) {
@@ -261,7 +288,7 @@ function hessenbergQr(a: Float64Array, n: number, wr: Float64Array, wi: Float64A
       for (l = nn; l >= 1; l--) {
         let s = Math.abs(at(l - 1, l - 1)) + Math.abs(at(l, l));
         if (s === 0) s = anorm;
-        if (Math.abs(at(l, l - 1)) + s === s) {
+        if (Math.abs(at(l, l - 1)) + s === s || Math.abs(at(l, l - 1)) <= floor) {
           a[l * n + l - 1] = 0;
           break;
         }
