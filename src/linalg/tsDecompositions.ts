@@ -48,6 +48,7 @@ export function tridiagonalQl(d: Float64Array, e: Float64Array): boolean {
     e[i] /= scale;
   }
   const eps = Number.EPSILON;
+  const ABSOLUTE_AFTER = 30;
   // Deflation relative to the neighbours OR below eps ||T|| (same test and reason as native/kernels.cc
   // tridiagonal_ql_scaled: noise-level eigenvalues of the zero-diagonal Golub-Kahan tridiagonal
   // converged only linearly under the purely relative test, past the 60-sweep cap).
@@ -60,7 +61,9 @@ export function tridiagonalQl(d: Float64Array, e: Float64Array): boolean {
       let m = l;
       for (; m + 1 < n; m++) {
         const dd = Math.abs(d[m]!) + Math.abs(d[m + 1]!);
-        if (Math.abs(e[m]!) <= eps * dd || Math.abs(e[m]!) <= floor) break;
+        // Absolute test only after ABSOLUTE_AFTER sweeps (see native/kernels.cc): from the start it
+        // floors tiny singular values that the relative test resolves accurately.
+        if (Math.abs(e[m]!) <= eps * dd || (iter >= ABSOLUTE_AFTER && Math.abs(e[m]!) <= floor)) break;
       }
       if (m === l) break;
       if (++iter > 60) return false;
