@@ -1,6 +1,7 @@
 /** Shape validation shared by every backend: the same typed errors whichever backend is active. */
 import { InvalidSpecError } from '../errors.ts';
 import type { Matrix } from '../types.ts';
+import type { LinalgBackend } from './backend.ts';
 
 export function checkMatrix(field: string, a: Matrix): void {
   if (a === null || typeof a !== 'object' || !(a.data instanceof Float64Array)) {
@@ -48,4 +49,34 @@ export function singularThreshold(a: Matrix): number {
 function overlaps(x: Float64Array, y: Float64Array): boolean {
   if (x.buffer !== y.buffer) return false;
   return x.byteOffset < y.byteOffset + y.byteLength && y.byteOffset < x.byteOffset + x.byteLength;
+}
+
+/** Raw row-major product kernels with the calling convention shared by the native addon and tsKernels.ts. */
+export interface RawProductKernels {
+  gemm(a: Float64Array, b: Float64Array, c: Float64Array, m: number, k: number, n: number, transB: boolean): unknown;
+  matvec(a: Float64Array, x: Float64Array, y: Float64Array, m: number, n: number): unknown;
+}
+
+/** gemm, gemmTransB and matvec of a LinalgBackend over raw kernels, with the shared shape checks. */
+export function productMethods(k: RawProductKernels): Pick<LinalgBackend, 'gemm' | 'gemmTransB' | 'matvec'> {
+  return {
+    gemm(a, b, out) {
+      const c = gemmOut(a, b, false, out);
+      k.gemm(a.data, b.data, c.data, a.rows, a.cols, b.cols, false);
+      return c;
+    },
+    gemmTransB(a, b, out) {
+      const c = gemmOut(a, b, true, out);
+      k.gemm(a.data, b.data, c.data, a.rows, a.cols, b.rows, true);
+      return c;
+    },
+    matvec(a, x, out) {
+      checkMatrix('a', a);
+      checkVector('x', x, a.cols);
+      const y = out ?? new Float64Array(a.rows);
+      checkVector('out', y, a.rows);
+      k.matvec(a.data, x, y, a.rows, a.cols);
+      return y;
+    },
+  };
 }

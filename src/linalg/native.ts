@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { NonConvergenceError } from '../errors.ts';
 import type { Matrix } from '../types.ts';
 import type { LinalgBackend } from './backend.ts';
-import { checkMatrix, checkSquare, checkVector, gemmOut } from './checks.ts';
+import { checkMatrix, checkSquare, checkVector, productMethods } from './checks.ts';
 
 interface NativeAddon {
   gemm(a: Float64Array, b: Float64Array, c: Float64Array, m: number, k: number, n: number, transB: boolean): number;
@@ -49,24 +49,7 @@ function wrap(addon: NativeAddon): LinalgBackend {
   };
   return {
     name: `native (${addon.simd}, ${addon.threads} thread${addon.threads === 1 ? '' : 's'})`,
-    gemm(a, b, out) {
-      const c = gemmOut(a, b, false, out);
-      addon.gemm(a.data, b.data, c.data, a.rows, a.cols, b.cols, false);
-      return c;
-    },
-    gemmTransB(a, b, out) {
-      const c = gemmOut(a, b, true, out);
-      addon.gemm(a.data, b.data, c.data, a.rows, a.cols, b.rows, true);
-      return c;
-    },
-    matvec(a, x, out) {
-      checkMatrix('a', a);
-      checkVector('x', x, a.cols);
-      const y = out ?? new Float64Array(a.rows);
-      checkVector('out', y, a.rows);
-      addon.matvec(a.data, x, y, a.rows, a.cols);
-      return y;
-    },
+    ...productMethods(addon),
     luSolve(a, b) {
       checkSquare('a', a);
       checkVector('b', b, a.rows);

@@ -6,30 +6,13 @@
 import { NonConvergenceError } from '../errors.ts';
 import type { Matrix } from '../types.ts';
 import type { LinalgBackend } from './backend.ts';
-import { checkMatrix, checkSquare, checkVector, gemmOut, singularThreshold } from './checks.ts';
+import { checkMatrix, checkSquare, checkVector, productMethods, singularThreshold } from './checks.ts';
 import { eigenvaluesTs, singularValuesTs, symmetricEigenvaluesTs } from './tsDecompositions.ts';
 import { gemmTiled, luSolveTs, matvecTs } from './tsKernels.ts';
 
 export const tsBackend: LinalgBackend = {
   name: 'ts',
-  gemm(a, b, out) {
-    const c = gemmOut(a, b, false, out);
-    gemmTiled(a.data, b.data, c.data, a.rows, a.cols, b.cols, false);
-    return c;
-  },
-  gemmTransB(a, b, out) {
-    const c = gemmOut(a, b, true, out);
-    gemmTiled(a.data, b.data, c.data, a.rows, a.cols, b.rows, true);
-    return c;
-  },
-  matvec(a, x, out) {
-    checkMatrix('a', a);
-    checkVector('x', x, a.cols);
-    const y = out ?? new Float64Array(a.rows);
-    checkVector('out', y, a.rows);
-    matvecTs(a.data, x, y, a.rows, a.cols);
-    return y;
-  },
+  ...productMethods({ gemm: gemmTiled, matvec: matvecTs }),
   luSolve(a, b) {
     checkSquare('a', a);
     checkVector('b', b, a.rows);
