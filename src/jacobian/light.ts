@@ -7,8 +7,7 @@
  * (Pennington-Schoenholz-Ganguli arXiv 1711.04735 and 1802.09979; asymptotic freeness:
  * Pastur arXiv 2001.06188, Pastur-Slavin arXiv 2011.11439.)
  */
-import { InvalidSpecError, NonConvergenceError, requireFinite, requireInteger, requirePositive } from '../errors.ts';
-import { matrix, type Matrix } from '../types.ts';
+import { InvalidSpecError, requireFinite, requireInteger, requirePositive } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
 import { bernoulliFactor, diracFactor, discreteFactor, marchenkoPasturFactor } from '../freeprob/laws.ts';
 import type { FactorPower, FreeFactor } from '../freeprob/multiplicative.ts';
@@ -171,24 +170,9 @@ export function sampleJacobianSquaredSingularValues(spec: LightJacobianSpec, N: 
     const x0 = new Float64Array(N);
     for (let i = 0; i < N; i++) x0[i] = (rng.uniform() < 0.5 ? -1 : 1) * Math.sqrt(r);
     const J = jacobian(net, x0);
-    let squared: Float64Array;
-    try {
-      const sv = linalg().singularValues(J);
-      squared = sv.map((v) => v * v);
-    } catch (e) {
-      if (!(e instanceof NonConvergenceError)) throw e;
-      // Fallback when the SVD backend fails (seen on badly scaled deep Jacobians): eigenvalues of
-      // J J^T, which lose relative accuracy only for squared singular values below ~1e-16 * max.
-      const JJt = linalg().gemm(J, transpose(J));
-      squared = linalg().symmetricEigenvalues(JJt).map((v) => Math.max(0, v));
-    }
+    // linalg() already retries a failed fast-backend SVD with the ml-matrix reference.
+    const squared = linalg().singularValues(J).map((v) => v * v);
     for (let i = 0; i < N; i++) out[k * N + i] = squared[i]!;
   }
   return out;
-}
-
-function transpose(a: Matrix): Matrix {
-  const t = matrix(a.cols, a.rows);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j]!;
-  return t;
 }
