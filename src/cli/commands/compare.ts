@@ -6,15 +6,16 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { NonConvergenceError } from '../../errors.ts';
+import { InvalidSpecError, NonConvergenceError } from '../../errors.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
-import { sampleNetwork } from '../../network/network.ts';
+import { jacobian, sampleNetwork } from '../../network/network.ts';
 import { describeSpec, type NetworkSpec } from '../../network/spec.ts';
 import { predictQ } from '../../predict/qPrediction.ts';
 import { solveHeavySpectrum, type HeavyRoute } from '../../jacobian/heavy.ts';
-import { jacobian } from '../../network/network.ts';
 import { linalg } from '../../linalg/index.ts';
+import { meanAndSd } from '../../montecarlo/summary.ts';
 import { stream } from '../../random/rng.ts';
+import { hillTailIndex } from '../../spectra/empirical.ts';
 import { linePlot } from '../../report/svg.ts';
 import { addNetworkFlags, parseInteger, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, log, printJson } from '../io.ts';
@@ -53,11 +54,10 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
       }
     }
     const n = qs.length;
-    const mean = n > 0 ? qs.reduce((a, b) => a + b, 0) / n : 0;
-    const v = n > 1 ? qs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1) : 0;
+    const { mean, sd } = n > 0 ? meanAndSd(qs) : { mean: 0, sd: null };
     const pred = predictQ(spec, { populationSize: opts.populationSize, sweeps: opts.sweeps, seed: spec.seed });
     rows.push({
-      depth: L, predictedQ: pred.predictedQ, meanQ: mean, stderrQ: n > 0 ? Math.sqrt(v / n) : 0,
+      depth: L, predictedQ: pred.predictedQ, meanQ: mean, stderrQ: sd !== null ? sd / Math.sqrt(n) : 0,
       fractionAboveOne: pred.fractionAboveOne, pQAbove1: n > 0 ? qs.filter((q) => q > 1).length / n : 0,
       meanUnsettledShare: n > 0 ? uns / n : 0, meanCycles: n > 0 ? cyc / n : 0,
       networks: n, failedNetworks: failed, predictionConverged: pred.diagnostics.converged,
@@ -117,12 +117,15 @@ export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quant
   all.sort((a, b) => a - b);
   const q = (p: number) => all[Math.floor(p * (all.length - 1))]!;
   const k = Math.max(5, Math.floor(all.length * 0.02));
-  const xk = all[all.length - k - 1]!;
-  let hs = 0;
-  for (let i = all.length - k; i < all.length; i++) hs += Math.log(all[i]! / xk);
+  let tailExponent = -1; // -1: undefined (the k largest values are all equal)
+  try {
+    tailExponent = hillTailIndex(all, k);
+  } catch (e) {
+    if (!(e instanceof InvalidSpecError)) throw e;
+  }
   return {
     quantiles: { '0.1': q(0.1), '0.5': q(0.5), '0.9': q(0.9) },
-    tailExponent: hs > 0 ? k / hs : -1,
+    tailExponent,
     meanLog: all.reduce((a, b) => a + Math.log(b), 0) / all.length,
     fractionAboveOne: all.filter((v) => v > 1).length / all.length,
     samples: all.length,
