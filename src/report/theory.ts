@@ -3,23 +3,19 @@
  * equation of src/jacobian/, theory/04-light-tailed.md; heavy tails: the population solver,
  * theory/05-heavy-tailed.md) and the Q(N0, L) curve predicted from the ESD (src/predict/).
  *
- * The predictors are loaded on demand: when one is missing or fails, the reproduction reports the
- * corresponding claim as "not run" with the reason, and never substitutes a made-up curve.
+ * When a predictor fails or does not certify its answer, the reproduction reports the corresponding
+ * claim as "not run" with the reason, and never substitutes a made-up curve.
  */
 import { InvalidSpecError } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
+import { solveHeavySpectrum } from '../jacobian/heavy.ts';
+import { solveJacobianSpectrum } from '../jacobian/index.ts';
+import { lightJacobianCdf } from '../jacobian/light.ts';
 import { naturalConstant } from '../laws/laws.ts';
 import type { NetworkSpec } from '../network/spec.ts';
+import { predictQ } from '../predict/qPrediction.ts';
 
 export type Availability<T> = { ok: true; value: T } | { ok: false; reason: string };
-
-async function tryImport(path: string): Promise<Record<string, unknown> | null> {
-  try {
-    return (await import(new URL(path, import.meta.url).href)) as Record<string, unknown>;
-  } catch {
-    return null;
-  }
-}
 
 /** Size of the population-dynamics solves (heavy tails), per reproduction scale. */
 export interface PopulationBudget {
@@ -47,27 +43,19 @@ export async function predictedEsd(spec: NetworkSpec, grid: number[], budget: Po
   const light = spec.weights.name === 'gaussian' || ((spec.weights.name === 'student' || spec.weights.name === 'pareto') && (spec.weights.alpha ?? 0) > 2);
   try {
     if (light) {
-      const jac = await tryImport('../jacobian/index.ts');
-      const lightMod = await tryImport('../jacobian/light.ts');
-      const solve = jac?.solveJacobianSpectrum as ((s: NetworkSpec, at: number[]) => LawReport) | undefined;
-      const cdf = lightMod?.lightJacobianCdf as ((s: { activation: string; sigmaW: number; sigmaB: number; L: number }, xs: number[]) => number[]) | undefined;
-      if (typeof solve !== 'function' || typeof cdf !== 'function') return { ok: false, reason: 'the light-tailed solver (src/jacobian/index.ts, light.ts) is not available' };
       // Raw scaling multiplies unit draws by sigma_w; natural scaling by sigma_w / a_N with
       // a_N = sqrt(N Var) (src/laws/laws.ts naturalConstant). So a raw network with sigma_w is the
       // natural one with sigma_w a_N: the same law of weights, hence the same spectrum.
       const natural: NetworkSpec = spec.scaling === 'raw'
         ? { ...spec, scaling: 'natural', weights: { ...spec.weights, scale: spec.weights.scale * naturalConstant(spec.weights, spec.N) } }
         : spec;
-      const rep = solve(natural, grid);
-      const F = cdf({ activation: natural.activation, sigmaW: natural.weights.scale, sigmaB: natural.bias === null ? 0 : natural.bias.scale, L: natural.L }, grid);
+      const rep = solveJacobianSpectrum(natural, grid);
+      const F = lightJacobianCdf({ activation: natural.activation, sigmaW: natural.weights.scale, sigmaB: natural.bias === null ? 0 : natural.bias.scale, L: natural.L }, grid);
       const note = spec.scaling === 'raw' ? ` (raw scaling at N=${spec.N} solved as natural scaling with sigma_w = ${natural.weights.scale.toPrecision(6)})` : '';
       return { ok: true, value: { x: [...rep.x], density: [...rep.density], F, totalMass: 1, method: `free multiplicative convolution of Marchenko-Pastur and the D^2 laws (theory/04-light-tailed.md)${note}` } };
     }
-    const heavy = await tryImport('../jacobian/heavy.ts');
-    const solveHeavy = heavy?.solveHeavySpectrum as ((s: Omit<NetworkSpec, 'seed'>, o: Record<string, number>) => { grid: Float64Array; density: Float64Array; cdf: Float64Array; diagnostics: { converged: boolean; massOnGrid: number; maxResidual: number } }) | undefined;
-    if (typeof solveHeavy !== 'function') return { ok: false, reason: 'the heavy-tailed solver (src/jacobian/heavy.ts) is not available' };
     const lo = Math.min(...grid), hi = Math.max(...grid);
-    const r = solveHeavy(spec, { populationSize: budget.populationSize, sweeps: budget.sweeps, gridFrom: lo, gridTo: hi, gridPoints: grid.length });
+    const r = solveHeavySpectrum(spec, { populationSize: budget.populationSize, sweeps: budget.sweeps, gridFrom: lo, gridTo: hi, gridPoints: grid.length });
     if (!r.diagnostics.converged) {
       return { ok: false, reason: `the heavy-tailed population solve did not certify its answer (mass on the grid ${r.diagnostics.massOnGrid.toFixed(3)}, residual ${r.diagnostics.maxResidual.toExponential(1)})` };
     }
@@ -92,11 +80,8 @@ export interface PredictedQPoint {
 
 /** Q(N0, L) predicted from the ESD (src/predict/qPrediction.ts, theory/06-fixed-points.md (6.4)-(6.6)). */
 export async function predictedQPoint(spec: NetworkSpec, budget: PopulationBudget): Promise<Availability<PredictedQPoint>> {
-  const mod = await tryImport('../predict/qPrediction.ts');
-  const predict = mod?.predictQ as ((s: NetworkSpec, o: Record<string, number>) => { predictedQ: number; fractionAboveOne: number; diagnostics: { converged: boolean; maxResidual: number } }) | undefined;
-  if (typeof predict !== 'function') return { ok: false, reason: 'src/predict/qPrediction.ts predictQ is not available' };
   try {
-    const r = predict(spec, { populationSize: budget.populationSize, sweeps: budget.sweeps });
+    const r = predictQ(spec, { populationSize: budget.populationSize, sweeps: budget.sweeps });
     if (!r.diagnostics.converged || !Number.isFinite(r.predictedQ)) return { ok: false, reason: `the Q prediction at L=${spec.L} did not converge (residual ${r.diagnostics.maxResidual})` };
     return { ok: true, value: { depth: spec.L, predictedQ: r.predictedQ, fractionAboveOne: r.fractionAboveOne, maxResidual: r.diagnostics.maxResidual } };
   } catch (e) {
