@@ -26,7 +26,7 @@
  */
 import { InvalidSpecError, NonConvergenceError, requireInteger, requirePositive } from '../errors.ts';
 import { linalg } from '../linalg/index.ts';
-import { forward, forwardBatch, forwardTrace, jacobian, jvpFromPreacts, type Network } from '../network/network.ts';
+import { forward, forwardBatch, forwardTrace, jacobian, jvpFromPreacts, randomInput, type Network } from '../network/network.ts';
 import { spectralRadius } from '../linalg/arnoldi.ts';
 import { STREAM, stream } from '../random/rng.ts';
 import { matrix, type Diagnostics, type Matrix } from '../types.ts';
@@ -296,14 +296,8 @@ function settleFixed(engine: Engine, net: Network, xt: Float64Array, step: numbe
 }
 
 function sampleStarts(net: Network, seed: number, count: number): Float64Array[] {
-  const [lo, hi] = net.activation.range;
   const out: Float64Array[] = [];
-  for (let k = 0; k < count; k++) {
-    const rng = stream(seed, STREAM.NETWORK, net.index, STREAM.START, k);
-    const x = new Float64Array(net.spec.N);
-    for (let i = 0; i < x.length; i++) x[i] = lo + (hi - lo) * rng.uniform();
-    out.push(x);
-  }
+  for (let k = 0; k < count; k++) out.push(randomInput(net, stream(seed, STREAM.NETWORK, net.index, STREAM.START, k)));
   return out;
 }
 

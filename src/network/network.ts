@@ -15,7 +15,7 @@ import { InvalidSpecError, requireFinite, requireInteger } from '../errors.ts';
 import { linalg } from '../linalg/index.ts';
 import { getActivation, type Activation } from '../laws/activations.ts';
 import { naturalScale, sampleLaw } from '../laws/laws.ts';
-import { STREAM, stream } from '../random/rng.ts';
+import { STREAM, stream, type Rng } from '../random/rng.ts';
 import { matrix, type Matrix } from '../types.ts';
 import { ACTIVATIONS, validateSpec, type ActivationName, type NetworkSpec } from './spec.ts';
 
@@ -89,6 +89,14 @@ export function networkFromWeights(activation: ActivationName, weights: Matrix[]
 
 function checkInput(net: Network, x: Float64Array, field = 'x'): void {
   if (x.length !== net.spec.N) throw new InvalidSpecError(field, `must have length N = ${net.spec.N}, got ${x.length}`);
+}
+
+/** A point drawn uniformly from the network's input box (activation.range in every coordinate). */
+export function randomInput(net: Network, rng: Rng): Float64Array {
+  const [lo, hi] = net.activation.range;
+  const x = new Float64Array(net.spec.N);
+  for (let i = 0; i < x.length; i++) x[i] = lo + (hi - lo) * rng.uniform();
+  return x;
 }
 
 /** f(x) (theory (2.13)). */

@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidSpecError, NonConvergenceError } from '../../errors.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
-import { jacobian, sampleNetwork } from '../../network/network.ts';
+import { jacobian, randomInput, sampleNetwork } from '../../network/network.ts';
 import { describeSpec, type NetworkSpec } from '../../network/spec.ts';
 import { predictQ } from '../../predict/qPrediction.ts';
 import { solveHeavySpectrum, type HeavyRoute } from '../../jacobian/heavy.ts';
@@ -99,10 +99,7 @@ export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quant
   let failed = 0;
   for (let k = 0; k < networks; k++) {
     const net = sampleNetwork(spec, k);
-    const r = stream(spec.seed, 0x5bec, k);
-    const [lo, hi] = net.activation.range;
-    const x = new Float64Array(spec.N);
-    for (let i = 0; i < spec.N; i++) x[i] = lo + (hi - lo) * r.uniform();
+    const x = randomInput(net, stream(spec.seed, 0x5bec, k));
     let svs: Float64Array;
     try {
       svs = linalg().singularValues(jacobian(net, x));

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { NonConvergenceError } from '../../errors.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
-import { jacobian, sampleNetwork } from '../../network/network.ts';
+import { jacobian, randomInput, sampleNetwork } from '../../network/network.ts';
 import { describeSpec } from '../../network/spec.ts';
 import { STREAM, stream } from '../../random/rng.ts';
 import { spectrumSummary, summarizeSquaredSingularValues } from '../../spectra/empirical.ts';
@@ -35,13 +35,7 @@ export function register(program: Command): void {
     const points: Float64Array[] = [];
     const pointInfo: Record<string, unknown>[] = [];
     if (at === 'random') {
-      const [lo, hi] = net.activation.range;
-      for (let k = 0; k < inputs; k++) {
-        const rng = stream(spec.seed, STREAM.NETWORK, net.index, STREAM.PROBE, k);
-        const x = new Float64Array(spec.N);
-        for (let i = 0; i < x.length; i++) x[i] = lo + (hi - lo) * rng.uniform();
-        points.push(x);
-      }
+      for (let k = 0; k < inputs; k++) points.push(randomInput(net, stream(spec.seed, STREAM.NETWORK, net.index, STREAM.PROBE, k)));
     } else {
       const res = findFixedPoints(net, { starts: search.starts, maxIterations: search.maxIterations, tolerance: search.tolerance, maxPeriod: search.maxPeriod });
       const stable = res.fixedPoints.filter((f) => f.stable);
