@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildLayeredPopulation, populationStieltjes } from '../src/jacobian/heavyPopulation.ts';
-import { heavyLawReport, solveHeavySpectrum, quantileFromCdf } from '../src/jacobian/heavy.ts';
+import { deconvolveSmoothed, heavyLawReport, smoothedObservables, solveHeavySpectrum, quantileFromCdf } from '../src/jacobian/heavy.ts';
 import { solveJacobianSpectrum } from '../src/jacobian/index.ts';
 import { jacobian, sampleNetwork } from '../src/network/network.ts';
 import { linalg } from '../src/linalg/index.ts';
@@ -45,6 +45,9 @@ describe('population dynamics for J J^T', () => {
       // finite variance: no population randomness enters (K = 0), so agreement is to iteration accuracy
       expect(Math.abs(value.re - gr)).toBeLessThan(1e-6);
       expect(Math.abs(value.im - gi)).toBeLessThan(1e-6);
+      // the output-side reading (5.48b) of the same G: J is square, so it must agree too
+      expect(Math.abs(value.outRe - gr)).toBeLessThan(1e-6);
+      expect(Math.abs(value.outIm - gi)).toBeLessThan(1e-6);
     }
   });
 
@@ -75,7 +78,7 @@ describe('population dynamics for J J^T', () => {
   it('jesd solve dispatch: heavy tails go to the population route (natural scaling only) and report finite numbers', () => {
     const spec = { L: 2, activation: 'sigmoid' as const, weights: { name: 'stable' as const, alpha: 1.5, scale: 1 }, bias: { name: 'gaussian' as const, scale: 1 }, scaling: 'raw' as const };
     expect(() => solveJacobianSpectrum(spec, [0.1])).toThrow(InvalidSpecError);
-    const r = heavyLawReport({ ...spec, N: 1, scaling: 'natural' }, [1e-3, 0.1, 10], { populationSize: 200, sweeps: 8, gridPoints: 25 });
+    const r = heavyLawReport({ ...spec, N: 1, scaling: 'natural' }, [1e-3, 0.1, 10], { populationSize: 200, sweeps: 8, replicas: 2, gridFrom: 1e-8, gridTo: 1e4 });
     expect(r.edges).toBeNull();
     for (const d of r.density) expect(Number.isFinite(d) && d >= 0).toBe(true);
     expect(r.quantiles['0.1']).toBeLessThan(r.quantiles['0.5']);
@@ -90,26 +93,55 @@ describe('population dynamics for J J^T', () => {
     expect(quantileFromCdf(grid, cdf, 0.5)).toBeCloseTo(Math.sqrt(0.1), 10);
   });
 
-  it('Cauchy sigmoid, depth 1 (q10, q50, q90) and depth 2 (q50, q90): within a factor 1.6 (q10: 2) of Monte Carlo at N = 200 and 400', () => {
-    // Tolerance |ln(q_pop / q_MC)| < ln 1.6 = 0.47: measured 0.11-0.33 at N = 200, 400, 800 with
-    // population 2000, 121 grid points (docs/heavy-tailed-accuracy.md section 2), the settings used here; with
-    // population 1500 and 61 points q10 at L = 1 moved by a factor 2.2 (population noise in the lower tail).
-    // Not asserted because they fail (documented): q10 at depth >= 2 (factor 7-12) and the tail exponent.
-    // q10 of 2 pooled networks moves by ~25% between Monte Carlo samplings (6.35e-5 in the CLI run,
-    // 5.1e-5 here at N = 400), so its tolerance is a factor 2 (route error 0.23-0.28 + that noise).
-    const tolFor = (p: string) => (p === '0.1' ? Math.log(2) : Math.log(1.6));
+  it('deconvolution (5.53) recovers the quantiles of a known law from its smoothed observables', () => {
+    // Independent reference: a log-uniform law on [1e-6, 1] (quantiles in closed form), represented
+    // by 4000 equally spaced points of ln lambda; its observables S(r), -Im zG (5.51) are exact sums.
+    const n = 4000, a = Math.log(1e-6), b = 0;
+    const lam = Float64Array.from({ length: n }, (_, i) => Math.exp(a + ((i + 0.5) / n) * (b - a)));
+    const lnR = Array.from({ length: 41 }, (_, j) => Math.log(1e4) - (j * Math.log(1e4 / 1e-10)) / 40);
+    const obs = smoothedObservables(lam, lnR.map(Math.exp));
+    const bins = Float64Array.from({ length: 80 }, (_, k) => Math.log(1e-10) - 2 + (k * (Math.log(1e4) + 2 - Math.log(1e-10) + 2)) / 79);
+    const d = deconvolveSmoothed(lnR, obs.cdf, obs.im, new Float64Array(lnR.length).fill(200), bins, 3e-4);
+    const tot = d.under + d.over + d.p.reduce((x, y) => x + y, 0);
+    const h = bins[1]! - bins[0]!;
+    const edges = bins.map((t) => Math.exp(t + h / 2));
+    const cdf = new Float64Array(bins.length);
+    let acc = d.under / tot;
+    for (let k = 0; k < bins.length; k++) { acc += d.p[k]! / tot; cdf[k] = acc; }
+    // tolerance 0.05 nats (measured 0.006 at q10 and q90, 0.000 at q50): the kernel (a logistic of
+    // scale 1/2) and the curvature penalty blur the two hard edges of this law over ~1 nat, and
+    // q10 and q90 sit only 1.4 nats inside them
+    for (const p of [0.1, 0.5, 0.9]) {
+      expect(Math.abs(Math.log(quantileFromCdf(edges, cdf, p)) - (a + p * (b - a))), `q${p}`).toBeLessThan(0.05);
+    }
+    expect(Math.abs(tot - 1)).toBeLessThan(0.01);
+  });
+
+  it('Cauchy sigmoid, depths 1 and 2: predicted q10, q50, q90 agree with Monte Carlo within rank tolerances that shrink from N = 200 to 800', () => {
+    // Rank error |F_MC(q_pred(p)) - p| (the Monte Carlo CDF at the predicted quantile). Tolerance
+    // 0.02 + 3 sqrt(p(1-p)/n), n = 2N pooled squared singular values of 2 networks: 0.02 is the
+    // theory budget in CDF units (replica standard error <= 0.008 and inversion-free distance
+    // 0.006-0.008 measured, docs/heavy-tailed-accuracy.md), the second term 3 binomial standard
+    // errors of the Monte Carlo CDF, so the tolerance shrinks like N^{-1/2}. The log error of the
+    // median and the 90% quantile is also held to 0.25 (measured 0.01-0.07).
     for (const L of [1, 2]) {
       const base = { L, activation: 'sigmoid' as const, weights: { name: 'cauchy' as const, scale: 1 }, bias: { name: 'gaussian' as const, scale: 1 }, scaling: 'natural' as const, seed: 1 };
-      const th = solveHeavySpectrum({ ...base, N: 400 }, { populationSize: 2000, sweeps: 30, gridPoints: 121, gridFrom: 1e-16, gridTo: 1e8, seed: 1 });
-      const ps = L === 1 ? (['0.1', '0.5', '0.9'] as const) : (['0.5', '0.9'] as const);
-      for (const N of [200, 400]) {
-        const mc = mcSquaredSingularValues({ ...base, N }, 800 / N);
-        for (const p of ps) {
-          expect(Math.abs(Math.log(th.quantiles[p] / q(mc, +p))), `L=${L} N=${N} q${p}`).toBeLessThan(tolFor(p));
+      const th = solveHeavySpectrum({ ...base, N: 400 }, { populationSize: 1000, replicas: 2, sweeps: 30, seed: 1 });
+      expect(th.diagnostics.converged).toBe(true);
+      const tols: number[] = [];
+      for (const N of [200, 800]) {
+        const mc = mcSquaredSingularValues({ ...base, N }, 2);
+        for (const p of [0.1, 0.5, 0.9]) {
+          const tol = 0.02 + 3 * Math.sqrt((p * (1 - p)) / mc.length);
+          tols.push(tol);
+          const qp = th.quantiles[String(p) as '0.1'];
+          let below = 0;
+          for (const v of mc) if (v <= qp) below++;
+          expect(Math.abs(below / mc.length - p), `L=${L} N=${N} rank error at q${p}`).toBeLessThan(tol);
+          if (p >= 0.5) expect(Math.abs(Math.log(qp / q(mc, p))), `L=${L} N=${N} log error q${p}`).toBeLessThan(0.25);
         }
       }
-      expect(th.diagnostics.massOnGrid).toBeGreaterThan(0.9);
-      expect(th.diagnostics.massOnGrid).toBeLessThan(1.1);
+      for (let i = 0; i < 3; i++) expect(tols[i + 3]!).toBeLessThan(tols[i]!);
     }
-  }, 120_000);
+  }, 180_000);
 });

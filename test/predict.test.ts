@@ -12,7 +12,7 @@ import { sampleNetwork } from '../src/network/network.ts';
 import type { NetworkSpec } from '../src/network/spec.ts';
 import { InvalidSpecError } from '../src/errors.ts';
 
-const fast = { populationSize: 300, sweeps: 16, gridPoints: 17 };
+const fast = { populationSize: 300, sweeps: 16, replicas: 2 };
 
 describe('Q_pred', () => {
   it('Gaussian weights, sigmoid, natural scaling: predicted and Monte Carlo Q are 1 at every sampled (N0, L)', () => {
@@ -31,7 +31,7 @@ describe('Q_pred', () => {
 
   it('Cauchy study preset (raw, N0 = 10): both curves are back near 1 at depth 30', () => {
     const spec: NetworkSpec = { N: 10, L: 30, activation: 'sigmoid', weights: { name: 'cauchy', scale: 1 }, bias: { name: 'gaussian', scale: 1 }, scaling: 'raw', seed: 1 };
-    const pred = predictQ(spec, { populationSize: 400, sweeps: 16, gridPoints: 17 });
+    const pred = predictQ(spec, { populationSize: 400, sweeps: 16, replicas: 2 });
     // measured 1.0x at L = 30 (docs/heavy-tailed-accuracy.md); 0.1 allows population noise
     expect(Math.abs(pred.predictedQ - 1)).toBeLessThan(0.1);
     let sum = 0;
@@ -53,6 +53,7 @@ describe('Q_pred', () => {
   it('validates its grid', () => {
     const spec: NetworkSpec = { N: 5, L: 1, activation: 'sigmoid', weights: { name: 'cauchy', scale: 1 }, bias: null, scaling: 'raw', seed: 1 };
     expect(() => fractionAboveOne(spec, { gridTo: 0.5 })).toThrow(InvalidSpecError);
-    expect(() => fractionAboveOne(spec, { gridPoints: 2 })).toThrow(InvalidSpecError);
+    expect(() => fractionAboveOne(spec, { pointsPerDecade: 0 })).toThrow(InvalidSpecError);
+    expect(() => fractionAboveOne(spec, { replicas: 0 })).toThrow(InvalidSpecError);
   });
 });

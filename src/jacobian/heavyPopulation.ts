@@ -9,7 +9,8 @@
  *  - only two scalars cross an edge: U (upward, g_12) and V (downward, g_21) (5.43)-(5.45);
  *  - the N -> infinity row/column sums by the LePage series of the alpha-stable Poisson points
  *    Gamma_k^{-1/alpha}, K largest terms explicit, the rest by their mean (5.46)-(5.47);
- *  - G(z) = E[1 / (z - S_up^{(0)})] (5.48).
+ *  - G(z) = E[1 / (z - S_up^{(0)})] at the inputs (5.48), and the same G read at the outputs,
+ *    E[1 / (z (1 - S_down^{(L)}))] (5.48b); J is square, so the two agree in the limit.
  * With `coupling: 'decoupled'` the D entries of an edge are drawn from an independent population
  * member (the "independent-D surrogate" of section 5.7): same marginal laws, no D-W dependence.
  */
@@ -34,6 +35,8 @@ export interface PopulationOptions {
   coupling?: 'joint' | 'decoupled';
   /** Seed of the population streams (default spec.seed ?? 1). */
   seed?: number;
+  /** Independent replica index (default 0): replicas of one seed use disjoint streams. */
+  replica?: number;
 }
 
 /** z-independent part: the forward populations and the sampled LePage neighbourhoods. */
@@ -100,7 +103,8 @@ export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOpt
     if (spec.scaling === 'raw') remainderSq = Math.max(0, Math.min(remainderSq, N - K));
   }
   const L = spec.L;
-  const rng = stream(seed, STREAM.SAMPLE, 0x5eed, coupling === 'joint' ? 1 : 2);
+  const replica = requireInteger('replica', opts.replica ?? 0, 0, 1_000_000);
+  const rng = replica === 0 ? stream(seed, STREAM.SAMPLE, 0x5eed, coupling === 'joint' ? 1 : 2) : stream(seed, STREAM.SAMPLE, 0x5eed, coupling === 'joint' ? 1 : 2, replica);
   const [lo, hi] = act.range;
   // layer 0 inputs: uniform on the activation's range (the fixed-point finder's start box)
   const x: Float64Array[] = [new Float64Array(P)];
@@ -121,7 +125,7 @@ export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOpt
     const remSd = Math.sqrt(remainderSq * ex2);
     const hl = new Float64Array(P), dl = new Float64Array(P), xl = new Float64Array(P);
     const ch = new Int32Array(P * K), cw2 = new Float64Array(P * K), cs = new Float64Array(P * K);
-    if (spec.bias !== null) sampleLaw(spec.bias, stream(seed, STREAM.SAMPLE, 0xb1a5, l), bias);
+    if (spec.bias !== null) sampleLaw(spec.bias, replica === 0 ? stream(seed, STREAM.SAMPLE, 0xb1a5, l) : stream(seed, STREAM.SAMPLE, 0xb1a5, l, replica), bias);
     else bias.fill(0);
     for (let p = 0; p < P; p++) {
       lepagePoints(rng, K, alpha, pts);
@@ -186,6 +190,8 @@ export interface StieltjesPoint {
   /** Relative spread of G over the averaged sweeps (population noise + non-convergence). */
   relativeSpread: number;
   sweeps: number;
+  /** Output-side estimate of the same G, E[1 / (z (1 - S_down(L)))] (theory (5.48b)). */
+  outRe: number; outIm: number;
 }
 
 /**
@@ -200,7 +206,7 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
   const alloc = () => Array.from({ length: L + 1 }, () => new Float64Array(P));
   const st: CavityState = warm ?? { tDownRe: alloc(), tDownIm: alloc(), sUpRe: alloc(), sUpIm: alloc() };
   const uRe = alloc(), uIm = alloc();
-  let gSumRe = 0, gSumIm = 0, gSq = 0, nAvg = 0;
+  let gSumRe = 0, gSumIm = 0, gSq = 0, nAvg = 0, oSumRe = 0, oSumIm = 0;
   for (let it = 0; it < sweeps; it++) {
     // (1) U on layers 0..L-1 (5.44): U_0 = 1/(z - S_up), U_l = S_d / (1 - S_d S_up)
     for (let l = 0; l < L; l++) {
@@ -267,7 +273,7 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
         if (it === 0 && warm === undefined) { outR[p] = nr; outI[p] = ni; } else { outR[p] = damp * nr + (1 - damp) * outR[p]!; outI[p] = damp * ni + (1 - damp) * outI[p]!; }
       }
     }
-    // (4) G(z) = E[1/(z - S_up^{(0)})] (5.48)
+    // (4) G(z) = E[1/(z - S_up^{(0)})] (5.48) and E[1/(z (1 - S_down^{(L)}))] (5.48b)
     if (it >= sweeps / 2) {
       const sr = st.sUpRe[0]!, si = st.sUpIm[0]!;
       let gr = 0, gi = 0;
@@ -277,6 +283,15 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
       }
       gr /= P; gi /= P;
       gSumRe += gr; gSumIm += gi; gSq += gr * gr + gi * gi; nAvg++;
+      const tr = st.tDownRe[L]!, ti = st.tDownIm[L]!, dL = d[L]!;
+      let or = 0, oi = 0;
+      for (let p = 0; p < P; p++) {
+        const d2 = dL[p]! * dL[p]!;
+        const br = 1 - d2 * tr[p]!, bi = -d2 * ti[p]!;
+        const cr = zRe * br - zIm * bi, ci = zRe * bi + zIm * br, n = cr * cr + ci * ci;
+        or += cr / n; oi += -ci / n;
+      }
+      oSumRe += or / P; oSumIm += oi / P;
     }
   }
   const re = gSumRe / nAvg, im = gSumIm / nAvg;
@@ -285,5 +300,5 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
   if (!Number.isFinite(re) || !Number.isFinite(im)) {
     throw new NonConvergenceError(`population dynamics produced a non-finite G at z = ${zRe} + ${zIm}i`, { zRe, zIm });
   }
-  return { value: { re, im, relativeSpread: mag > 0 ? Math.sqrt(varG) / mag : 0, sweeps }, state: st };
+  return { value: { re, im, relativeSpread: mag > 0 ? Math.sqrt(varG) / mag : 0, sweeps, outRe: oSumRe / nAvg, outIm: oSumIm / nAvg }, state: st };
 }

@@ -55,7 +55,7 @@ export async function predictedEsd(spec: NetworkSpec, grid: number[], budget: Po
       return { ok: true, value: { x: [...rep.x], density: [...rep.density], F, totalMass: 1, method: `free multiplicative convolution of Marchenko-Pastur and the D^2 laws (theory/04-light-tailed.md)${note}` } };
     }
     const lo = Math.min(...grid), hi = Math.max(...grid);
-    const r = solveHeavySpectrum(spec, { populationSize: budget.populationSize, sweeps: budget.sweeps, gridFrom: lo, gridTo: hi, gridPoints: grid.length });
+    const r = solveHeavySpectrum(spec, { populationSize: budget.populationSize, sweeps: budget.sweeps, gridFrom: lo, gridTo: hi });
     if (!r.diagnostics.converged) {
       return { ok: false, reason: `the heavy-tailed population solve did not certify its answer (mass on the grid ${r.diagnostics.massOnGrid.toFixed(3)}, residual ${r.diagnostics.maxResidual.toExponential(1)})` };
     }

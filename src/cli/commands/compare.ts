@@ -11,7 +11,7 @@ import { findFixedPoints } from '../../fixedpoints/search.ts';
 import { jacobian, randomInput, sampleNetwork } from '../../network/network.ts';
 import { describeSpec, type NetworkSpec } from '../../network/spec.ts';
 import { predictQ } from '../../predict/qPrediction.ts';
-import { solveHeavySpectrum, type HeavyRoute } from '../../jacobian/heavy.ts';
+import { smoothedObservables, solveHeavySpectrum, type HeavyRoute } from '../../jacobian/heavy.ts';
 import { linalg } from '../../linalg/index.ts';
 import { meanAndSd } from '../../montecarlo/summary.ts';
 import { stream } from '../../random/rng.ts';
@@ -35,7 +35,7 @@ export interface CompareRow {
   predictionConverged: boolean;
 }
 
-export interface CompareOptions { networks: number; starts: number; maxIterations: number; populationSize: number; sweeps: number; onProgress?: (msg: string) => void }
+export interface CompareOptions { networks: number; starts: number; maxIterations: number; populationSize: number; sweeps: number; replicas?: number; onProgress?: (msg: string) => void }
 
 /** Monte Carlo and predicted Q over depths (theory/06-fixed-points.md (6.1), (6.5)). */
 export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], opts: CompareOptions): CompareRow[] {
@@ -55,7 +55,7 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
     }
     const n = qs.length;
     const { mean, sd } = n > 0 ? meanAndSd(qs) : { mean: 0, sd: null };
-    const pred = predictQ(spec, { populationSize: opts.populationSize, sweeps: opts.sweeps, seed: spec.seed });
+    const pred = predictQ(spec, { populationSize: opts.populationSize, sweeps: opts.sweeps, seed: spec.seed, ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}) });
     rows.push({
       depth: L, predictedQ: pred.predictedQ, meanQ: mean, stderrQ: sd !== null ? sd / Math.sqrt(n) : 0,
       fractionAboveOne: pred.fractionAboveOne, pQAbove1: n > 0 ? qs.filter((q) => q > 1).length / n : 0,
@@ -88,13 +88,26 @@ export interface SpectrumAccuracyRow {
   samples?: number;
   failedNetworks?: number;
   massOnGrid?: number;
+  /**
+   * Inversion-free distance (theory (5.51)): max over the evaluation radii r of
+   * |S_route(r) - S_MC(r)|, S(r) = E[r^2 / (r^2 + lambda^2)] (absent for the Monte Carlo row).
+   */
+  smoothedDistance?: number;
+  /** Largest replica standard error of the route's S(r). */
+  replicaError?: number;
+  /**
+   * Rank error per quantile: |F_MC(q_route(p)) - p|, the Monte Carlo CDF at the predicted quantile
+   * minus its level (absent for the Monte Carlo row). Well conditioned where the law of ln lambda
+   * is flat (the lower tail), unlike the log error.
+   */
+  rankError?: { '0.1': number; '0.5': number; '0.9': number };
 }
 
 /**
  * Monte Carlo squared singular values of J at a point uniform in the activation box, pooled over
  * networks; tail exponent by the Hill estimator on the top 2 percent (theory/05 (5.50) compares to it).
  */
-export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quantiles: SpectrumAccuracyRow['quantiles']; tailExponent: number; meanLog: number; fractionAboveOne: number; samples: number; failedNetworks: number } {
+export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quantiles: SpectrumAccuracyRow['quantiles']; tailExponent: number; meanLog: number; fractionAboveOne: number; samples: number; failedNetworks: number; lambdas: Float64Array } {
   const all: number[] = [];
   let failed = 0;
   for (let k = 0; k < networks; k++) {
@@ -127,29 +140,44 @@ export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quant
     fractionAboveOne: all.filter((v) => v > 1).length / all.length,
     samples: all.length,
     failedNetworks: failed,
+    lambdas: Float64Array.from(all),
   };
 }
 
+/** Fraction of a sorted sample at or below x (binary search). */
+export function empiricalCdf(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid]! <= x) lo = mid + 1; else hi = mid; }
+  return lo / sorted.length;
+}
+
 /** Predicted (population, decoupled) vs Monte Carlo spectrum quantiles (docs/heavy-tailed-accuracy.md). */
-export function spectrumAccuracy(base: Omit<NetworkSpec, 'L' | 'N'>, widths: number[], depths: number[], opts: { networks?: number; populationSize: number; sweeps: number; onProgress?: (m: string) => void }): SpectrumAccuracyRow[] {
+export function spectrumAccuracy(base: Omit<NetworkSpec, 'L' | 'N'>, widths: number[], depths: number[], opts: { networks?: number; populationSize: number; sweeps: number; replicas?: number; routes?: HeavyRoute[]; onProgress?: (m: string) => void }): SpectrumAccuracyRow[] {
   const rows: SpectrumAccuracyRow[] = [];
   for (const L of depths) {
-    const gridFrom = L <= 2 ? 1e-16 : 1e-40;
     const theory = new Map<HeavyRoute, ReturnType<typeof solveHeavySpectrum>>();
     for (const N of widths) {
       const spec: NetworkSpec = { ...base, N, L };
-      for (const route of ['population', 'decoupled'] as const) {
+      for (const route of opts.routes ?? ['population', 'decoupled'] as const) {
         // natural scaling: the limit does not depend on N, solve once per depth
-        if (base.scaling === 'raw' || !theory.has(route)) theory.set(route, solveHeavySpectrum(spec, { route, populationSize: opts.populationSize, sweeps: opts.sweeps, gridFrom, gridTo: 1e8, gridPoints: 121, seed: base.seed }));
+        if (base.scaling === 'raw' || !theory.has(route)) {
+          theory.set(route, solveHeavySpectrum(spec, { route, populationSize: opts.populationSize, sweeps: opts.sweeps, seed: base.seed, ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}) }));
+        }
       }
-      const mc = monteCarloSpectrum(spec, opts.networks ?? Math.max(1, Math.ceil(1600 / N)));
+      const { lambdas, ...mc } = monteCarloSpectrum(spec, opts.networks ?? Math.max(1, Math.ceil(1600 / N)));
       rows.push({ depth: L, width: N, route: 'monte-carlo', ...mc });
       for (const [route, th] of theory) {
         const le = (p: '0.1' | '0.5' | '0.9') => Math.abs(Math.log(th.quantiles[p] / mc.quantiles[p]));
+        const re = (p: '0.1' | '0.5' | '0.9') => Math.abs(empiricalCdf(lambdas, th.quantiles[p]) - Number(p));
+        const sm = smoothedObservables(lambdas, th.smoothed.r);
+        let dist = 0;
+        for (let j = 0; j < sm.cdf.length; j++) dist = Math.max(dist, Math.abs(sm.cdf[j]! - th.smoothed.cdf[j]!));
         rows.push({
           depth: L, width: N, route, quantiles: th.quantiles, tailExponent: Number.isFinite(th.tailExponent) ? th.tailExponent : -1,
           meanLog: th.meanLog, fractionAboveOne: th.fractionAboveOne, massOnGrid: th.diagnostics.massOnGrid,
           logError: { '0.1': le('0.1'), '0.5': le('0.5'), '0.9': le('0.9') },
+          smoothedDistance: dist, replicaError: th.diagnostics.maxResidual,
+          rankError: { '0.1': re('0.1'), '0.5': re('0.5'), '0.9': re('0.9') },
         });
       }
       opts.onProgress?.(`spectrum L=${L} N=${N} done`);
@@ -170,10 +198,11 @@ export function register(program: Command): void {
     .option('--max-iterations <T>', 'iterations per start (default 1000)')
     .option('--population <P>', 'population size of the prediction (default 1000)')
     .option('--sweeps <S>', 'population sweeps per grid point (default 40)')
+    .option('--replicas <R>', 'independent populations averaged per grid point; their spread is the error bar (default 3)')
     .option('--plot <FILE.svg>', 'write the figure')
     .option('--spectrum', 'instead of Q: compare predicted spectrum quantiles of J J^T (population and decoupled routes) with Monte Carlo at each --width (a list) and depth');
   addNetworkFlags(cmd);
-  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean }) => {
+  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean; replicas?: string }) => {
     if (raw.depths === undefined) throw new FlagError('--depths', 'is required (a list or range of positive integers, e.g. 1..40)');
     const depths = parseNumberList('--depths', raw.depths).map((d) => {
       if (!Number.isInteger(d) || d < 1 || d > 10_000) throw new FlagError('--depths', `must be integers in [1, 10000], got ${d}`);
@@ -183,16 +212,17 @@ export function register(program: Command): void {
     if (raw.spectrum) {
       const rows = spectrumAccuracy(flags.base, flags.widths, depths, {
         ...(raw.networks !== undefined ? { networks: parseInteger('--networks', raw.networks, 1, 1_000_000) } : {}),
-        populationSize: parseInteger('--population', raw.population ?? '3000', 50, 1_000_000),
+        populationSize: parseInteger('--population', raw.population ?? '1500', 50, 1_000_000),
+        replicas: parseInteger('--replicas', raw.replicas ?? '3', 1, 1000),
         sweeps: parseInteger('--sweeps', raw.sweeps ?? '40', 4, 100_000),
         onProgress: (m) => log(m),
       });
       if (raw.json) printJson(rows);
       else {
-        process.stdout.write('depth  width  route        q10        q50        q90        tail   E[ln]   p>1     |ln err| q10/q50/q90\n');
+        process.stdout.write('depth  width  route        q10        q50        q90        tail   E[ln]   p>1     |ln err| q10/q50/q90  rank err q10/q50/q90  dist(S)\n');
         for (const r of rows) {
           const e = r.logError ? `${r.logError['0.1'].toFixed(2)}/${r.logError['0.5'].toFixed(2)}/${r.logError['0.9'].toFixed(2)}` : '';
-          process.stdout.write(`${String(r.depth).padStart(5)}  ${String(r.width).padStart(5)}  ${r.route.padEnd(11)}  ${r.quantiles['0.1'].toExponential(2)}  ${r.quantiles['0.5'].toExponential(2)}  ${r.quantiles['0.9'].toExponential(2)}  ${r.tailExponent.toFixed(2).padStart(5)}  ${r.meanLog.toFixed(2).padStart(6)}  ${r.fractionAboveOne.toFixed(4)}  ${e}\n`);
+          process.stdout.write(`${String(r.depth).padStart(5)}  ${String(r.width).padStart(5)}  ${r.route.padEnd(11)}  ${r.quantiles['0.1'].toExponential(2)}  ${r.quantiles['0.5'].toExponential(2)}  ${r.quantiles['0.9'].toExponential(2)}  ${r.tailExponent.toFixed(2).padStart(5)}  ${r.meanLog.toFixed(2).padStart(6)}  ${r.fractionAboveOne.toFixed(4)}  ${e.padEnd(14)}  ${r.rankError ? `${r.rankError['0.1'].toFixed(3)}/${r.rankError['0.5'].toFixed(3)}/${r.rankError['0.9'].toFixed(3)}` : ''.padEnd(17)}     ${r.smoothedDistance !== undefined ? r.smoothedDistance.toFixed(4) : ''}\n`);
         }
       }
       return;
@@ -205,6 +235,7 @@ export function register(program: Command): void {
       maxIterations: parseInteger('--max-iterations', raw.maxIterations ?? '1000', 1, 100_000_000),
       populationSize: parseInteger('--population', raw.population ?? '1000', 50, 1_000_000),
       sweeps: parseInteger('--sweeps', raw.sweeps ?? '40', 4, 100_000),
+      replicas: parseInteger('--replicas', raw.replicas ?? '3', 1, 1000),
       onProgress: (m) => log(m),
     };
     const desc = describeSpec({ ...base, L: depths[0]! });
