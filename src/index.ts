@@ -34,7 +34,7 @@ export {
   type LightJacobianSpec, type LightJacobianOptions, type LightJacobianReport, type WeightEnsemble,
 } from './jacobian/light.ts';
 export {
-  solveHeavySpectrum, heavyLawReport, quantileFromCdf, fitTailExponent,
+  solveHeavySpectrum, heavyLawReport, quantileFromCdf, smoothedObservables, deconvolveSmoothed, smoothedTailExponent,
   type HeavySpectrum, type HeavySpectrumOptions, type HeavyRoute,
 } from './jacobian/heavy.ts';
 export {

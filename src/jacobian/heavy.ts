@@ -1,11 +1,11 @@
 /**
  * Depth-L heavy-tailed spectrum of J J^T on a log-spaced grid: density, CDF, quantiles, tail
  * exponent, E[ln lambda], fraction of squared singular values above 1 (theory/05-heavy-tailed.md
- * sections 5.6-5.8). Routes:
+ * sections 5.6-5.8, equations (5.48)-(5.53)). Routes:
  *  - 'population' (default): cavity / population dynamics with D drawn jointly with its
  *    pre-activation (no freeness assumption), theory (5.40)-(5.48);
  *  - 'decoupled': the same recursion with D independent of the weights of its row and column
- *    (the independence surrogate, theory (5.49)); its distance to 'population' measures the
+ *    (the independence surrogate, theory section 5.7); its distance to 'population' measures the
  *    effect of the D-W dependence that freeness-based formulas drop.
  */
 import { InvalidSpecError, NonConvergenceError, requireInteger, requirePositive } from '../errors.ts';
@@ -282,23 +282,6 @@ export function quantileFromCdf(grid: Float64Array, cdf: Float64Array, p: number
     }
   }
   return grid[grid.length - 1]!;
-}
-
-/**
- * Tail exponent a with 1 - F(x) ~ x^{-a}: least-squares slope of ln(1 - F) against ln x over the
- * points with 1e-3 < 1 - F < 0.05 (theory (5.50)). NaN-free: returns Infinity when the tail is empty.
- */
-export function fitTailExponent(grid: Float64Array, _density: Float64Array, cdf: Float64Array): number {
-  const xs: number[] = [], ys: number[] = [];
-  for (let i = 0; i < grid.length; i++) {
-    const s = 1 - cdf[i]!;
-    if (s > 1e-3 && s < 0.05) { xs.push(Math.log(grid[i]!)); ys.push(Math.log(s)); }
-  }
-  if (xs.length < 2) return Infinity;
-  const mx = xs.reduce((a, b) => a + b, 0) / xs.length, my = ys.reduce((a, b) => a + b, 0) / ys.length;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < xs.length; i++) { sxy += (xs[i]! - mx) * (ys[i]! - my); sxx += (xs[i]! - mx) ** 2; }
-  return -sxy / sxx;
 }
 
 /** The heavy spectrum as the shared LawReport of `jesd solve` (density at the requested x). */

@@ -105,7 +105,7 @@ export interface SpectrumAccuracyRow {
 
 /**
  * Monte Carlo squared singular values of J at a point uniform in the activation box, pooled over
- * networks; tail exponent by the Hill estimator on the top 2 percent (theory/05 (5.50) compares to it).
+ * networks; tail exponent by the Hill estimator on the top 2 percent (theory/05 (5.52) compares to it).
  */
 export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quantiles: SpectrumAccuracyRow['quantiles']; tailExponent: number; meanLog: number; fractionAboveOne: number; samples: number; failedNetworks: number; lambdas: Float64Array } {
   const all: number[] = [];
