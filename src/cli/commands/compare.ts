@@ -30,6 +30,14 @@ export interface CompareRow {
   pQAbove1: number;
   meanUnsettledShare: number;
   meanCycles: number;
+  /** Mean Q over the networks with at least one stable fixed point, and its standard error. */
+  meanQGivenPositive: number;
+  stderrQGivenPositive: number;
+  /** P(Q = 0): networks whose starts all end on cycles (or do not settle). */
+  pQZero: number;
+  /** Mean number of attractors (stable fixed points + stable cycles) per network, and its standard error. */
+  meanAttractors: number;
+  stderrAttractors: number;
   networks: number;
   failedNetworks: number;
   predictionConverged: boolean;
@@ -42,12 +50,12 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
   const rows: CompareRow[] = [];
   for (const L of depths) {
     const spec: NetworkSpec = { ...base, L };
-    const qs: number[] = [];
+    const qs: number[] = [], att: number[] = [];
     let failed = 0, uns = 0, cyc = 0;
     for (let k = 0; k < opts.networks; k++) {
       try {
         const r = findFixedPoints(sampleNetwork(spec, k), { starts: opts.starts, maxIterations: opts.maxIterations });
-        qs.push(r.Q); uns += r.unsettledShare; cyc += r.cycles.length;
+        qs.push(r.Q); att.push(r.Q + r.cycles.length); uns += r.unsettledShare; cyc += r.cycles.length;
       } catch (e) {
         failed++; // a network whose search failed is excluded and counted, never silently kept
         opts.onProgress?.(`depth ${L} network ${k}: search failed: ${(e as Error).message}`);
@@ -55,11 +63,17 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
     }
     const n = qs.length;
     const { mean, sd } = n > 0 ? meanAndSd(qs) : { mean: 0, sd: null };
+    const pos = qs.filter((q) => q > 0);
+    const cond = pos.length > 0 ? meanAndSd(pos) : { mean: 0, sd: null };
+    const attr = n > 0 ? meanAndSd(att) : { mean: 0, sd: null };
     const pred = predictQ(spec, { populationSize: opts.populationSize, sweeps: opts.sweeps, seed: spec.seed, ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}) });
     rows.push({
       depth: L, predictedQ: pred.predictedQ, meanQ: mean, stderrQ: sd !== null ? sd / Math.sqrt(n) : 0,
       fractionAboveOne: pred.fractionAboveOne, pQAbove1: n > 0 ? qs.filter((q) => q > 1).length / n : 0,
       meanUnsettledShare: n > 0 ? uns / n : 0, meanCycles: n > 0 ? cyc / n : 0,
+      meanQGivenPositive: cond.mean, stderrQGivenPositive: cond.sd !== null ? cond.sd / Math.sqrt(pos.length) : 0,
+      pQZero: n > 0 ? (n - pos.length) / n : 0,
+      meanAttractors: attr.mean, stderrAttractors: attr.sd !== null ? attr.sd / Math.sqrt(n) : 0,
       networks: n, failedNetworks: failed, predictionConverged: pred.diagnostics.converged,
     });
     opts.onProgress?.(`depth ${L}: meanQ ${mean.toFixed(3)} predictedQ ${pred.predictedQ.toFixed(3)}`);
@@ -71,8 +85,10 @@ export function compareSvg(rows: CompareRow[], title: string, caption: string): 
   const x = rows.map((r) => r.depth);
   return linePlot([
     { name: 'Monte Carlo mean Q (+- 1 s.e.)', x, y: rows.map((r) => r.meanQ), yErr: rows.map((r) => r.stderrQ), mode: 'both' },
+    { name: 'Monte Carlo E[Q | Q >= 1] (+- 1 s.e.)', x, y: rows.map((r) => r.meanQGivenPositive), yErr: rows.map((r) => r.stderrQGivenPositive), mode: 'both' },
+    { name: 'Monte Carlo attractors (fixed points + cycles)', x, y: rows.map((r) => r.meanAttractors), yErr: rows.map((r) => r.stderrAttractors), mode: 'both' },
     { name: 'predicted Q (theory/06 (6.5))', x, y: rows.map((r) => r.predictedQ), mode: 'line', dashed: true },
-  ], { title, xLabel: 'depth L', yLabel: 'number of stable fixed points Q', caption, referenceLines: [{ y: 1, label: 'Q = 1' }] });
+  ], { title, xLabel: 'depth L', yLabel: 'stable fixed points / attractors per network', caption, referenceLines: [{ y: 1, label: 'Q = 1' }] });
 }
 
 export interface SpectrumAccuracyRow {
@@ -247,8 +263,8 @@ export function register(program: Command): void {
     }
     if (raw.json) printJson(rows);
     else {
-      process.stdout.write('depth  predictedQ  meanQ   stderrQ  p>1      P(Q>1)  networks\n');
-      for (const r of rows) process.stdout.write(`${String(r.depth).padStart(5)}  ${r.predictedQ.toFixed(3).padStart(10)}  ${r.meanQ.toFixed(3).padStart(6)}  ${r.stderrQ.toFixed(3).padStart(7)}  ${r.fractionAboveOne.toExponential(2)}  ${r.pQAbove1.toFixed(2).padStart(6)}  ${r.networks}\n`);
+      process.stdout.write('depth  predictedQ  meanQ   stderrQ  E[Q|Q>0]  attractors  P(Q=0)  P(Q>1)  p>1       networks\n');
+      for (const r of rows) process.stdout.write(`${String(r.depth).padStart(5)}  ${r.predictedQ.toFixed(3).padStart(10)}  ${r.meanQ.toFixed(3).padStart(6)}  ${r.stderrQ.toFixed(3).padStart(7)}  ${r.meanQGivenPositive.toFixed(3).padStart(8)}  ${r.meanAttractors.toFixed(3).padStart(10)}  ${r.pQZero.toFixed(2).padStart(6)}  ${r.pQAbove1.toFixed(2).padStart(6)}  ${r.fractionAboveOne.toExponential(2)}  ${r.networks}\n`);
     }
   });
 }
