@@ -12,6 +12,7 @@ import { linalg } from '../src/linalg/index.ts';
 import { stream } from '../src/random/rng.ts';
 import type { NetworkSpec } from '../src/network/spec.ts';
 import { InvalidSpecError } from '../src/errors.ts';
+import { hillTailIndex } from '../src/spectra/empirical.ts';
 
 function mcSquaredSingularValues(spec: NetworkSpec, networks: number): number[] {
   const out: number[] = [];
@@ -117,17 +118,21 @@ describe('population dynamics for J J^T', () => {
     expect(Math.abs(tot - 1)).toBeLessThan(0.01);
   });
 
-  it('Cauchy sigmoid, depths 1 and 2: predicted q10, q50, q90 agree with Monte Carlo within rank tolerances that shrink from N = 200 to 800', () => {
+  it('Cauchy sigmoid, depths 1, 2 and 5: predicted q10, q50, q90 and tail exponent agree with Monte Carlo within tolerances that shrink from N = 200 to 800', () => {
     // Rank error |F_MC(q_pred(p)) - p| (the Monte Carlo CDF at the predicted quantile). Tolerance
     // 0.02 + 3 sqrt(p(1-p)/n), n = 2N pooled squared singular values of 2 networks: 0.02 is the
-    // theory budget in CDF units (replica standard error <= 0.008 and inversion-free distance
-    // 0.006-0.008 measured, docs/heavy-tailed-accuracy.md), the second term 3 binomial standard
+    // theory budget in CDF units (replica standard error <= 0.01 and rank errors <= 0.016 measured
+    // at L = 1, 2, 5, docs/heavy-tailed-accuracy.md section 2), the second term 3 binomial standard
     // errors of the Monte Carlo CDF, so the tolerance shrinks like N^{-1/2}. The log error of the
-    // median and the 90% quantile is also held to 0.25 (measured 0.01-0.07).
-    for (const L of [1, 2]) {
+    // median and the 90% quantile is also held to 0.3 (measured 0.00-0.24).
+    // Tail exponent (5.52) against the Hill estimate on the top 2 percent (k samples): tolerance
+    // 0.15 + 3 a / sqrt(k), the Hill standard error a / sqrt(k) (3 of them) plus 0.15 for the
+    // estimators' different ranges (measured: route 1.00 / 0.82 / 0.66, Hill 0.99-1.22 /
+    // 0.68-0.95 / 0.55-0.80 at L = 1 / 2 / 5).
+    for (const L of [1, 2, 5]) {
       const base = { L, activation: 'sigmoid' as const, weights: { name: 'cauchy' as const, scale: 1 }, bias: { name: 'gaussian' as const, scale: 1 }, scaling: 'natural' as const, seed: 1 };
-      const th = solveHeavySpectrum({ ...base, N: 400 }, { populationSize: 1000, replicas: 2, sweeps: 30, seed: 1 });
-      expect(th.diagnostics.converged).toBe(true);
+      const th = solveHeavySpectrum({ ...base, N: 400 }, { populationSize: 1000, replicas: 2, sweeps: 30, seed: 1, ...(L === 5 ? { gridFrom: 1e-30 } : {}) });
+      expect(th.diagnostics.maxResidual, `L=${L} replica error`).toBeLessThan(0.02);
       const tols: number[] = [];
       for (const N of [200, 800]) {
         const mc = mcSquaredSingularValues({ ...base, N }, 2);
@@ -138,10 +143,15 @@ describe('population dynamics for J J^T', () => {
           let below = 0;
           for (const v of mc) if (v <= qp) below++;
           expect(Math.abs(below / mc.length - p), `L=${L} N=${N} rank error at q${p}`).toBeLessThan(tol);
-          if (p >= 0.5) expect(Math.abs(Math.log(qp / q(mc, p))), `L=${L} N=${N} log error q${p}`).toBeLessThan(0.25);
+          if (p >= 0.5) expect(Math.abs(Math.log(qp / q(mc, p))), `L=${L} N=${N} log error q${p}`).toBeLessThan(0.3);
         }
+        const k = Math.max(5, Math.floor(0.02 * mc.length));
+        const hill = hillTailIndex(mc, k);
+        const tolTail = 0.15 + (3 * hill) / Math.sqrt(k);
+        tols.push(tolTail);
+        expect(Math.abs(th.tailExponent - hill), `L=${L} N=${N} tail exponent ${th.tailExponent} vs Hill ${hill}`).toBeLessThan(tolTail);
       }
-      for (let i = 0; i < 3; i++) expect(tols[i + 3]!).toBeLessThan(tols[i]!);
+      for (let i = 0; i < 4; i++) expect(tols[i + 4]!).toBeLessThan(tols[i]!);
     }
-  }, 180_000);
+  }, 300_000);
 });
