@@ -190,7 +190,7 @@ export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOpti
     // from the top of the grid down: warm starts follow the solution continuously
     for (let j = 0; j < m; j++) {
       const r = Math.exp(lnR[j]!);
-      const { value, state: st } = populationStieltjes(pop, 0, r, { ...opts, damping: opts.damping ?? 1, sweeps: state === undefined ? 2 * sweeps : sweeps }, state);
+      const { value, state: st } = populationStieltjes(pop, 0, r, { ...opts, damping: opts.damping ?? 1, tolerance: opts.tolerance ?? 1e-4, sweeps: state === undefined ? 2 * sweeps : sweeps }, state);
       state = st;
       iterations += value.sweeps;
       // z G(z) with z = i r: Re = -r Im G, Im = r Re G; the estimate averages both sides (5.48b)

@@ -31,6 +31,12 @@ export interface PopulationOptions {
   sweeps?: number;
   /** Damping of the population update in (0, 1] (default 0.5: new = 0.5 old + 0.5 update). */
   damping?: number;
+  /**
+   * Early stop: when both readings of G change by less than tolerance * |G| over 3 consecutive
+   * sweeps (after at least 6), stop and report the last sweep (default: none, run all sweeps and
+   * average the last half).
+   */
+  tolerance?: number;
   /** 'joint' (default): D drawn with its own pre-activation; 'decoupled': independent-D surrogate. */
   coupling?: 'joint' | 'decoupled';
   /** Seed of the population streams (default spec.seed ?? 1). */
@@ -207,7 +213,11 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
   const st: CavityState = warm ?? { tDownRe: alloc(), tDownIm: alloc(), sUpRe: alloc(), sUpIm: alloc() };
   const uRe = alloc(), uIm = alloc();
   let gSumRe = 0, gSumIm = 0, gSq = 0, nAvg = 0, oSumRe = 0, oSumIm = 0;
+  const tol = opts.tolerance;
+  if (tol !== undefined && !(tol > 0)) throw new InvalidSpecError('tolerance', `must be > 0, got ${tol}`);
+  let prevRe = NaN, prevIm = NaN, prevORe = NaN, prevOIm = NaN, calm = 0, done = 0;
   for (let it = 0; it < sweeps; it++) {
+    done = it + 1;
     // (1) U on layers 0..L-1 (5.44): U_0 = 1/(z - S_up), U_l = S_d / (1 - S_d S_up)
     for (let l = 0; l < L; l++) {
       const ur = uRe[l]!, ui = uIm[l]!, sr = st.sUpRe[l]!, si = st.sUpIm[l]!;
@@ -274,7 +284,7 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
       }
     }
     // (4) G(z) = E[1/(z - S_up^{(0)})] (5.48) and E[1/(z (1 - S_down^{(L)}))] (5.48b)
-    if (it >= sweeps / 2) {
+    if (tol !== undefined || it >= sweeps / 2) {
       const sr = st.sUpRe[0]!, si = st.sUpIm[0]!;
       let gr = 0, gi = 0;
       for (let p = 0; p < P; p++) {
@@ -282,7 +292,6 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
         gr += ar / n; gi += -ai / n;
       }
       gr /= P; gi /= P;
-      gSumRe += gr; gSumIm += gi; gSq += gr * gr + gi * gi; nAvg++;
       const tr = st.tDownRe[L]!, ti = st.tDownIm[L]!, dL = d[L]!;
       let or = 0, oi = 0;
       for (let p = 0; p < P; p++) {
@@ -291,7 +300,19 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
         const cr = zRe * br - zIm * bi, ci = zRe * bi + zIm * br, n = cr * cr + ci * ci;
         or += cr / n; oi += -ci / n;
       }
-      oSumRe += or / P; oSumIm += oi / P;
+      or /= P; oi /= P;
+      if (tol !== undefined) {
+        const change = Math.max(Math.hypot(gr - prevRe, gi - prevIm) / Math.hypot(gr, gi), Math.hypot(or - prevORe, oi - prevOIm) / Math.hypot(or, oi));
+        calm = change < tol ? calm + 1 : 0;
+        prevRe = gr; prevIm = gi; prevORe = or; prevOIm = oi;
+        if (calm >= 3 && it >= 5) {
+          gSumRe = gr; gSumIm = gi; gSq = gr * gr + gi * gi; oSumRe = or; oSumIm = oi; nAvg = 1;
+          break;
+        }
+        if (it < sweeps / 2) continue;
+      }
+      gSumRe += gr; gSumIm += gi; gSq += gr * gr + gi * gi; nAvg++;
+      oSumRe += or; oSumIm += oi;
     }
   }
   const re = gSumRe / nAvg, im = gSumIm / nAvg;
@@ -300,5 +321,5 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
   if (!Number.isFinite(re) || !Number.isFinite(im)) {
     throw new NonConvergenceError(`population dynamics produced a non-finite G at z = ${zRe} + ${zIm}i`, { zRe, zIm });
   }
-  return { value: { re, im, relativeSpread: mag > 0 ? Math.sqrt(varG) / mag : 0, sweeps, outRe: oSumRe / nAvg, outIm: oSumIm / nAvg }, state: st };
+  return { value: { re, im, relativeSpread: mag > 0 ? Math.sqrt(varG) / mag : 0, sweeps: done, outRe: oSumRe / nAvg, outIm: oSumIm / nAvg }, state: st };
 }
