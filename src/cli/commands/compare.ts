@@ -12,6 +12,7 @@ import { jacobian, randomInput, sampleNetwork } from '../../network/network.ts';
 import { describeSpec, type NetworkSpec } from '../../network/spec.ts';
 import { predictQ } from '../../predict/qPrediction.ts';
 import { smoothedObservables, solveHeavySpectrum, type HeavyRoute } from '../../jacobian/heavy.ts';
+import { freeSurrogateSquaredSingularValues } from '../../jacobian/freeSurrogate.ts';
 import { linalg } from '../../linalg/index.ts';
 import { meanAndSd } from '../../montecarlo/summary.ts';
 import { stream } from '../../random/rng.ts';
@@ -94,7 +95,7 @@ export function compareSvg(rows: CompareRow[], title: string, caption: string): 
 export interface SpectrumAccuracyRow {
   depth: number;
   width: number;
-  route: HeavyRoute | 'monte-carlo';
+  route: HeavyRoute | 'monte-carlo' | 'free-surrogate';
   quantiles: { '0.1': number; '0.5': number; '0.9': number };
   tailExponent: number;
   meanLog: number;
@@ -123,21 +124,24 @@ export interface SpectrumAccuracyRow {
  * Monte Carlo squared singular values of J at a point uniform in the activation box, pooled over
  * networks; tail exponent by the Hill estimator on the top 2 percent (theory/05 (5.52) compares to it).
  */
-export function monteCarloSpectrum(spec: NetworkSpec, networks: number): { quantiles: SpectrumAccuracyRow['quantiles']; tailExponent: number; meanLog: number; fractionAboveOne: number; samples: number; failedNetworks: number; lambdas: Float64Array } {
+export function monteCarloSpectrum(spec: NetworkSpec, networks: number, sampler?: (spec: NetworkSpec, k: number) => Float64Array): { quantiles: SpectrumAccuracyRow['quantiles']; tailExponent: number; meanLog: number; fractionAboveOne: number; samples: number; failedNetworks: number; lambdas: Float64Array } {
   const all: number[] = [];
   let failed = 0;
   for (let k = 0; k < networks; k++) {
-    const net = sampleNetwork(spec, k);
-    const x = randomInput(net, stream(spec.seed, 0x5bec, k));
-    let svs: Float64Array;
+    let lams: Float64Array;
     try {
-      svs = linalg().singularValues(jacobian(net, x));
+      if (sampler !== undefined) lams = sampler(spec, k);
+      else {
+        const net = sampleNetwork(spec, k);
+        const x = randomInput(net, stream(spec.seed, 0x5bec, k));
+        lams = linalg().singularValues(jacobian(net, x)).map((sv) => Math.max(sv * sv, Number.MIN_VALUE));
+      }
     } catch (e) {
       // a failed SVD is skipped and counted, never silently replaced
       failed++;
       continue;
     }
-    for (const sv of svs) all.push(Math.max(sv * sv, Number.MIN_VALUE));
+    for (const v of lams) all.push(v);
   }
   if (all.length === 0) throw new NonConvergenceError(`Monte Carlo spectrum: every SVD failed (${failed} networks)`, { failed });
   all.sort((a, b) => a - b);
@@ -168,8 +172,10 @@ export function empiricalCdf(sorted: ArrayLike<number>, x: number): number {
 }
 
 /** Predicted (population, decoupled) vs Monte Carlo spectrum quantiles (docs/heavy-tailed-accuracy.md). */
-export function spectrumAccuracy(base: Omit<NetworkSpec, 'L' | 'N'>, widths: number[], depths: number[], opts: { networks?: number; populationSize: number; sweeps: number; replicas?: number; routes?: HeavyRoute[]; onProgress?: (m: string) => void }): SpectrumAccuracyRow[] {
+export function spectrumAccuracy(base: Omit<NetworkSpec, 'L' | 'N'>, widths: number[], depths: number[], opts: { networks?: number; populationSize: number; sweeps: number; replicas?: number; routes?: HeavyRoute[]; freeSurrogate?: boolean; onProgress?: (m: string) => void }): SpectrumAccuracyRow[] {
   const rows: SpectrumAccuracyRow[] = [];
+  type P = '0.1' | '0.5' | '0.9';
+  const ps: P[] = ['0.1', '0.5', '0.9'];
   for (const L of depths) {
     const theory = new Map<HeavyRoute, ReturnType<typeof solveHeavySpectrum>>();
     for (const N of widths) {
@@ -180,20 +186,35 @@ export function spectrumAccuracy(base: Omit<NetworkSpec, 'L' | 'N'>, widths: num
           theory.set(route, solveHeavySpectrum(spec, { route, populationSize: opts.populationSize, sweeps: opts.sweeps, seed: base.seed, ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}) }));
         }
       }
-      const { lambdas, ...mc } = monteCarloSpectrum(spec, opts.networks ?? Math.max(1, Math.ceil(1600 / N)));
+      const networks = opts.networks ?? Math.max(1, Math.ceil(1600 / N));
+      const { lambdas, ...mc } = monteCarloSpectrum(spec, networks);
       rows.push({ depth: L, width: N, route: 'monte-carlo', ...mc });
-      for (const [route, th] of theory) {
-        const le = (p: '0.1' | '0.5' | '0.9') => Math.abs(Math.log(th.quantiles[p] / mc.quantiles[p]));
-        const re = (p: '0.1' | '0.5' | '0.9') => Math.abs(empiricalCdf(lambdas, th.quantiles[p]) - Number(p));
-        const sm = smoothedObservables(lambdas, th.smoothed.r);
+      const logError = (q: SpectrumAccuracyRow['quantiles']) => Object.fromEntries(ps.map((p) => [p, Math.abs(Math.log(q[p] / mc.quantiles[p]))])) as SpectrumAccuracyRow['quantiles'];
+      const rankError = (q: SpectrumAccuracyRow['quantiles']) => Object.fromEntries(ps.map((p) => [p, Math.abs(empiricalCdf(lambdas, q[p]) - Number(p))])) as SpectrumAccuracyRow['quantiles'];
+      const distance = (r: ArrayLike<number>, S: ArrayLike<number>) => {
+        const sm = smoothedObservables(lambdas, r);
         let dist = 0;
-        for (let j = 0; j < sm.cdf.length; j++) dist = Math.max(dist, Math.abs(sm.cdf[j]! - th.smoothed.cdf[j]!));
+        for (let j = 0; j < sm.cdf.length; j++) dist = Math.max(dist, Math.abs(sm.cdf[j]! - S[j]!));
+        return dist;
+      };
+      let rGrid: Float64Array | undefined;
+      for (const [route, th] of theory) {
+        rGrid = th.smoothed.r;
         rows.push({
           depth: L, width: N, route, quantiles: th.quantiles, tailExponent: Number.isFinite(th.tailExponent) ? th.tailExponent : -1,
           meanLog: th.meanLog, fractionAboveOne: th.fractionAboveOne, massOnGrid: th.diagnostics.massOnGrid,
-          logError: { '0.1': le('0.1'), '0.5': le('0.5'), '0.9': le('0.9') },
-          smoothedDistance: dist, replicaError: th.diagnostics.maxResidual,
-          rankError: { '0.1': re('0.1'), '0.5': re('0.5'), '0.9': re('0.9') },
+          logError: logError(th.quantiles), rankError: rankError(th.quantiles),
+          smoothedDistance: distance(th.smoothed.r, th.smoothed.cdf), replicaError: th.diagnostics.maxResidual,
+        });
+      }
+      if (opts.freeSurrogate ?? true) {
+        // the S-transform product (5.40) by Haar-rotated Monte Carlo of the same networks (theory 5.9)
+        const { lambdas: fl, ...fr } = monteCarloSpectrum(spec, networks, freeSurrogateSquaredSingularValues);
+        const r = rGrid ?? Float64Array.from({ length: 61 }, (_, j) => Math.pow(10, 6 - j * (8 * L + 10) / 60));
+        rows.push({
+          depth: L, width: N, route: 'free-surrogate', ...fr,
+          logError: logError(fr.quantiles), rankError: rankError(fr.quantiles),
+          smoothedDistance: distance(r, smoothedObservables(fl, r).cdf),
         });
       }
       opts.onProgress?.(`spectrum L=${L} N=${N} done`);
@@ -216,7 +237,7 @@ export function register(program: Command): void {
     .option('--sweeps <S>', 'population sweeps per grid point (default 40)')
     .option('--replicas <R>', 'independent populations averaged per grid point; their spread is the error bar (default 3)')
     .option('--plot <FILE.svg>', 'write the figure')
-    .option('--spectrum', 'instead of Q: compare predicted spectrum quantiles of J J^T (population and decoupled routes) with Monte Carlo at each --width (a list) and depth');
+    .option('--spectrum', 'instead of Q: compare predicted spectrum quantiles of J J^T (population and decoupled routes, and the free surrogate by Haar-rotated Monte Carlo) with Monte Carlo at each --width (a list) and depth');
   addNetworkFlags(cmd);
   cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean; replicas?: string }) => {
     if (raw.depths === undefined) throw new FlagError('--depths', 'is required (a list or range of positive integers, e.g. 1..40)');
@@ -235,10 +256,10 @@ export function register(program: Command): void {
       });
       if (raw.json) printJson(rows);
       else {
-        process.stdout.write('depth  width  route        q10        q50        q90        tail   E[ln]   p>1     |ln err| q10/q50/q90  rank err q10/q50/q90  dist(S)\n');
+        process.stdout.write('depth  width  route           q10        q50        q90        tail   E[ln]   p>1     |ln err| q10/q50/q90  rank err q10/q50/q90  dist(S)\n');
         for (const r of rows) {
           const e = r.logError ? `${r.logError['0.1'].toFixed(2)}/${r.logError['0.5'].toFixed(2)}/${r.logError['0.9'].toFixed(2)}` : '';
-          process.stdout.write(`${String(r.depth).padStart(5)}  ${String(r.width).padStart(5)}  ${r.route.padEnd(11)}  ${r.quantiles['0.1'].toExponential(2)}  ${r.quantiles['0.5'].toExponential(2)}  ${r.quantiles['0.9'].toExponential(2)}  ${r.tailExponent.toFixed(2).padStart(5)}  ${r.meanLog.toFixed(2).padStart(6)}  ${r.fractionAboveOne.toFixed(4)}  ${e.padEnd(14)}  ${r.rankError ? `${r.rankError['0.1'].toFixed(3)}/${r.rankError['0.5'].toFixed(3)}/${r.rankError['0.9'].toFixed(3)}` : ''.padEnd(17)}     ${r.smoothedDistance !== undefined ? r.smoothedDistance.toFixed(4) : ''}\n`);
+          process.stdout.write(`${String(r.depth).padStart(5)}  ${String(r.width).padStart(5)}  ${r.route.padEnd(14)}  ${r.quantiles['0.1'].toExponential(2)}  ${r.quantiles['0.5'].toExponential(2)}  ${r.quantiles['0.9'].toExponential(2)}  ${r.tailExponent.toFixed(2).padStart(5)}  ${r.meanLog.toFixed(2).padStart(6)}  ${r.fractionAboveOne.toFixed(4)}  ${e.padEnd(14)}  ${r.rankError ? `${r.rankError['0.1'].toFixed(3)}/${r.rankError['0.5'].toFixed(3)}/${r.rankError['0.9'].toFixed(3)}` : ''.padEnd(17)}     ${r.smoothedDistance !== undefined ? r.smoothedDistance.toFixed(4) : ''}\n`);
         }
       }
       return;
