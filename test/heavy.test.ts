@@ -13,6 +13,7 @@ import { stream } from '../src/random/rng.ts';
 import type { NetworkSpec } from '../src/network/spec.ts';
 import { InvalidSpecError } from '../src/errors.ts';
 import { hillTailIndex } from '../src/spectra/empirical.ts';
+import { freeSurrogateSquaredSingularValues, haarOrthogonal } from '../src/jacobian/freeSurrogate.ts';
 
 function mcSquaredSingularValues(spec: NetworkSpec, networks: number): number[] {
   const out: number[] = [];
@@ -154,4 +155,26 @@ describe('population dynamics for J J^T', () => {
       for (let i = 0; i < 4; i++) expect(tols[i + 4]!).toBeLessThan(tols[i]!);
     }
   }, 300_000);
+});
+
+describe('free surrogate by Haar rotation (theory/05 (5.54))', () => {
+  it('Haar matrices are orthogonal, and a linear Gaussian network keeps its Fuss-Catalan moments under the rotations', () => {
+    const O = haarOrthogonal(30, stream(5, 1));
+    let err = 0;
+    for (let i = 0; i < 30; i++) for (let j = 0; j < 30; j++) {
+      let s = 0;
+      for (let k = 0; k < 30; k++) s += O.data[k * 30 + i]! * O.data[k * 30 + j]!;
+      err = Math.max(err, Math.abs(s - (i === j ? 1 : 0)));
+    }
+    expect(err).toBeLessThan(1e-12);
+    // Reference: squared singular values of a product of L = 2 normalised Gaussian matrices have the
+    // Fuss-Catalan moments m1 = 1, m2 = C(6,2)/5 = 3 (rotations do not change that law). Measured at
+    // N = 200 over 9 networks: per-network sd 0.012 (m1) and 0.08 (m2), so the 3-network means have
+    // sd 0.007 and 0.05; tolerances 0.05 and 0.25 are 5-7 of those (finite-N bias is O(1/N)).
+    const spec: NetworkSpec = { N: 200, L: 2, activation: 'linear', weights: { name: 'gaussian', scale: 1 }, bias: null, scaling: 'natural', seed: 3 };
+    let m1 = 0, m2 = 0, n = 0;
+    for (let k = 0; k < 3; k++) for (const v of freeSurrogateSquaredSingularValues(spec, k)) { m1 += v; m2 += v * v; n++; }
+    expect(Math.abs(m1 / n - 1)).toBeLessThan(0.05);
+    expect(Math.abs(m2 / n - 3)).toBeLessThan(0.25);
+  });
 });
