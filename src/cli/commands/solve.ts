@@ -34,10 +34,24 @@ type SolveFlags = RawNetworkFlags & {
   ensemble?: string; q1?: string; quadraturePoints?: string;
 };
 
+/** Extra lines of the heavy-tailed report (theory/05 (5.51)-(5.53)): quantiles, tail, E ln, p>1, diagnostics. */
+function heavySummary(r: LawReport & Record<string, unknown>): string {
+  const q = r.quantiles as { '0.1': number; '0.5': number; '0.9': number } | undefined;
+  if (q === undefined || typeof r.tailExponent !== 'number') return '';
+  const d = r.diagnostics as Record<string, unknown>;
+  const num = (v: unknown, digits = 3) => (typeof v === 'number' ? v.toPrecision(digits) : String(v));
+  return [
+    '',
+    `quantiles of lambda: q10 ${num(q['0.1'])}  q50 ${num(q['0.5'])}  q90 ${num(q['0.9'])}`,
+    `tail exponent a (1 - F(x) ~ x^-a): ${num(r.tailExponent)}   E[ln lambda] >= ${num(r.meanLog)}   P(lambda > 1): ${num(r.fractionAboveOne)}`,
+    `diagnostics: converged ${String(d.converged)}, replica standard error ${num(d.maxResidual, 2)}, mass on the grid ${num(d.massOnGrid)}, ${String(d.replicas)} replicas x population ${String(d.populationSize)}`,
+  ].join('\n');
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('solve')
-    .description('limiting spectrum of J J^T (squared singular values of the input-output Jacobian) for a deep network with finite-variance weights: density, atoms, edges, moments, quantiles')
+    .description('limiting spectrum of J J^T (squared singular values of the input-output Jacobian): finite-variance weights by free multiplicative convolution (density, atoms, edges, moments, quantiles); heavy tails (cauchy, stable, natural scaling) by population dynamics (density, quantiles, tail exponent, P(lambda > 1))')
     .option('--at <list>', 'grid of x > 0: x1,x2,... or a..b:step')
     .option('--ensemble <e>', 'gaussian|orthogonal weights (default gaussian; orthogonal = sigma_w times Haar)')
     .option('--q1 <q>', 'second moment of layer-1 pre-activations (default: the mean-field fixed point q*)')
@@ -60,6 +74,9 @@ export function register(program: Command): void {
     const spec = { ...flags.base, L: flags.depths[0]! };
     let report: LawReport & Record<string, unknown>;
     try {
+      const w = spec.weights;
+      const finiteVariance = w.name === 'gaussian' || ((w.name === 'student' || w.name === 'pareto') && (w.alpha ?? 0) > 2);
+      if (!finiteVariance) log('heavy-tailed weights: population dynamics (theory/05 5.6-5.8), about 5-60 s ...');
       report = solveJacobianSpectrum(spec, at, { ensemble, ...(q1 !== undefined ? { q1 } : {}), ...(quadraturePoints !== undefined ? { quadraturePoints } : {}) }) as LawReport & Record<string, unknown>;
     } catch (e) {
       throw flagError(e);
@@ -110,6 +127,6 @@ export function register(program: Command): void {
       writeFileSync(raw.plot, svg);
     }
     if (raw.json) printJson(report);
-    else process.stdout.write(formatLawReport(report) + (mc !== null ? `\nKolmogorov distance to Monte Carlo (N=${mc.N}, ${mc.networks} networks): ${mc.kolmogorov}` : '') + '\n');
+    else process.stdout.write(formatLawReport(report) + heavySummary(report) + (mc !== null ? `\nKolmogorov distance to Monte Carlo (N=${mc.N}, ${mc.networks} networks): ${mc.kolmogorov}` : '') + '\n');
   });
 }
