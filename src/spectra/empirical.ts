@@ -103,6 +103,13 @@ export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
 }
 
 /** Quantiles by linear interpolation between order statistics (Hyndman-Fan type 7, quantileSorted). */
+/** Empirical CDF of a sorted sample at x: the fraction of values <= x (binary search). */
+export function empiricalCdf(sorted: ArrayLike<number>, x: number): number {
+  let lo = 0, hi = sorted.length;
+  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid]! <= x) lo = mid + 1; else hi = mid; }
+  return lo / sorted.length;
+}
+
 export function quantiles(values: ArrayLike<number>, ps: number[]): number[] {
   finiteValues('values', values);
   const s = Float64Array.from(values as ArrayLike<number>).sort();

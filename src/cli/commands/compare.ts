@@ -16,7 +16,7 @@ import { freeSurrogateSquaredSingularValues } from '../../jacobian/freeSurrogate
 import { linalg } from '../../linalg/index.ts';
 import { meanAndSd } from '../../montecarlo/summary.ts';
 import { stream } from '../../random/rng.ts';
-import { hillTailIndex } from '../../spectra/empirical.ts';
+import { empiricalCdf, hillTailIndex } from '../../spectra/empirical.ts';
 import { linePlot } from '../../report/svg.ts';
 import { addNetworkFlags, parseInteger, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, log, printJson } from '../io.ts';
@@ -162,13 +162,6 @@ export function monteCarloSpectrum(spec: NetworkSpec, networks: number, sampler?
     failedNetworks: failed,
     lambdas: Float64Array.from(all),
   };
-}
-
-/** Fraction of a sorted sample at or below x (binary search). */
-export function empiricalCdf(sorted: ArrayLike<number>, x: number): number {
-  let lo = 0, hi = sorted.length;
-  while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid]! <= x) lo = mid + 1; else hi = mid; }
-  return lo / sorted.length;
 }
 
 /** Predicted (population, decoupled) vs Monte Carlo spectrum quantiles (docs/heavy-tailed-accuracy.md). */
