@@ -27,7 +27,7 @@ export interface HeavySpectrumOptions extends PopulationOptions {
   replicas?: number;
   /** Weight of the curvature penalty of the deconvolution (default 3e-4). */
   smoothing?: number;
-  /** Progress callback (replica, point, points). */
+  /** Progress callback: one message per finished replica. */
   onProgress?: (message: string) => void;
 }
 

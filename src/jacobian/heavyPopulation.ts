@@ -110,7 +110,9 @@ export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOpt
   }
   const L = spec.L;
   const replica = requireInteger('replica', opts.replica ?? 0, 0, 1_000_000);
-  const rng = replica === 0 ? stream(seed, STREAM.SAMPLE, 0x5eed, coupling === 'joint' ? 1 : 2) : stream(seed, STREAM.SAMPLE, 0x5eed, coupling === 'joint' ? 1 : 2, replica);
+  // replica 0 keeps the original stream paths; replica r > 0 appends r to them
+  const sub = (...path: number[]): Rng => (replica === 0 ? stream(seed, STREAM.SAMPLE, ...path) : stream(seed, STREAM.SAMPLE, ...path, replica));
+  const rng = sub(0x5eed, coupling === 'joint' ? 1 : 2);
   const [lo, hi] = act.range;
   // layer 0 inputs: uniform on the activation's range (the fixed-point finder's start box)
   const x: Float64Array[] = [new Float64Array(P)];
@@ -131,7 +133,7 @@ export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOpt
     const remSd = Math.sqrt(remainderSq * ex2);
     const hl = new Float64Array(P), dl = new Float64Array(P), xl = new Float64Array(P);
     const ch = new Int32Array(P * K), cw2 = new Float64Array(P * K), cs = new Float64Array(P * K);
-    if (spec.bias !== null) sampleLaw(spec.bias, replica === 0 ? stream(seed, STREAM.SAMPLE, 0xb1a5, l) : stream(seed, STREAM.SAMPLE, 0xb1a5, l, replica), bias);
+    if (spec.bias !== null) sampleLaw(spec.bias, sub(0xb1a5, l), bias);
     else bias.fill(0);
     for (let p = 0; p < P; p++) {
       lepagePoints(rng, K, alpha, pts);

@@ -17,10 +17,18 @@ export interface JacobianSolveOptions extends LightJacobianOptions {
   quadraturePoints?: number;
 }
 
+/**
+ * Whether a weight law takes the finite-variance (free multiplicative convolution) route: Gaussian,
+ * and Student-t / Pareto with index > 2. Everything else (Cauchy, SaS of any alpha) goes to the
+ * heavy-tailed population route. One predicate for `jesd solve`, the reproduce report and the dispatch.
+ */
+export function takesLightRoute(w: NetworkSpec['weights']): boolean {
+  return w.name === 'gaussian' || ((w.name === 'student' || w.name === 'pareto') && (w.alpha ?? 0) > 2);
+}
+
 export function solveJacobianSpectrum(spec: Omit<NetworkSpec, 'N' | 'seed'> & { seed?: number }, at: number[], opts: JacobianSolveOptions = {}): LawReport {
   const w = spec.weights;
-  const finiteVariance = w.name === 'gaussian' || ((w.name === 'student' || w.name === 'pareto') && (w.alpha ?? 0) > 2);
-  if (!finiteVariance) {
+  if (!takesLightRoute(w)) {
     // Heavy tails: population dynamics on the layered graph, no freeness (theory/05-heavy-tailed.md 5.6-5.8).
     if (spec.scaling !== 'natural') throw new InvalidSpecError('--scaling', 'the limiting spectrum needs natural scaling (1/a_N); got raw');
     return heavyLawReport({ ...spec, N: 1 }, at);

@@ -9,7 +9,7 @@
 import { InvalidSpecError } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
 import { solveHeavySpectrum } from '../jacobian/heavy.ts';
-import { solveJacobianSpectrum } from '../jacobian/index.ts';
+import { solveJacobianSpectrum, takesLightRoute } from '../jacobian/index.ts';
 import { lightJacobianCdf } from '../jacobian/light.ts';
 import { naturalConstant } from '../laws/laws.ts';
 import type { NetworkSpec } from '../network/spec.ts';
@@ -40,7 +40,7 @@ export interface PredictedLaw {
  * dynamics of theory/05-heavy-tailed.md (5.28)-(5.30), on its own log grid (density and F).
  */
 export async function predictedEsd(spec: NetworkSpec, grid: number[], budget: PopulationBudget): Promise<Availability<PredictedLaw>> {
-  const light = spec.weights.name === 'gaussian' || ((spec.weights.name === 'student' || spec.weights.name === 'pareto') && (spec.weights.alpha ?? 0) > 2);
+  const light = takesLightRoute(spec.weights);
   try {
     if (light) {
       // Raw scaling multiplies unit draws by sigma_w; natural scaling by sigma_w / a_N with

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidSpecError } from '../../errors.ts';
-import { solveJacobianSpectrum } from '../../jacobian/index.ts';
+import { solveJacobianSpectrum, takesLightRoute } from '../../jacobian/index.ts';
 import { lightJacobianCdf, sampleJacobianSquaredSingularValues, type WeightEnsemble } from '../../jacobian/light.ts';
 import type { LawReport } from '../../freeprob/lawReport.ts';
 import { histogramPlot } from '../../report/svg.ts';
@@ -74,9 +74,7 @@ export function register(program: Command): void {
     const spec = { ...flags.base, L: flags.depths[0]! };
     let report: LawReport & Record<string, unknown>;
     try {
-      const w = spec.weights;
-      const finiteVariance = w.name === 'gaussian' || ((w.name === 'student' || w.name === 'pareto') && (w.alpha ?? 0) > 2);
-      if (!finiteVariance) log('heavy-tailed weights: population dynamics (theory/05 5.6-5.8), about 5-60 s ...');
+      if (!takesLightRoute(spec.weights)) log('heavy-tailed weights: population dynamics (theory/05 5.6-5.8), about 5-60 s ...');
       report = solveJacobianSpectrum(spec, at, { ensemble, ...(q1 !== undefined ? { q1 } : {}), ...(quadraturePoints !== undefined ? { quadraturePoints } : {}) }) as LawReport & Record<string, unknown>;
     } catch (e) {
       throw flagError(e);
