@@ -14,6 +14,7 @@ import { defaultWorkerCount, runPool } from './pool.ts';
 import { createProgress } from './progress.ts';
 import { recordKey, sweepUnits, unitKey, validateSweepConfig, type SweepConfig, type SweepRecord, type SweepSummaryRow, type SweepUnit } from './records.ts';
 import { openSweepStore, type SweepStore } from './store.ts';
+import { siblingModuleUrl } from '../moduleUrl.ts';
 import { summarizeSweep } from './summary.ts';
 
 export interface RunSweepOptions {
@@ -47,7 +48,7 @@ export interface SweepResult {
   resumed: number;
 }
 
-export const DEFAULT_UNIT_MODULE = { url: new URL('./sweepUnit.ts', import.meta.url).href, exportName: 'runSweepUnit' };
+export const DEFAULT_UNIT_MODULE = { url: siblingModuleUrl(import.meta.url, './sweepUnit'), exportName: 'runSweepUnit' };
 
 /** Run a sweep; see the module comment for the determinism guarantee. */
 export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}): Promise<SweepResult> {

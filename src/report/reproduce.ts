@@ -39,6 +39,7 @@ import { SCALES, type ReproductionScale, type ScaleName } from './scales.ts';
 import { categoricalHeatmap, histogramPlot, linePlot, PALETTE, svgToPng, type Series } from './svg.ts';
 import { gridQuantile, kolmogorovOnGrid, type Availability, type PredictedLaw, type PredictedQCurve, type PredictedQPoint } from './theory.ts';
 import { openUnitStore, type UnitRecord } from './unitStore.ts';
+import { siblingModuleUrl } from '../moduleUrl.ts';
 import {
   CELL_CYCLE, CELL_UNSETTLED,
   type BasinRowRecord, type BasinRowUnit, type BasinSlice, type EsdRecord, type EsdUnit, type KnownFixedPoint, type TheoryRecord, type TheoryUnit,
@@ -67,7 +68,7 @@ export interface ReproductionResult {
   timings: Record<string, number>;
 }
 
-const UNITS_URL = new URL('./units.ts', import.meta.url).href;
+const UNITS_URL = siblingModuleUrl(import.meta.url, './units');
 export const TIMINGS_START = '<!-- timings:start -->';
 export const TIMINGS_END = '<!-- timings:end -->';
 
