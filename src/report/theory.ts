@@ -37,7 +37,7 @@ export interface PredictedLaw {
  * Predicted law of the eigenvalues of J J^T for a spec.
  * Light tails: solveJacobianSpectrum (density on `grid`) and lightJacobianCdf (exact F on `grid`)
  * (theory/04-light-tailed.md section 4.3). Heavy tails: solveHeavySpectrum, the population
- * dynamics of theory/05-heavy-tailed.md (5.28)-(5.30), on its own log grid (density and F).
+ * dynamics of theory/05-heavy-tailed.md sections 5.6-5.8, (5.41)-(5.53), on its own log grid (density and F).
  */
 export async function predictedEsd(spec: NetworkSpec, grid: number[], budget: PopulationBudget): Promise<Availability<PredictedLaw>> {
   const light = takesLightRoute(spec.weights);
