@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries for users' own property tests against jacobian-esd (DESIGN.md section 1,
+ * fast-check arbitraries for users' own property tests against jacobian-esd (docs/design.md section 1,
  * job 3: "run property-based regression tests"). Every value they generate passes `validateSpec` /
  * `validateLaw`, so a property can go straight to `sampleNetwork`, the fixed-point search or the
  * spectral solvers.

@@ -1,6 +1,6 @@
 /**
  * Typed errors. Every public function validates its input and throws one of these, with a message
- * that names the offending field and says what is allowed (DESIGN.md section 5).
+ * that names the offending field and says what is allowed (docs/design.md section 4).
  */
 export class JesdError extends Error {
   constructor(message: string) {

@@ -1,4 +1,4 @@
-/** Shared plain types (DESIGN.md section 5). */
+/** Shared plain types (docs/design.md section 4). */
 
 /** Dense row-major real matrix. */
 export interface Matrix {

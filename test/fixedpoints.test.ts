@@ -120,7 +120,7 @@ describe('scalar closed form x = sigmoid(w x + b) (N = L = 1, raw weights)', () 
 
 describe('light tails: Gaussian weights give one stable fixed point', () => {
   it('Q = 1 for sigmoid, natural 1/sqrt(N) scaling, sigma_w = sigma_b = 1 (fast-check over N, L, seed)', () => {
-    // Claim (DESIGN.md section 1, property 3): with sigma_w = 1 the sigmoid network is a contraction
+    // Claim (docs/design.md section 1, job 4): with sigma_w = 1 the sigmoid network is a contraction
     // in practice (|phi'| <= 1/4, ||W|| ~ 2), so exactly one fixed point attracts every start.
     fc.assert(fc.property(fc.noBias(fc.integer({ min: 2, max: 64 })), fc.noBias(fc.integer({ min: 1, max: 20 })), fc.nat(10_000), (N, L, seed) => {
       const spec: NetworkSpec = { N, L, activation: 'sigmoid', weights: { name: 'gaussian', scale: 1 }, bias: { name: 'gaussian', scale: 1 }, scaling: 'natural', seed };

@@ -1,7 +1,7 @@
 /**
  * Multistart search for the fixed points x* = f(x*) of a sampled network, with Newton polish,
  * de-duplication, stability, basin shares, periodic attractors and unsettled runs
- * (DESIGN.md section 2; theory/02-finite-networks.md section 2.4).
+ * (docs/design.md section 2; theory/02-finite-networks.md section 2.4).
  *
  * Algorithm (theory (2.16)-(2.19)):
  * 1. `starts` points uniform in range^N (range = the activation's image box; sigmoid: unit cube);

@@ -1,5 +1,5 @@
 /**
- * The common output of `jesd law` and `jesd solve` (../shared/CLI.md): a law evaluated on a grid.
+ * The common output of `jesd law` and `jesd solve` (docs/cli.md): a law evaluated on a grid.
  * Every numeric field is finite; a grid point whose solve did not converge is never reported as a
  * number (the solver throws, or the point is listed in `diagnostics.failedAt`).
  */

@@ -364,7 +364,7 @@ export function levyWishartDensity(alpha: number, ratio: number, x: number[], op
 }
 
 /**
- * `jesd law --name levy|levy-wishart` (../shared/CLI.md): density on the grid `at`; edges null
+ * `jesd law --name levy|levy-wishart` (docs/cli.md): density on the grid `at`; edges null
  * (unbounded support), moments [] (they diverge). alpha defaults to 1 (Cauchy), ratio to 1.
  * For levy-wishart, grid points x < 0 have density 0 and x = 0 is rejected (atom or divergence).
  */

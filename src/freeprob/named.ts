@@ -1,5 +1,5 @@
 /**
- * Named laws for `jesd law --name` (../shared/CLI.md). A plain table: one entry per name.
+ * Named laws for `jesd law --name` (docs/cli.md). A plain table: one entry per name.
  * Options: ratio (MP c = N/M), depth (Fuss-Catalan order L), alpha (heavy-tailed laws), at (grid).
  */
 import { InvalidSpecError, requireFinite, requireInteger, requirePositive } from '../errors.ts';

@@ -1,5 +1,5 @@
 /**
- * Activations phi with phi', phi'' (DESIGN.md section 2; theory/02-finite-networks.md section 2.1).
+ * Activations phi with phi', phi'' (docs/design.md section 2; theory/02-finite-networks.md section 2.1).
  * `range` is the closure of phi's image where that is bounded; it is the box the fixed-point finder
  * draws its starts from (every fixed point x* = f(x*) lies in range^N because x* is an output of phi).
  * For relu and linear the image is unbounded and `range` is a documented box: relu [0, 1], linear [-1, 1].

@@ -1,5 +1,5 @@
 /**
- * I.i.d. weight and bias laws (DESIGN.md section 2; theory/02-finite-networks.md section 2.2).
+ * I.i.d. weight and bias laws (docs/design.md section 2; theory/02-finite-networks.md section 2.2).
  *
  * Unit laws (before any multiplier):
  * - gaussian: N(0, 1).

@@ -1,6 +1,6 @@
 /**
  * Sampled finite networks: forward map, batched forward map, Jacobian and Jacobian-vector products
- * (DESIGN.md section 2; theory/02-finite-networks.md section 2.3).
+ * (docs/design.md section 2; theory/02-finite-networks.md section 2.3).
  *
  * h_l = W_l x_{l-1} + b_l, x_l = phi(h_l), f(x_0) = x_L  (theory (2.13)),
  * J(x_0) = D_L W_L ... D_1 W_1 with D_l = diag(phi'(h_l))  (theory (2.14)).

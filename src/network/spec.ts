@@ -1,5 +1,5 @@
 /**
- * Network specification (DESIGN.md section 2). Plain data: everything needed to re-sample the same
+ * Network specification (docs/design.md section 2). Plain data: everything needed to re-sample the same
  * network bit for bit.
  */
 import { InvalidSpecError, requireFinite, requireInRange, requireInteger, requireOneOf, requirePositive } from '../errors.ts';

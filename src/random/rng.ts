@@ -1,5 +1,5 @@
 /**
- * Seeded randomness with deterministic sub-streams (DESIGN.md section 5).
+ * Seeded randomness with deterministic sub-streams (docs/design.md section 4).
  *
  * The generator is pure-rand's xoroshiro128+ (32-bit lanes, so bit-identical on every platform).
  * A stream is addressed by a root seed plus a path of non-negative integers, e.g.

@@ -1,5 +1,5 @@
 /**
- * A small dependency-free SVG plotting module for the project's figures (DESIGN.md section 4,
+ * A small dependency-free SVG plotting module for the project's figures (docs/design.md section 3,
  * src/report/): line/scatter plots with error bars and several series, log axes, histograms with a
  * density overlay and an error band, categorical heatmaps (basins of attraction), titles,
  * captions and axis labels. `svgToPng` rasterises a figure through @resvg/resvg-js.

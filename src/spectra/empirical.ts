@@ -1,6 +1,6 @@
 /**
  * Empirical spectra of finite-network Jacobians and the statistics used to compare them with
- * theory (DESIGN.md section 2; theory/02-finite-networks.md section 2.5).
+ * theory (docs/design.md section 2; theory/02-finite-networks.md section 2.5).
  */
 import { InvalidSpecError, requireInteger } from '../errors.ts';
 import { linalg } from '../linalg/index.ts';
