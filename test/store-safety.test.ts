@@ -190,6 +190,18 @@ describe('timings stay out of records', () => {
     for (const l of readFileSync(a, 'utf8').split('\n').filter((x) => x !== '')) expect(Object.keys(JSON.parse(l))).not.toContain('elapsedMs');
     expect(JSON.parse(readFileSync(`${a}.timings.json`, 'utf8'))).toMatchObject({ workers: 1, computed: 2 * 3 * 2, resumed: 0, wallMs: expect.any(Number) });
   });
+
+  it('fixed-points --json keeps its wall time in a separate "timings" group, out of the results and diagnostics', async () => {
+    const args = ['fixed-points', '--width', '6', '--depth', '2', '--starts', '20', '--json'];
+    const [a, b] = [await jesd(args), await jesd(args)];
+    expect(a.code, a.stderr).toBe(0);
+    const [ja, jb] = [JSON.parse(a.stdout), JSON.parse(b.stdout)];
+    expect(ja.timings).toEqual({ wallMs: expect.any(Number) });
+    expect(Object.keys(ja.diagnostics).filter((k) => /ms$|time|elapsed/i.test(k))).toEqual([]);
+    delete ja.timings;
+    delete jb.timings;
+    expect(jb).toEqual(ja);
+  });
 });
 
 describe('file-system errors: exit 2, one line naming the flag and the path, before computing', () => {
