@@ -54,8 +54,9 @@ export function exitFor(err: unknown): number {
   const code = errnoCode(err);
   const path = (err as NodeJS.ErrnoException | null)?.path;
   if (code !== undefined && typeof path === 'string') {
-    const mapped = fileError('file', path, err);
-    log(`jesd: ${mapped.message.replace(/^file: /, '')}`);
+    const syscall = (err as NodeJS.ErrnoException).syscall;
+    const mapped = fileError('file', path, err, syscall === 'open' || syscall === 'read' || syscall === 'stat' ? 'open' : 'write');
+    log(`jesd: ${mapped.message.replace(/^file: /, '').replace(/; free space or choose another file$/, '; free space and try again')}`);
     return mapped.exitStatus;
   }
   log(`jesd: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

@@ -3,15 +3,17 @@
  * rows, theory curves) (DESIGN.md section 5: one record per finished unit, appended and flushed),
  * on the generic store of src/montecarlo/jsonlStore.ts.
  *
- * FILE.jsonl holds one `{"key": ..., ...}` record per line and nothing else; the run description
- * `{"format": <format>, "version": 1, "config": {...}}` is in FILE.jsonl.meta.json, written
- * atomically before the first record. Resuming checks that the recorded config equals the requested
- * one (canonical JSON equality) and drops a partial last line left by a crash; the unit is then
- * recomputed, which gives the same record because units are deterministic.
+ * FILE.jsonl holds one `{"key": ..., ..., "checksum": ...}` record per line and nothing else; the
+ * run description `{"format": <format>, "version": 2, "config": {...}, "checksum": ...}` is in
+ * FILE.jsonl.meta.json, written atomically before the first record. Resuming checks that the
+ * recorded config equals the requested one (canonical JSON equality) and every record's checksum,
+ * and drops a partial last line left by a crash; the unit is then recomputed, which gives the same
+ * record because units are deterministic.
  */
 import { openJsonlStore, stableStringify } from '../montecarlo/jsonlStore.ts';
 
-export const UNIT_STORE_VERSION = 1;
+/** 2: records and the run description carry checksums; records hold no wall time. */
+export const UNIT_STORE_VERSION = 2;
 
 export interface UnitRecord {
   key: string;
