@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { exitFor } from '../src/cli/io.ts';
 import { main } from '../src/cli/main.ts';
 import { OutputFileError } from '../src/errors.ts';
 import { recordChecksum, runChecksum } from '../src/montecarlo/jsonlStore.ts';
@@ -82,7 +83,13 @@ describe('exclusive lock on an output', () => {
     writeFileSync(lock, JSON.stringify({ pid: 12345, host: 'elsewhere', started: 'now' }));
     l2.release();
     expect(existsSync(lock)).toBe(true);
-    rmSync(lock);
+    // A lock naming this very pid that this process does not hold was left by an earlier process
+    // with the same pid: stale.
+    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname(), started: 'long ago' }));
+    const w: string[] = [];
+    acquireLock(lock, { warn: (x) => w.push(x) }).release();
+    expect(w).toHaveLength(1);
+    expect(existsSync(lock)).toBe(false);
   });
 
   it('a sweep store holds FILE.lock while open and removes it when done or when it fails', async () => {
@@ -232,6 +239,23 @@ describe('file-system errors: exit 2, one line naming the flag and the path, bef
       expect(existsSync(missing)).toBe(false); // no directory created along the way
     });
   }
+
+  it('an fs error no command mapped still gives one line naming the path (exit 2; 3 for a full disk), no stack trace', () => {
+    const lines: string[] = [];
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => (lines.push(String(c)), true));
+    try {
+      const enoent = Object.assign(new Error('ENOENT: no such file or directory, open \'/x/y\''), { code: 'ENOENT', syscall: 'open', path: '/x/y' });
+      const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write', path: '/x/z' });
+      expect(exitFor(enoent)).toBe(2);
+      expect(exitFor(enospc)).toBe(3);
+    } finally {
+      err.mockRestore();
+    }
+    expect(lines).toEqual([
+      'jesd: cannot open /x/y: no such file or directory (ENOENT)\n',
+      'jesd: writing /x/z failed: no space left on device (ENOSPC); free space and try again\n',
+    ]);
+  });
 
   it('reproduce --quiet refuses a directory holding an earlier run unless --resume or --force (same rule as sweep)', async () => {
     const out = join(dir, 'earlier');

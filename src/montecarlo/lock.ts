@@ -171,7 +171,10 @@ export function acquireLock(lockPath: string, opts: AcquireLockOptions = {}): Ou
     if (owner === null) {
       throw new OutputFileError(flag, target, `${flag}: ${target} is locked by ${lockPath}, which does not name its owner; if no jesd run is writing ${target}, delete ${lockPath}`, 2);
     }
-    if (owner.host !== me.host || alive(owner.pid)) {
+    // This process's own pid in a lock it does not hold: left by an earlier process that had the
+    // same pid (pids are reused, e.g. in a restarted container), so it is stale.
+    const ownPidLeftOver = owner.host === me.host && owner.pid === process.pid;
+    if (!ownPidLeftOver && (owner.host !== me.host || alive(owner.pid))) {
       const where = owner.host === me.host ? `pid ${owner.pid}` : `pid ${owner.pid} on host ${owner.host}`;
       const since = owner.started ? ` since ${owner.started}` : '';
       const hint = owner.host === me.host ? 'wait for it to finish or choose another' : `if that run is gone, delete ${lockPath}; or choose another`;
