@@ -14,6 +14,7 @@ import { recordChecksum, runChecksum } from '../src/montecarlo/jsonlStore.ts';
 import { acquireLock, lockPathFor } from '../src/montecarlo/lock.ts';
 import { readSweepFile } from '../src/montecarlo/store.ts';
 import { runSweep } from '../src/montecarlo/sweep.ts';
+import { openUnitStore } from '../src/report/unitStore.ts';
 import { smallSweepConfig } from './fixtures/sweep.ts';
 
 const SYNTH = { url: new URL('../src/montecarlo/syntheticUnit.ts', import.meta.url).href, exportName: 'syntheticSweepUnit' };
@@ -171,6 +172,21 @@ describe('--resume checks every record', () => {
     const lines = readFileSync(out, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.stringify({ ...JSON.parse(l), seed: 8 }));
     writeFileSync(out, lines.join('\n') + '\n');
     expect(await resumeError(out, { seed: 8 })).toMatch(/sidecar\.jsonl line 1 was edited/);
+  });
+
+  it('reproduce unit stores check each record\'s unit and defining fields on resume', () => {
+    const path = join(dir, 'units.jsonl');
+    const units = new Map([['a', { width: 3 }], ['b', { width: 4 }]]);
+    const s = openUnitStore<{ key: string; width: number; v: number }>(path, 'toy-units', { seed: 1 }, { units });
+    s.append({ key: 'a', width: 3, v: 1 });
+    s.close();
+    expect(() => openUnitStore(path, 'toy-units', { seed: 1 }, { resume: true, units: new Map([['a', { width: 5 }]]) }).close())
+      .toThrow(/units\.jsonl line 1 is not a record of this run: width is 3, unit a of this run has 5/);
+    expect(() => openUnitStore(path, 'toy-units', { seed: 1 }, { resume: true, units: new Map([['b', { width: 4 }]]) }).close())
+      .toThrow(/line 1 is not a record of this run: unit a is not part of this run/);
+    const ok = openUnitStore(path, 'toy-units', { seed: 1 }, { resume: true, units });
+    expect([...ok.done.keys()]).toEqual(['a']);
+    ok.close();
   });
 
   it('checksums are recomputable from the documented rule (sidecar checksum, newline, canonical record)', async () => {

@@ -292,7 +292,7 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
     const esdStore = openUnitStore<EsdRecord & UnitRecord>(join(out, 'esd.jsonl'), 'jesd-reproduce-esd', {
       seed: opts.seed, scale: scale.name, esd: scale.esd, fixedPointOptions: scale.fixedPointOptions,
       bases: { gaussian: lightBase, cauchy: heavyBase },
-    }, { resume: opts.resume });
+    }, { resume: opts.resume, units: new Map(esdUnits.map((u) => [u.key, { width: u.spec.N, depth: u.spec.L, weights: u.spec.weights.name, network: u.network }])) });
     try {
       progress.add(esdStore.done.size);
       const todo = esdUnits.filter((u) => !esdStore.done.has(u.key));
@@ -472,7 +472,7 @@ async function runBasins(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 
   progress.add((scale.basins.slices - slices.length) * n);
   const store = openUnitStore<BasinRowRecord & UnitRecord>(join(out, 'basins.jsonl'), 'jesd-reproduce-basins', {
     seed: opts.seed, scale: scale.name, spec, network: best.network, basins: scale.basins, fixedPointOptions: scale.fixedPointOptions,
-  }, { resume: opts.resume });
+  }, { resume: opts.resume, units: new Map(units.map((u) => [u.key, { slice: u.slice, row: u.row }])) });
   try {
     progress.add(store.done.size);
     const todo = units.filter((u) => !store.done.has(u.key));
@@ -584,7 +584,7 @@ async function runTheory(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 
   progress.add((scale.esd.points.length - units.filter((u) => u.kind === 'esd').length) * theoryWeight(scale, 4));
   const store = openUnitStore<TheoryRecord & UnitRecord>(join(out, 'theory.jsonl'), 'jesd-reproduce-theory', {
     seed: opts.seed, scale: scale.name, units: units.map((u) => ({ key: u.key, spec: u.spec, grid: u.grid ?? null, budget: u.budget })),
-  }, { resume: opts.resume });
+  }, { resume: opts.resume, units: new Map(units.map((u) => [u.key, {}])) });
   try {
     for (const u of units) if (store.done.has(u.key)) progress.add(unitWeight(u));
     const todo = units.filter((u) => !store.done.has(u.key));

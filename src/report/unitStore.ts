@@ -32,8 +32,14 @@ export interface UnitStore<R extends UnitRecord> {
  * Open `path` for a run. Without `resume` the file and its description are overwritten. With
  * `resume`, an absent or empty file without a description starts fresh; otherwise the description
  * must carry `format` and a config equal to `config`, and a non-empty file needs its description.
+ * `opts.units` (key -> the fields that define that unit's record) makes resume refuse a record whose
+ * key is not a unit of this run, or whose defining fields differ, naming the line.
  */
-export function openUnitStore<R extends UnitRecord>(path: string, format: string, config: unknown, opts: { resume?: boolean } = {}): UnitStore<R> {
+export function openUnitStore<R extends UnitRecord>(
+  path: string, format: string, config: unknown,
+  opts: { resume?: boolean; units?: Map<string, Record<string, unknown>> } = {},
+): UnitStore<R> {
+  const units = opts.units;
   const store = openJsonlStore<R, unknown>({
     path,
     format,
@@ -44,6 +50,17 @@ export function openUnitStore<R extends UnitRecord>(path: string, format: string
     isRecord: (v): v is R => v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as UnitRecord).key === 'string',
     keyOf: (r) => r.key,
     label: format,
+    ...(units === undefined ? {} : {
+      validKeys: new Set(units.keys()),
+      checkRecord: (r: R) => {
+        const want = units.get(r.key);
+        if (want === undefined) return `unit ${r.key} is not part of this run`;
+        for (const [field, v] of Object.entries(want)) {
+          if (stableStringify(r[field]) !== stableStringify(v)) return `${field} is ${stableStringify(r[field])}, unit ${r.key} of this run has ${stableStringify(v)}`;
+        }
+        return null;
+      },
+    }),
     mismatch: (recorded, requested, file) =>
       stableStringify(recorded) === stableStringify(requested)
         ? null
