@@ -141,6 +141,14 @@ function uninstallHooksIfIdle(): void {
  * warning.
  */
 export function acquireLock(lockPath: string, opts: AcquireLockOptions = {}): OutputLock {
+  try {
+    return tryAcquire(lockPath, opts);
+  } catch (e) {
+    throw fileError(opts.flag ?? '--out', opts.target ?? lockPath, e, 'lock');
+  }
+}
+
+function tryAcquire(lockPath: string, opts: AcquireLockOptions): OutputLock {
   const flag = opts.flag ?? '--out';
   const target = opts.target ?? lockPath;
   const warn = opts.warn ?? ((line: string) => process.stderr.write(line + '\n'));
