@@ -2,7 +2,7 @@
 // field checks on --resume, timings kept out of records, and file-system errors reported in one
 // line naming the flag and the path before any computation. Spawned two-writer races, EPIPE and a
 // full disk are in e2e-store.slow.test.ts.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,11 @@ const sweep = (out: string, o: { resume?: boolean; force?: boolean; seed?: numbe
     { ...config, starts: o.starts ?? config.starts, base: { ...config.base, seed: o.seed ?? 7, activation: (o.activation ?? 'sigmoid') as 'sigmoid' } },
     { workers: 1, quiet: true, unitModule: SYNTH, out, resume: o.resume, force: o.force },
   );
+
+/** A process that stays alive during these tests: the owner of "another run's" lock. */
+const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
+afterAll(() => { other.kill(); });
+const livePid = other.pid!;
 
 /** The pid of a process that has exited (so it runs no more on this host). */
 function deadPid(): number {
@@ -52,10 +57,10 @@ async function jesd(args: string[]): Promise<Run> {
 const errorLines = (r: Run) => r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('jesd: linalg backend'));
 
 describe('exclusive lock on an output', () => {
-  it('refuses a lock held by a live process (this one, as if another run), naming --out; a foreign host is never taken over', () => {
+  it('refuses a lock held by a live process, naming --out; a foreign host is never taken over', () => {
     const target = join(dir, 'live.jsonl');
     const lock = lockPathFor(target);
-    writeFileSync(lock, JSON.stringify({ pid: process.ppid > 1 ? process.ppid : process.pid, host: hostname(), started: 'then' }));
+    writeFileSync(lock, JSON.stringify({ pid: livePid, host: hostname(), started: 'then' }));
     expect(() => acquireLock(lock, { flag: '--out', target })).toThrow(OutputFileError);
     expect(() => acquireLock(lock, { flag: '--out', target })).toThrow(/^--out: .*live\.jsonl is being written by another jesd run \(pid \d+ since then, lock .*live\.jsonl\.lock\)/);
     writeFileSync(lock, JSON.stringify({ pid: deadPid(), host: 'some-other-host.example', started: 'then' }));
@@ -97,7 +102,7 @@ describe('exclusive lock on an output', () => {
     const out = join(dir, 'locked.jsonl');
     await sweep(out);
     expect(existsSync(lockPathFor(out))).toBe(false);
-    writeFileSync(lockPathFor(out), JSON.stringify({ pid: process.ppid > 1 ? process.ppid : process.pid, host: hostname(), started: 'x' }));
+    writeFileSync(lockPathFor(out), JSON.stringify({ pid: livePid, host: hostname(), started: 'x' }));
     const before = readFileSync(out, 'utf8');
     await expect(sweep(out, { resume: true })).rejects.toThrow(/^--out: .*locked\.jsonl is being written by another jesd run/);
     await expect(sweep(out, { force: true })).rejects.toThrow(/being written by another jesd run/);
@@ -110,7 +115,7 @@ describe('exclusive lock on an output', () => {
   it('reproduce refuses a directory locked by another run (exit 2, one line naming --out)', async () => {
     const out = join(dir, 'repro-locked');
     mkdirSync(out);
-    writeFileSync(join(out, 'reproduce.lock'), JSON.stringify({ pid: process.ppid > 1 ? process.ppid : process.pid, host: hostname(), started: 'x' }));
+    writeFileSync(join(out, 'reproduce.lock'), JSON.stringify({ pid: livePid, host: hostname(), started: 'x' }));
     const r = await jesd(['reproduce', '--scale', 'tiny', '--out', out, '--quiet', '--workers', '1']);
     expect(r.code).toBe(2);
     expect(errorLines(r)).toHaveLength(1);
