@@ -34,6 +34,23 @@ export class NonConvergenceError extends JesdError {
 /** A result store (JSON Lines) is unreadable or inconsistent with the requested run. Exit 2. */
 export class ResultStoreError extends JesdError {}
 
+/**
+ * A file given on the command line cannot be written (or read): names the flag and the path in one
+ * line. Exit status 2 when the path cannot be used (missing directory, a directory as the target,
+ * no permission, read-only file system, a lock held by another run), 3 when the system failed
+ * while writing a valid path (disk full, I/O error).
+ */
+export class OutputFileError extends JesdError {
+  constructor(
+    readonly flag: string,
+    readonly path: string,
+    message: string,
+    readonly exitStatus: 2 | 3 = 2,
+  ) {
+    super(message);
+  }
+}
+
 /** Validation helpers: throw InvalidSpecError naming the field. */
 export function requireFinite(field: string, v: number): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) {

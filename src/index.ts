@@ -43,4 +43,5 @@ export {
 } from './jacobian/heavyPopulation.ts';
 export { predictQ, fractionAboveOne, type QPrediction, type QPredictionOptions } from './predict/qPrediction.ts';
 export { runReproduction, stripTimings, type ReproduceOptions, type ReproductionResult } from './report/reproduce.ts';
+export { checkOutputPath, ensureOutputDirectory, writeOutputFile, fileError } from './io/files.ts';
 export { linePlot, histogramPlot, categoricalHeatmap, svgToPng, renderSvg, type Series, type AxesOptions, type DensityOverlay } from './report/svg.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ResultStoreError } from '../src/errors.ts';
-import { openJsonlStore, readJsonlStore, sidecarPath, stableStringify } from '../src/montecarlo/jsonlStore.ts';
+import { openJsonlStore, readJsonlStore, recordChecksum, runChecksum, sidecarPath, stableStringify } from '../src/montecarlo/jsonlStore.ts';
 
 interface Toy { key: string; v: number }
 const isToy = (x: unknown): x is Toy => typeof x === 'object' && x !== null && typeof (x as Toy).key === 'string' && typeof (x as Toy).v === 'number';
@@ -18,13 +18,14 @@ describe('openJsonlStore / readJsonlStore', () => {
   it('writes only records to the file and the description to the sidecar; resumes and repairs a partial line', () => {
     const path = join(dir, 'a.jsonl');
     const s1 = openJsonlStore({ ...base, path, config: { n: 1, list: [1, 2] } });
-    expect(JSON.parse(readFileSync(sidecarPath(path), 'utf8'))).toEqual({ format: 'toy', version: 3, config: { n: 1, list: [1, 2] } });
+    const run = runChecksum({ format: 'toy', version: 3, config: { n: 1, list: [1, 2] } });
+    expect(JSON.parse(readFileSync(sidecarPath(path), 'utf8'))).toEqual({ format: 'toy', version: 3, config: { n: 1, list: [1, 2] }, checksum: run });
     expect(readFileSync(path, 'utf8')).toBe(''); // description before the first record, file created
     s1.append({ key: 'a', v: 1 });
     s1.append({ key: 'b', v: 2 });
     expect(() => s1.append({ key: 'a', v: 9 })).toThrow(/already in/);
     s1.close();
-    expect(readFileSync(path, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l))).toEqual([{ key: 'a', v: 1 }, { key: 'b', v: 2 }]);
+    expect(readFileSync(path, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l))).toEqual([{ key: 'a', v: 1 }, { key: 'b', v: 2 }].map((r) => ({ ...r, checksum: recordChecksum(run, r) })));
     appendFileSync(path, '{"key":"c","v"'); // a crash mid-line
     const read = readJsonlStore(path, base);
     expect(read.truncatedTail).toBe(true);
@@ -35,7 +36,8 @@ describe('openJsonlStore / readJsonlStore', () => {
     expect([...s2.done.keys()]).toEqual(['a', 'b']);
     s2.append({ key: 'c', v: 3 });
     s2.close();
-    expect(readFileSync(path, 'utf8')).toBe('{"key":"a","v":1}\n{"key":"b","v":2}\n{"key":"c","v":3}\n');
+    const line = (key: string, v: number) => `{"key":"${key}","v":${v},"checksum":"${recordChecksum(run, { key, v })}"}\n`;
+    expect(readFileSync(path, 'utf8')).toBe(line('a', 1) + line('b', 2) + line('c', 3));
     expect(readdirSync(dir).filter((f) => f.includes('.tmp'))).toEqual([]);
   });
 

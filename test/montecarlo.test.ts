@@ -11,6 +11,7 @@ import { ResultStoreError, InvalidSpecError } from '../src/errors.ts';
 import { runPool } from '../src/montecarlo/pool.ts';
 import { recordKey, type SweepConfig, type SweepRecord } from '../src/montecarlo/records.ts';
 import { readSweepFile } from '../src/montecarlo/store.ts';
+import { runChecksum } from '../src/montecarlo/jsonlStore.ts';
 import { quantileSorted, summarizeSweep } from '../src/montecarlo/summary.ts';
 import { runSweep } from '../src/montecarlo/sweep.ts';
 import { canonicalRecords, smallSweepConfig } from './fixtures/sweep.ts';
@@ -59,7 +60,7 @@ describe('runSweep determinism and store', () => {
     expect(lines.pop()).toBe('');
     expect(lines).toHaveLength(a.records.length);
     for (const l of lines) expect(JSON.parse(l)).toMatchObject({ width: expect.any(Number), depth: expect.any(Number), weights: expect.any(String), seed: 7, network: expect.any(Number), Q: expect.any(Number) });
-    expect(JSON.parse(readFileSync(join(dir, 'w1.jsonl.meta.json'), 'utf8'))).toMatchObject({ format: 'jesd-sweep', version: 1, config: { widths: [3, 5], networks: 6 } });
+    expect(JSON.parse(readFileSync(join(dir, 'w1.jsonl.meta.json'), 'utf8'))).toMatchObject({ format: 'jesd-sweep', version: 2, config: { widths: [3, 5], networks: 6 } });
     // The files hold the same run description and the same records (completion order may differ).
     const fa = readSweepFile(join(dir, 'w1.jsonl')), fb = readSweepFile(join(dir, 'w2.jsonl'));
     expect(fb.header).toEqual(fa.header);
@@ -172,7 +173,7 @@ describe('runSweep determinism and store', () => {
     const notSweep = join(dir, 'notsweep.jsonl');
     writeFileSync(notSweep, '{"hello": 1}\n');
     await expect(runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: notSweep, resume: true })).rejects.toThrow(/--resume.*not a jesd sweep file.*--out/);
-    writeFileSync(`${notSweep}.meta.json`, '{"format": "jesd-sweep", "version": 1, "config": {}}\n');
+    writeFileSync(`${notSweep}.meta.json`, JSON.stringify({ format: 'jesd-sweep', version: 2, config: {}, checksum: runChecksum({ format: 'jesd-sweep', version: 2, config: {} }) }) + '\n');
     await expect(runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: notSweep, resume: true })).rejects.toThrow(/--resume: --width differs/);
     writeFileSync(`${notSweep}.meta.json`, '{"format": "other"}');
     await expect(runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: notSweep, resume: true })).rejects.toThrow(/--resume.*not a "jesd-sweep" description.*--out/);
@@ -186,7 +187,7 @@ describe('runSweep determinism and store', () => {
     const dup = join(dir, 'dup.jsonl');
     await runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: dup });
     appendFileSync(dup, readFileSync(dup, 'utf8').split('\n')[1] + '\n');
-    await expect(runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: dup, resume: true })).rejects.toThrow(/twice/);
+    await expect(runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: dup, resume: true })).rejects.toThrow(/line \d+ repeats record/);
     const aDir = join(dir, 'adir');
     mkdirSync(aDir);
     await expect(runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: aDir, resume: true })).rejects.toThrow(/--out.*directory/);
@@ -203,7 +204,7 @@ describe('summarizeSweep', () => {
   const rec = (width: number, network: number, Q: number, extra: Partial<SweepRecord> = {}): SweepRecord => ({
     width, depth: 2, weights: 'gaussian', alpha: null, sigmaW: 1, activation: 'sigmoid', bias: 'gaussian', sigmaB: 1, biasAlpha: null,
     scaling: 'natural', seed: 1, network, starts: 10, Q, shareFixed: 0.5, shareCycles: 0.25, shareUnsettled: 0.25,
-    shareMarginal: 0, unstableFixedPoints: 0, cycles: 1, maxSpectralRadius: 0.9, elapsedMs: 1, ...extra,
+    shareMarginal: 0, unstableFixedPoints: 0, cycles: 1, maxSpectralRadius: 0.9, ...extra,
   });
 
   it('matches a hand computation on a small record set', () => {

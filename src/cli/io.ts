@@ -1,5 +1,8 @@
 /** CLI plumbing shared by every command: exit codes, JSON output, errors (../shared/CLI.md). */
-import { InvalidSpecError, JesdError, NonConvergenceError, ResultStoreError } from '../errors.ts';
+import { InvalidSpecError, JesdError, NonConvergenceError, OutputFileError, ResultStoreError } from '../errors.ts';
+import { errnoCode, fileError } from '../io/files.ts';
+
+export { checkOutputPath, ensureOutputDirectory, writeOutputFile, fileError } from '../io/files.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_BAD_INPUT = 2;
@@ -28,6 +31,10 @@ export function log(msg: string): void {
 
 /** Map an error to its exit status and a one-line message on stderr. */
 export function exitFor(err: unknown): number {
+  if (err instanceof OutputFileError) {
+    log(`jesd: ${err.message}`);
+    return err.exitStatus;
+  }
   if (err instanceof InvalidSpecError || err instanceof ResultStoreError) {
     log(`jesd: ${err.message}`);
     return EXIT_BAD_INPUT;
@@ -42,6 +49,15 @@ export function exitFor(err: unknown): number {
   }
   if (err && typeof err === 'object' && 'code' in err && typeof (err as { code: unknown }).code === 'string' && String((err as { code: string }).code).startsWith('commander.')) {
     return EXIT_BAD_INPUT; // commander already printed its message
+  }
+  // A file-system error that no command mapped to its flag: still one line, naming the path.
+  const code = errnoCode(err);
+  const path = (err as NodeJS.ErrnoException | null)?.path;
+  if (code !== undefined && typeof path === 'string') {
+    const syscall = (err as NodeJS.ErrnoException).syscall;
+    const mapped = fileError('file', path, err, syscall === 'open' || syscall === 'read' || syscall === 'stat' ? 'open' : 'write');
+    log(`jesd: ${mapped.message.replace(/^file: /, '').replace(/; free space or choose another file$/, '; free space and try again')}`);
+    return mapped.exitStatus;
   }
   log(`jesd: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   return 1;

@@ -18,7 +18,28 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * When the reader of stdout goes away (`jesd law ... | head -1`), writes fail with EPIPE: stop
+ * quietly with status 0 (everything written to files is complete; only the rest of the printout
+ * is dropped). A reader of stderr going away only silences progress: the computation goes on.
+ * Any other error on the streams is reported in one line.
+ */
+let pipeGuardsInstalled = false;
+export function installPipeGuards(): void {
+  if (pipeGuardsInstalled) return;
+  pipeGuardsInstalled = true;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') process.exit(0);
+    process.stderr.write(`jesd: cannot write to stdout: ${e.code ?? e.message}\n`);
+    process.exit(1);
+  });
+  process.stderr.on('error', () => {
+    // Progress and messages cannot be shown any more; results still go to stdout and files.
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
+  installPipeGuards();
   const program = buildProgram();
   let code = 0;
   try {

@@ -96,6 +96,8 @@ export interface FixedPointResult {
   unsettledShare: number;
   starts: number;
   diagnostics: FixedPointDiagnostics;
+  /** Wall time, kept apart from the results and diagnostics (which are reproducible). */
+  timings: { wallMs: number };
 }
 
 interface Resolved {
@@ -438,8 +440,8 @@ export function findFixedPoints(net: Network, opts?: FixedPointOptions): FixedPo
       newtonSolves: engine.newtonSolves,
       marginalStarts: engine.marginalStarts,
       divergedStarts: diverged.reduce((a, b) => a + b, 0),
-      wallMs: Date.now() - t0,
     },
+    timings: { wallMs: Date.now() - t0 },
   };
 }
 

@@ -8,3 +8,5 @@ export {
   type SweepConfig, type SweepUnit, type SweepRecord, type SweepSummaryRow, type SweepFixedPointOptions,
 } from './records.ts';
 export { createProgress, type ProgressReporter } from './progress.ts';
+export { acquireLock, withLock, lockPathFor, type OutputLock, type AcquireLockOptions } from './lock.ts';
+export { openJsonlStore, readJsonlStore, runChecksum, recordChecksum, type JsonlStore, type JsonlStoreMeta } from './jsonlStore.ts';

@@ -1,30 +1,56 @@
 /**
- * A generic resumable JSON Lines store (DESIGN.md section 5: one record per finished unit, appended
- * and fsync'ed as the unit finishes).
+ * A generic resumable JSON Lines store (one record per finished unit, appended and fsync'ed as the
+ * unit finishes).
  *
  * Layout, for a store at FILE:
  * - FILE (e.g. `sweep.jsonl`): EVERY line is one record, so any JSON Lines reader can parse the file
- *   line by line without skipping anything.
- * - FILE.meta.json (the sidecar): `{"format", "version", "config"}`, the description of the run that
- *   produced the records (every parameter that changes a record). It is written atomically (write a
+ *   line by line without skipping anything. Each record carries a field `checksum`: the first 16 hex
+ *   digits of SHA-256 over the run's checksum, a newline, and the record's canonical JSON without
+ *   that field (`recordChecksum`). It ties the record to its content and to its run.
+ * - FILE.meta.json (the sidecar): `{"format", "version", "config", "checksum"}`, the description of
+ *   the run that produced the records (every parameter that changes a record); `checksum` is over
+ *   the canonical JSON of the other three (`runChecksum`). It is written atomically (write a
  *   temporary file, fsync, rename, fsync the directory) before the first record, so it is either
  *   absent or complete.
+ * - FILE.lock while a run writes the store (./lock.ts): a second writer is refused.
  *
- * Resuming checks the sidecar against the requested run (the caller's `mismatch` names the flag that
- * differs), reads the records, refuses anything damaged except a partial last line (a crash in the
- * middle of a write), which it cuts off so the unit is recomputed; units are deterministic, so the
- * recomputed record equals the lost one. Every refusal is a ResultStoreError (CLI exit 2) naming
- * --resume / --out, thrown before the store modifies anything.
+ * Reading (resume or readJsonlStore) checks the sidecar's checksum, then every line: JSON, a record,
+ * the caller's field check against the run (`checkRecord`), and its checksum; so an edited record,
+ * a record copied from another run, or an edited sidecar is refused naming the line. Only a partial
+ * last line (a crash in the middle of a write) is repaired: it is cut off and the unit recomputed;
+ * units are deterministic, so the recomputed record equals the lost one. Every refusal is a
+ * ResultStoreError (CLI exit 2) naming --resume / --out, thrown before the store modifies anything.
  */
+import { createHash } from 'node:crypto';
 import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { ResultStoreError } from '../errors.ts';
+import { fileError } from '../io/files.ts';
+import { acquireLock, lockPathFor, type OutputLock } from './lock.ts';
 
 /** The sidecar's content. */
 export interface JsonlStoreMeta<C = unknown> {
   format: string;
   version: number;
   config: C;
+  /** runChecksum of format, version and config. */
+  checksum?: string;
+}
+
+/** Name of the per-record checksum field. */
+export const CHECKSUM_FIELD = 'checksum';
+
+const sha16 = (text: string): string => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/** Checksum of a run description: SHA-256 (16 hex digits) of the canonical JSON of {format, version, config}. */
+export function runChecksum(meta: Pick<JsonlStoreMeta, 'format' | 'version' | 'config'>): string {
+  return sha16(stableStringify({ format: meta.format, version: meta.version, config: meta.config }));
+}
+
+/** Checksum of one record of the run `run` (a runChecksum): over the record's canonical JSON without its checksum field. */
+export function recordChecksum(run: string, record: object): string {
+  const { [CHECKSUM_FIELD]: _c, ...rest } = record as Record<string, unknown>;
+  return sha16(`${run}\n${stableStringify(rest)}`);
 }
 
 /** Path of the sidecar describing the run recorded in `path`. */
@@ -75,14 +101,14 @@ function writeSidecar(path: string, meta: JsonlStoreMeta): void {
   try {
     const fd = openSync(tmp, 'w');
     try {
-      writeAll(fd, JSON.stringify(meta) + '\n');
+      writeAll(fd, JSON.stringify({ format: meta.format, version: meta.version, config: meta.config, checksum: runChecksum(meta) }) + '\n');
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, target);
   } catch (e) {
-    throw new ResultStoreError(`--out: cannot write the run description ${target}: ${(e as Error).message}`);
+    throw fileError('--out', target, e);
   }
   fsyncDir(target);
 }
@@ -95,6 +121,11 @@ export interface ReadJsonlStoreOptions<R> {
   flag?: string;
   /** Name of the file kind in messages, e.g. "jesd sweep" -> "not a jesd sweep file" (default: format). */
   label?: string;
+  /**
+   * Check a record's defining fields against the run described by `config` (the sidecar's): a
+   * message naming the field and the flag, or null. Runs before the checksum check.
+   */
+  checkRecord?(record: R, config: unknown): string | null;
 }
 
 export interface JsonlStoreContents<R, C = unknown> {
@@ -130,6 +161,12 @@ function readSidecar(path: string, format: string, version: number, flag: string
   if (meta.version !== version) {
     throw new ResultStoreError(`${flag}: ${target} describes ${label} format version ${String(meta.version)}; this jesd reads version ${version}`);
   }
+  if (typeof meta.checksum !== 'string') {
+    throw new ResultStoreError(`${flag}: the run description ${target} has no checksum, so ${path} cannot be trusted`);
+  }
+  if (meta.checksum !== runChecksum(meta as JsonlStoreMeta)) {
+    throw new ResultStoreError(`${flag}: the run description ${target} was edited (its checksum does not match its content), so ${path} cannot be trusted`);
+  }
   return meta as JsonlStoreMeta;
 }
 
@@ -151,7 +188,8 @@ function legacyHint(path: string, format: string): string {
  * Parse the record lines of `path` (no sidecar check). A partial last line is tolerated and reported
  * in `truncatedTail`; a corrupt or non-record complete line throws ResultStoreError naming `flag`.
  */
-function parseRecords<R>(path: string, opts: ReadJsonlStoreOptions<R>, flag: string, label: string): Omit<JsonlStoreContents<R>, 'meta'> {
+function parseRecords<R>(path: string, opts: ReadJsonlStoreOptions<R>, flag: string, label: string, meta: JsonlStoreMeta): Omit<JsonlStoreContents<R>, 'meta'> {
+  const run = meta.checksum!;
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -171,8 +209,16 @@ function parseRecords<R>(path: string, opts: ReadJsonlStoreOptions<R>, flag: str
     } catch {
       throw new ResultStoreError(`${flag}: ${path} line ${i + 1} is corrupt (not JSON); only a partial last line can be repaired`);
     }
-    if (!opts.isRecord(v)) throw new ResultStoreError(`${flag}: ${path} line ${i + 1} is not a ${label} record`);
-    records.push(v);
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ResultStoreError(`${flag}: ${path} line ${i + 1} is not a ${label} record`);
+    const { [CHECKSUM_FIELD]: sum, ...record } = v as Record<string, unknown>;
+    if (!opts.isRecord(record)) throw new ResultStoreError(`${flag}: ${path} line ${i + 1} is not a ${label} record`);
+    const wrong = opts.checkRecord?.(record, meta.config) ?? null;
+    if (wrong !== null) throw new ResultStoreError(`${flag}: ${path} line ${i + 1} is not a record of this run: ${wrong}`);
+    if (typeof sum !== 'string') throw new ResultStoreError(`${flag}: ${path} line ${i + 1} has no checksum`);
+    if (sum !== recordChecksum(run, record)) {
+      throw new ResultStoreError(`${flag}: ${path} line ${i + 1} was edited (its checksum does not match the record and the run description ${basename(sidecarPath(path))})`);
+    }
+    records.push(record);
   }
   if (tail !== '' && !tail.trimStart().startsWith('{')) {
     throw new ResultStoreError(`${flag}: ${path} ends with a line that is not a partial JSON record`);
@@ -190,7 +236,7 @@ export function readJsonlStore<R, C = unknown>(path: string, opts: ReadJsonlStor
   const label = opts.label ?? opts.format;
   inspect(path, flag, `${label} records`);
   const meta = readSidecar(path, opts.format, opts.version, flag, label) as JsonlStoreMeta<C>;
-  return { meta, ...parseRecords(path, opts, flag, label) };
+  return { meta, ...parseRecords(path, opts, flag, label, meta) };
 }
 
 export interface OpenJsonlStoreOptions<R, C> extends ReadJsonlStoreOptions<R> {
@@ -232,9 +278,21 @@ export interface JsonlStore<R> {
  *   must be a record whose key is valid and unique, and a partial last line is cut off.
  */
 export function openJsonlStore<R, C>(opts: OpenJsonlStoreOptions<R, C>): JsonlStore<R> {
+  // The lock comes first: two runs must not both read, check and then write the same store.
+  const lock = acquireLock(lockPathFor(opts.path), { flag: '--out', target: opts.path });
+  try {
+    return openLocked(opts, lock);
+  } catch (e) {
+    lock.release();
+    throw e;
+  }
+}
+
+function openLocked<R, C>(opts: OpenJsonlStoreOptions<R, C>, lock: OutputLock): JsonlStore<R> {
   const { path } = opts;
   const label = opts.label ?? opts.format;
   const meta: JsonlStoreMeta<C> = { format: opts.format, version: opts.version, config: opts.config };
+  const run = runChecksum(meta);
   const file = inspect(path, '--out', `${label} records`);
   const side = inspect(sidecarPath(path), '--out', 'run description');
   const done = new Map<string, R>();
@@ -266,14 +324,14 @@ export function openJsonlStore<R, C>(opts: OpenJsonlStoreOptions<R, C>): JsonlSt
     }
     let contents: Omit<JsonlStoreContents<R>, 'meta'>;
     try {
-      contents = parseRecords(path, opts, '--resume', label);
+      contents = parseRecords(path, opts, '--resume', label, recorded);
     } catch (e) {
       return fail(e);
     }
     for (const [i, r] of contents.records.entries()) {
       const key = opts.keyOf(r);
       if (opts.validKeys && !opts.validKeys.has(key)) throw new ResultStoreError(`--resume: ${path} line ${i + 1} (${key}) is not a unit of this run (cannot resume --out ${path})`);
-      if (done.has(key)) throw new ResultStoreError(`--resume: ${path} holds record ${key} twice; the file was edited or merged by hand (cannot resume --out ${path})`);
+      if (done.has(key)) throw new ResultStoreError(`--resume: ${path} line ${i + 1} repeats record ${key}; the file was edited or merged by hand (cannot resume --out ${path})`);
       done.set(key, r);
     }
     if (contents.truncatedTail) {
@@ -293,7 +351,7 @@ export function openJsonlStore<R, C>(opts: OpenJsonlStoreOptions<R, C>): JsonlSt
       fsyncSync(fd);
     }
   } catch (e) {
-    throw new ResultStoreError(`--out: cannot open ${path} for writing: ${(e as Error).message}`);
+    throw fileError('--out', path, e);
   }
   try {
     if (writeMeta) writeSidecar(path, meta);
@@ -311,13 +369,25 @@ export function openJsonlStore<R, C>(opts: OpenJsonlStoreOptions<R, C>): JsonlSt
       if (closed) throw new ResultStoreError(`--out: ${path} is closed`);
       const key = opts.keyOf(record);
       if (done.has(key)) throw new ResultStoreError(`--out: record ${key} is already in ${path}; each unit is written once`);
-      writeAll(fd, JSON.stringify(record) + '\n');
-      fsyncSync(fd);
+      const line = JSON.stringify({ ...record, [CHECKSUM_FIELD]: recordChecksum(run, record as object) }) + '\n';
+      try {
+        writeAll(fd, line);
+        fsyncSync(fd);
+      } catch (e) {
+        // The finished records before this one are on disk; a partial line is repaired by --resume.
+        throw fileError('--out', path, e);
+      }
       done.set(key, record);
     },
     close() {
-      if (!closed) closeSync(fd);
-      closed = true;
+      if (!closed) {
+        closed = true;
+        try {
+          closeSync(fd);
+        } finally {
+          lock.release();
+        }
+      }
     },
   };
 }

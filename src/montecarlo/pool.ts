@@ -62,6 +62,9 @@ export async function runPool<TIn, TOut>(
       const out = (await (work as (u: TIn) => TOut | Promise<TOut>)(units[i]!)) as TOut;
       results[i] = out;
       if (opts.onResult) await opts.onResult(i, out);
+      // Yield to the event loop between units, so that signals (Ctrl-C: release the output's lock,
+      // say how to resume) and timers (progress lines) are handled during an in-process run.
+      await new Promise<void>((r) => setImmediate(r));
     }
     return results;
   }

@@ -75,8 +75,6 @@ export interface SweepRecord extends SweepPointFields {
   cycles: number;
   /** Largest spectral radius of Df over all fixed points found; null when none was found. */
   maxSpectralRadius: number | null;
-  /** Wall time of this unit in milliseconds (the only field that is not reproducible). */
-  elapsedMs: number;
 }
 
 /** Summary of one grid point over its networks; the spec fields are copied from the records (the scaling is always reported). */

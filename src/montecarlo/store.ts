@@ -1,13 +1,13 @@
 /**
- * The resumable result store of a sweep (DESIGN.md section 5), on the generic JSON Lines store
- * (./jsonlStore.ts).
+ * The resumable result store of a sweep, on the generic JSON Lines store (./jsonlStore.ts).
  *
- * FILE.jsonl holds one SweepRecord per line and nothing else (../shared/CLI.md: "one JSON line per
- * network"), appended and fsync'ed as its network finishes, so a crash loses no finished record.
- * FILE.jsonl.meta.json holds the run description `{"format": "jesd-sweep", "version": 1,
- * "config": {...}}` (every parameter that changes a record), written atomically before the first
- * record. A crash can leave a partial last line; resuming drops it and recomputes that unit, which
- * gives the same record because units are deterministic.
+ * FILE.jsonl holds one SweepRecord per line and nothing else (one JSON line per network, with its
+ * `checksum`), appended and fsync'ed as its network finishes, so a crash loses no finished record.
+ * FILE.jsonl.meta.json holds the run description `{"format": "jesd-sweep", "version": 2,
+ * "config": {...}, "checksum": ...}` (every parameter that changes a record), written atomically
+ * before the first record. A crash can leave a partial last line; resuming drops it and recomputes
+ * that unit, which gives the same record because units are deterministic. On resume every record's
+ * defining fields (seed, starts, activation, bias, scaling, grid point) are checked against the run.
  *
  * Errors are ResultStoreError (CLI exit 2) with messages naming --out / --resume and, on a
  * parameter mismatch, the flag that differs.
@@ -18,7 +18,8 @@ import { openJsonlStore, readJsonlStore } from './jsonlStore.ts';
 import { recordKey, type SweepConfig, type SweepRecord } from './records.ts';
 
 export const SWEEP_FORMAT = 'jesd-sweep';
-export const SWEEP_FORMAT_VERSION = 1;
+/** 2: records carry a checksum and no wall time; the sidecar carries its own checksum. */
+export const SWEEP_FORMAT_VERSION = 2;
 
 export interface SweepHeader {
   format: typeof SWEEP_FORMAT;
@@ -94,7 +95,34 @@ export function configMismatch(recorded: CanonicalSweepConfig, requested: Canoni
   return null;
 }
 
-const RECORD_NUMBER_FIELDS = ['width', 'depth', 'sigmaW', 'seed', 'network', 'starts', 'Q', 'shareFixed', 'shareCycles', 'shareUnsettled', 'shareMarginal', 'unstableFixedPoints', 'cycles', 'elapsedMs'] as const;
+const RECORD_NUMBER_FIELDS = ['width', 'depth', 'sigmaW', 'seed', 'network', 'starts', 'Q', 'shareFixed', 'shareCycles', 'shareUnsettled', 'shareMarginal', 'unstableFixedPoints', 'cycles'] as const;
+
+/**
+ * The first defining field of `r` that is not what the run `config` (canonical, from the sidecar)
+ * gives every record, as "FIELD is X, the run has FLAG Y"; null when all agree. The grid point and
+ * network index are checked by the key (a unit of the run, once).
+ */
+export function recordFieldMismatch(r: SweepRecord, config: CanonicalSweepConfig): string | null {
+  const s = (v: unknown) => JSON.stringify(v ?? null);
+  const law = config.weightLaws?.find((l) => l.name === r.weights && (l.alpha ?? null) === (r.alpha ?? null) && l.scale === r.sigmaW);
+  const checks: [string, string, unknown, unknown][] = [
+    ['seed', '--seed', r.seed, config.base?.seed],
+    ['starts', '--starts', r.starts, config.starts],
+    ['activation', '--activation', r.activation, config.base?.activation],
+    ['scaling', '--scaling', r.scaling, config.base?.scaling],
+    ['bias', '--bias', r.bias, config.base?.bias?.name ?? 'none'],
+    ['sigmaB', '--sigma-b', r.sigmaB, config.base?.bias?.scale ?? null],
+    ['biasAlpha', '--alpha', r.biasAlpha, config.base?.bias?.alpha ?? null],
+    ['width', '--width', config.widths?.includes(r.width) ? null : r.width, null],
+    ['depth', '--depth', config.depths?.includes(r.depth) ? null : r.depth, null],
+    ['weights', '--weights', law === undefined ? `${r.weights} alpha ${s(r.alpha)} sigma_w ${r.sigmaW}` : null, null],
+    ['network', '--networks', Number.isInteger(r.network) && r.network >= 0 && r.network < config.networks ? null : r.network, null],
+  ];
+  for (const [field, flag, got, want] of checks) {
+    if (s(got) !== s(want)) return want === null ? `${field} ${s(got)} is outside the run's ${flag}` : `${field} is ${s(got)}, the run has ${flag} ${s(want)}`;
+  }
+  return null;
+}
 
 function isRecord(v: unknown): v is SweepRecord {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
@@ -112,7 +140,10 @@ export interface SweepFileContents {
   truncatedTail: boolean;
 }
 
-const STORE_OPTIONS = { format: SWEEP_FORMAT, version: SWEEP_FORMAT_VERSION, isRecord, label: 'jesd sweep' } as const;
+const STORE_OPTIONS = {
+  format: SWEEP_FORMAT, version: SWEEP_FORMAT_VERSION, isRecord, label: 'jesd sweep',
+  checkRecord: (r: SweepRecord, config: unknown) => recordFieldMismatch(r, config as CanonicalSweepConfig),
+} as const;
 
 /**
  * Read a sweep file and its run description (FILE.jsonl.meta.json). Tolerates a partial last line

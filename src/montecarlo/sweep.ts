@@ -10,6 +10,7 @@
  * an uninterrupted one.
  */
 import { InvalidSpecError, requireInteger } from '../errors.ts';
+import { checkOutputPath, writeOutputFile } from '../io/files.ts';
 import { defaultWorkerCount, runPool } from './pool.ts';
 import { createProgress } from './progress.ts';
 import { recordKey, sweepUnits, unitKey, validateSweepConfig, type SweepConfig, type SweepRecord, type SweepSummaryRow, type SweepUnit } from './records.ts';
@@ -18,7 +19,10 @@ import { siblingModuleUrl } from '../moduleUrl.ts';
 import { summarizeSweep } from './summary.ts';
 
 export interface RunSweepOptions {
-  /** JSON Lines file: header + one record per finished network (appended, fsync'ed). */
+  /**
+   * JSON Lines file: one record per finished network (appended, fsync'ed), its run description in
+   * OUT.meta.json, the wall time of each invocation in OUT.timings.json, and OUT.lock while running.
+   */
   out?: string;
   /** Continue the run recorded in `out` (parameters must match), skipping finished units. */
   resume?: boolean;
@@ -48,6 +52,9 @@ export interface SweepResult {
   resumed: number;
 }
 
+/** Where a sweep with `out` writes the wall time of its last invocation. */
+export const timingsPath = (out: string): string => `${out}.timings.json`;
+
 export const DEFAULT_UNIT_MODULE = { url: siblingModuleUrl(import.meta.url, './sweepUnit'), exportName: 'runSweepUnit' };
 
 /** Run a sweep; see the module comment for the determinism guarantee. */
@@ -59,8 +66,10 @@ export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}):
   const order = new Map<string, number>(units.map((u, i) => [unitKey(u), i]));
   let store: SweepStore | null = null;
   if (opts.out !== undefined) {
+    checkOutputPath('--out', opts.out);
     store = openSweepStore(opts.out, config, { resume: opts.resume, force: opts.force, validKeys: new Set(order.keys()) });
   }
+  const t0 = performance.now();
   try {
     const done = new Map<string, SweepRecord>(store ? store.done : []);
     const todo: SweepUnit[] = units.filter((u) => !done.has(unitKey(u)));
@@ -89,6 +98,11 @@ export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}):
       progress.stop();
     }
     const records = [...done.values()].sort((a, b) => order.get(recordKey(a))! - order.get(recordKey(b))!);
+    if (opts.out !== undefined) {
+      // Timings never go into the records: they differ between identical runs.
+      const timings = { workers, computed: todo.length, resumed, wallMs: Math.round(performance.now() - t0) };
+      writeOutputFile('--out', timingsPath(opts.out), JSON.stringify(timings) + '\n');
+    }
     return { records, summary: summarizeSweep(records), computed: todo.length, resumed };
   } finally {
     store?.close();

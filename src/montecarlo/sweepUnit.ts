@@ -7,7 +7,7 @@
  *
  * Determinism: the weights come from stream(seed, NETWORK, network, LAYER, l, ...) and start k from
  * stream(seed, NETWORK, network, START, k) (network.ts, search.ts), so the record depends only on
- * the unit, never on the worker or the order of completion. `elapsedMs` is the only exception.
+ * the unit, never on the worker or the order of completion. No timing goes into the record.
  */
 import { InvalidSpecError, NonConvergenceError } from '../errors.ts';
 import { findFixedPoints, type FixedPointOptions } from '../fixedpoints/search.ts';
@@ -31,7 +31,6 @@ export function searchOptionsFor(unit: SweepUnit): FixedPointOptions {
 }
 
 export function runSweepUnit(unit: SweepUnit): SweepRecord {
-  const t0 = performance.now();
   const { spec, network } = unit;
   const net = sampleNetwork(spec, network);
   const res = findFixedPoints(net, searchOptionsFor(unit));
@@ -72,6 +71,5 @@ export function runSweepUnit(unit: SweepUnit): SweepRecord {
     unstableFixedPoints: unstable,
     cycles: res.cycles.length,
     maxSpectralRadius: maxRho,
-    elapsedMs: performance.now() - t0,
   };
 }

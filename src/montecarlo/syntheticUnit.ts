@@ -13,7 +13,6 @@ import { WEIGHT_LAWS } from '../network/spec.ts';
 import type { SweepRecord, SweepUnit } from './records.ts';
 
 export function syntheticSweepUnit(unit: SweepUnit): SweepRecord {
-  const t0 = performance.now();
   const { spec, network } = unit;
   requireInteger('network', network, 0, 0xffffffff);
   const lawIndex = WEIGHT_LAWS.indexOf(spec.weights.name);
@@ -34,6 +33,5 @@ export function syntheticSweepUnit(unit: SweepUnit): SweepRecord {
     sigmaB: spec.bias?.scale ?? null, biasAlpha: spec.bias?.alpha ?? null, scaling: spec.scaling, seed: spec.seed,
     network, starts: unit.starts, Q, shareFixed: 1 - shareCycles - shareUnsettled, shareCycles, shareUnsettled, shareMarginal: 0,
     unstableFixedPoints: rng.int(3), cycles: shareCycles > 0.1 ? 1 : 0, maxSpectralRadius: 0.5 + rng.uniform(),
-    elapsedMs: performance.now() - t0,
   };
 }

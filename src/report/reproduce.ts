@@ -18,11 +18,13 @@
  * killed run resumed with `resume: true` ends with the same report as an uninterrupted one.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { InvalidSpecError, requireInteger } from '../errors.ts';
+import { InvalidSpecError, OutputFileError, requireInteger } from '../errors.ts';
+import { ensureOutputDirectory, fileError, writeOutputFile } from '../io/files.ts';
+import { acquireLock } from '../montecarlo/lock.ts';
 import { resolveNetworkFlags } from '../cli/flags.ts';
 import { PRESETS } from '../cli/presets.ts';
 import { findFixedPoints } from '../fixedpoints/search.ts';
@@ -55,6 +57,8 @@ export interface ReproduceOptions {
   workers: number;
   seed: number;
   resume: boolean;
+  /** Replace an earlier run in `out` (without it, and without `resume`, an earlier run is refused). */
+  force?: boolean;
   /** No progress output. */
   quiet?: boolean;
   /** Where progress and log lines go (default stderr). */
@@ -186,8 +190,13 @@ function gitCommit(): string {
 }
 
 function writeFigure(out: string, name: string, svg: string, files: string[]): void {
-  writeFileSync(join(out, `${name}.svg`), svg);
-  svgToPng(svg, join(out, `${name}.png`));
+  writeOutputFile('--out', join(out, `${name}.svg`), svg);
+  const png = join(out, `${name}.png`);
+  try {
+    svgToPng(svg, png);
+  } catch (e) {
+    throw fileError('--out', png, e);
+  }
   files.push(`${name}.svg`, `${name}.png`);
 }
 
@@ -200,7 +209,39 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
   requireInteger('--workers', opts.workers, 1, 4096);
   requireInteger('--seed', opts.seed, 0);
   const out = opts.out;
-  mkdirSync(out, { recursive: true });
+  if (opts.resume && opts.force) throw new InvalidSpecError('--force', 'cannot be combined with --resume (--force starts over, --resume continues)');
+  // Only the last component of --out is created; the whole directory is locked for the run.
+  ensureOutputDirectory('--out', out);
+  const lock = acquireLock(join(out, REPRODUCE_LOCK), { flag: '--out', target: out });
+  try {
+    if (!opts.resume && !opts.force) {
+      const earlier = earlierRunFiles(out);
+      if (earlier.length > 0) {
+        throw new OutputFileError('--out', out, `--out: ${out} holds an earlier run (${earlier.slice(0, 3).join(', ')}${earlier.length > 3 ? ', ...' : ''}); add --resume to continue it or --force to replace it`, 2);
+      }
+    }
+    return await reproduceLocked(opts, out);
+  } finally {
+    lock.release();
+  }
+}
+
+/** Lock file of a reproduction directory while a run writes it. */
+export const REPRODUCE_LOCK = 'reproduce.lock';
+
+/** Files of `jesd reproduce` (besides figures) whose presence marks an earlier run in a directory. */
+const RUN_FILES = [
+  ...['light', 'heavy', 'esd', 'basins', 'theory'].flatMap((s) => [`${s}.jsonl`, `${s}.jsonl.meta.json`]),
+  'report.md', 'summary.json',
+];
+
+/** The files of an earlier reproduction found in `out` (a record file or its run description counts). */
+export function earlierRunFiles(out: string): string[] {
+  return RUN_FILES.filter((f) => existsSync(join(out, f)));
+}
+
+async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<ReproductionResult> {
+  const scale = SCALES[opts.scale]!;
   const files: string[] = [];
   const timings: Record<string, number> = {};
   const tAll = performance.now();
@@ -252,7 +293,7 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
     const esdStore = openUnitStore<EsdRecord & UnitRecord>(join(out, 'esd.jsonl'), 'jesd-reproduce-esd', {
       seed: opts.seed, scale: scale.name, esd: scale.esd, fixedPointOptions: scale.fixedPointOptions,
       bases: { gaussian: lightBase, cauchy: heavyBase },
-    }, { resume: opts.resume });
+    }, { resume: opts.resume, units: new Map(esdUnits.map((u) => [u.key, { width: u.spec.N, depth: u.spec.L, weights: u.spec.weights.name, network: u.network }])) });
     try {
       progress.add(esdStore.done.size);
       const todo = esdUnits.filter((u) => !esdStore.done.has(u.key));
@@ -305,7 +346,7 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
     timings['figures and report'] = performance.now() - t;
     timings['total'] = performance.now() - tAll;
     const summary = { scale: scale.name, seed: opts.seed, verdicts, light: lightRows, heavy: heavyRows, theoryQ: curves, esd: theory.esd.map((e) => ({ ...e.comparison, sampledQuantiles: e.sampledQuantiles, predictedQuantiles: e.predictedQuantiles })), basins: basin.summary };
-    writeFileSync(join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    writeOutputFile('--out', join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     files.push('summary.json');
     const timingLines = [
       TIMINGS_START,
@@ -320,9 +361,9 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
       TIMINGS_END,
       '',
     ].join('\n');
-    writeFileSync(join(out, 'timings.json'), JSON.stringify({ workers: opts.workers, resumed: opts.resume, ms: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) }, null, 2) + '\n');
+    writeOutputFile('--out', join(out, 'timings.json'), JSON.stringify({ workers: opts.workers, resumed: opts.resume, ms: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) }, null, 2) + '\n');
     files.push('timings.json');
-    writeFileSync(join(out, 'report.md'), report + '\n' + timingLines);
+    writeOutputFile('--out', join(out, 'report.md'), report + '\n' + timingLines);
     files.unshift('report.md');
     return { out, files, verdicts, timings };
   } finally {
@@ -432,7 +473,7 @@ async function runBasins(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 
   progress.add((scale.basins.slices - slices.length) * n);
   const store = openUnitStore<BasinRowRecord & UnitRecord>(join(out, 'basins.jsonl'), 'jesd-reproduce-basins', {
     seed: opts.seed, scale: scale.name, spec, network: best.network, basins: scale.basins, fixedPointOptions: scale.fixedPointOptions,
-  }, { resume: opts.resume });
+  }, { resume: opts.resume, units: new Map(units.map((u) => [u.key, { slice: u.slice, row: u.row }])) });
   try {
     progress.add(store.done.size);
     const todo = units.filter((u) => !store.done.has(u.key));
@@ -544,7 +585,7 @@ async function runTheory(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 
   progress.add((scale.esd.points.length - units.filter((u) => u.kind === 'esd').length) * theoryWeight(scale, 4));
   const store = openUnitStore<TheoryRecord & UnitRecord>(join(out, 'theory.jsonl'), 'jesd-reproduce-theory', {
     seed: opts.seed, scale: scale.name, units: units.map((u) => ({ key: u.key, spec: u.spec, grid: u.grid ?? null, budget: u.budget })),
-  }, { resume: opts.resume });
+  }, { resume: opts.resume, units: new Map(units.map((u) => [u.key, {}])) });
   try {
     for (const u of units) if (store.done.has(u.key)) progress.add(unitWeight(u));
     const todo = units.filter((u) => !store.done.has(u.key));

@@ -3,15 +3,17 @@
  * rows, theory curves) (DESIGN.md section 5: one record per finished unit, appended and flushed),
  * on the generic store of src/montecarlo/jsonlStore.ts.
  *
- * FILE.jsonl holds one `{"key": ..., ...}` record per line and nothing else; the run description
- * `{"format": <format>, "version": 1, "config": {...}}` is in FILE.jsonl.meta.json, written
- * atomically before the first record. Resuming checks that the recorded config equals the requested
- * one (canonical JSON equality) and drops a partial last line left by a crash; the unit is then
- * recomputed, which gives the same record because units are deterministic.
+ * FILE.jsonl holds one `{"key": ..., ..., "checksum": ...}` record per line and nothing else; the
+ * run description `{"format": <format>, "version": 2, "config": {...}, "checksum": ...}` is in
+ * FILE.jsonl.meta.json, written atomically before the first record. Resuming checks that the
+ * recorded config equals the requested one (canonical JSON equality) and every record's checksum,
+ * and drops a partial last line left by a crash; the unit is then recomputed, which gives the same
+ * record because units are deterministic.
  */
 import { openJsonlStore, stableStringify } from '../montecarlo/jsonlStore.ts';
 
-export const UNIT_STORE_VERSION = 1;
+/** 2: records and the run description carry checksums; records hold no wall time. */
+export const UNIT_STORE_VERSION = 2;
 
 export interface UnitRecord {
   key: string;
@@ -30,8 +32,14 @@ export interface UnitStore<R extends UnitRecord> {
  * Open `path` for a run. Without `resume` the file and its description are overwritten. With
  * `resume`, an absent or empty file without a description starts fresh; otherwise the description
  * must carry `format` and a config equal to `config`, and a non-empty file needs its description.
+ * `opts.units` (key -> the fields that define that unit's record) makes resume refuse a record whose
+ * key is not a unit of this run, or whose defining fields differ, naming the line.
  */
-export function openUnitStore<R extends UnitRecord>(path: string, format: string, config: unknown, opts: { resume?: boolean } = {}): UnitStore<R> {
+export function openUnitStore<R extends UnitRecord>(
+  path: string, format: string, config: unknown,
+  opts: { resume?: boolean; units?: Map<string, Record<string, unknown>> } = {},
+): UnitStore<R> {
+  const units = opts.units;
   const store = openJsonlStore<R, unknown>({
     path,
     format,
@@ -42,6 +50,17 @@ export function openUnitStore<R extends UnitRecord>(path: string, format: string
     isRecord: (v): v is R => v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as UnitRecord).key === 'string',
     keyOf: (r) => r.key,
     label: format,
+    ...(units === undefined ? {} : {
+      validKeys: new Set(units.keys()),
+      checkRecord: (r: R) => {
+        const want = units.get(r.key);
+        if (want === undefined) return `unit ${r.key} is not part of this run`;
+        for (const [field, v] of Object.entries(want)) {
+          if (stableStringify(r[field]) !== stableStringify(v)) return `${field} is ${stableStringify(r[field])}, unit ${r.key} of this run has ${stableStringify(v)}`;
+        }
+        return null;
+      },
+    }),
     mismatch: (recorded, requested, file) =>
       stableStringify(recorded) === stableStringify(requested)
         ? null

@@ -34,12 +34,10 @@ export interface EsdRecord {
   squaredSingularValues: number[];
   /** Spectral radius of Df at each stable fixed point. */
   spectralRadii: number[];
-  elapsedMs: number;
 }
 
 /** Sample network `network`, find its stable fixed points and the spectrum of J J^T at each one. */
 export function runEsdUnit(u: EsdUnit): EsdRecord {
-  const t0 = performance.now();
   const net = sampleNetwork(u.spec, u.network);
   const res = findFixedPoints(net, { starts: u.starts, maxIterations: u.maxIterations, maxPeriod: u.maxPeriod });
   const s2: number[] = [];
@@ -52,7 +50,7 @@ export function runEsdUnit(u: EsdUnit): EsdRecord {
   }
   return {
     key: u.key, width: u.spec.N, depth: u.spec.L, weights: u.spec.weights.name, network: u.network,
-    Q: res.Q, squaredSingularValues: s2, spectralRadii: radii, elapsedMs: Math.round(performance.now() - t0),
+    Q: res.Q, squaredSingularValues: s2, spectralRadii: radii,
   };
 }
 
@@ -98,12 +96,10 @@ export interface BasinRowRecord {
   cells: number[];
   /** Fixed points found in this row that were not in `known`. */
   newFixedPoints: KnownFixedPoint[];
-  elapsedMs: number;
 }
 
 /** Classify the `resolution` starts of one image row by the attractor they reach. */
 export function runBasinRowUnit(u: BasinRowUnit & { slice: number }): BasinRowRecord {
-  const t0 = performance.now();
   const net = sampleNetwork(u.spec, u.network);
   const N = u.spec.N;
   const n = u.resolution;
@@ -119,7 +115,7 @@ export function runBasinRowUnit(u: BasinRowUnit & { slice: number }): BasinRowRe
   const { outcomes, fixedPoints } = classifyStarts(net, starts, known, { maxIterations: u.maxIterations, maxPeriod: u.maxPeriod });
   const cells = outcomes.map((o) => (o.kind === 'fixed' ? o.index : o.kind === 'cycle' ? CELL_CYCLE : CELL_UNSETTLED));
   const newFixedPoints = fixedPoints.slice(known.length).map((fp) => ({ x: Array.from(fp.x), stable: fp.stable, spectralRadius: fp.spectralRadius }));
-  return { key: u.key, slice: u.slice, row: u.row, cells, newFixedPoints, elapsedMs: Math.round(performance.now() - t0) };
+  return { key: u.key, slice: u.slice, row: u.row, cells, newFixedPoints };
 }
 
 export interface TheoryUnit {
@@ -134,12 +130,10 @@ export interface TheoryUnit {
 export interface TheoryRecord {
   key: string;
   result: Availability<PredictedQPoint> | Availability<PredictedLaw>;
-  elapsedMs: number;
 }
 
 /** One theory computation: a point of the predicted Q curve, or a predicted ESD (see ./theory.ts). */
 export async function runTheoryUnit(u: TheoryUnit): Promise<TheoryRecord> {
-  const t0 = performance.now();
   const result = u.kind === 'q' ? await predictedQPoint(u.spec, u.budget) : await predictedEsd(u.spec, u.grid ?? [], u.budget);
-  return { key: u.key, result, elapsedMs: Math.round(performance.now() - t0) };
+  return { key: u.key, result };
 }

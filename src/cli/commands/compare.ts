@@ -4,7 +4,6 @@
  * against Monte Carlo Q(N0, L) (multistart fixed-point search on K sampled networks per depth),
  * as JSON [{ depth, predictedQ, meanQ, stderrQ, ... }] and an SVG figure.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidSpecError, NonConvergenceError } from '../../errors.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
@@ -19,7 +18,7 @@ import { stream } from '../../random/rng.ts';
 import { empiricalCdf, hillTailIndex } from '../../spectra/empirical.ts';
 import { linePlot } from '../../report/svg.ts';
 import { addNetworkFlags, parseInteger, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
-import { FlagError, log, printJson } from '../io.ts';
+import { checkOutputPath, FlagError, log, printJson, writeOutputFile } from '../io.ts';
 import { PRESETS } from '../presets.ts';
 
 export interface CompareRow {
@@ -233,6 +232,7 @@ export function register(program: Command): void {
     .option('--spectrum', 'instead of Q: compare predicted spectrum quantiles of J J^T (population and decoupled routes, and the free surrogate by Haar-rotated Monte Carlo) with Monte Carlo at each --width (a list) and depth');
   addNetworkFlags(cmd);
   cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean; replicas?: string }) => {
+    if (raw.plot !== undefined) checkOutputPath('--plot', raw.plot); // before the whole computation
     if (raw.depths === undefined) throw new FlagError('--depths', 'is required (a list or range of positive integers, e.g. 1..40)');
     const depths = parseNumberList('--depths', raw.depths).map((d) => {
       if (!Number.isInteger(d) || d < 1 || d > 10_000) throw new FlagError('--depths', `must be integers in [1, 10000], got ${d}`);
@@ -272,7 +272,7 @@ export function register(program: Command): void {
     log(`jesd compare: ${desc}${flags.presetApplied ? ` (preset ${flags.presetApplied})` : ''}`);
     const rows = compareDepths(base, depths, opts);
     if (raw.plot !== undefined) {
-      writeFileSync(raw.plot, compareSvg(rows, `Q(N0=${base.N}, L): prediction vs Monte Carlo, ${base.weights.name}${base.weights.alpha !== undefined ? ` alpha=${base.weights.alpha}` : ''}`,
+      writeOutputFile('--plot', raw.plot, compareSvg(rows, `Q(N0=${base.N}, L): prediction vs Monte Carlo, ${base.weights.name}${base.weights.alpha !== undefined ? ` alpha=${base.weights.alpha}` : ''}`,
         `${desc.replace(/ L=\d+/, '')}; ${opts.networks} networks x ${opts.starts} starts per depth; prediction Q = 1 + N0 p_{>1} (theory/06 (6.5))`));
     }
     if (raw.json) printJson(rows);

@@ -51,6 +51,8 @@ export function fixedPointsJson(net: Network, res: FixedPointResult, presetAppli
     weightScale: net.weightScale,
     preset: presetApplied,
     diagnostics: res.diagnostics,
+    // The only field that differs between two identical runs.
+    timings: res.timings,
   };
 }
 

@@ -5,15 +5,14 @@
  */
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { runReproduction } from '../../report/reproduce.ts';
 import { SCALE_NAMES, SCALES, type ScaleName } from '../../report/scales.ts';
 import { parseChoice, parseInteger } from '../flags.ts';
-import { log, printJson } from '../io.ts';
+import { checkOutputPath, FlagError, log, printJson } from '../io.ts';
 
 interface ReproduceFlags {
-  scale?: string; out?: string; workers?: string; seed?: string; resume?: boolean; quiet?: boolean; json?: boolean;
+  scale?: string; out?: string; workers?: string; seed?: string; resume?: boolean; force?: boolean; quiet?: boolean; json?: boolean;
 }
 
 export function register(program: Command): void {
@@ -26,10 +25,11 @@ export function register(program: Command): void {
         'figures (SVG + PNG), summary.json and the raw JSON Lines.',
     )
     .option('--scale <name>', `quick (the default: ${SCALES.quick.description}) | paper (${SCALES.paper.description})`)
-    .option('--out <DIR>', 'output directory (default reproduction)')
+    .option('--out <DIR>', 'output directory (default reproduction); only its last component is created, its parent must exist')
     .option('--workers <W>', `worker threads, an integer >= 1 (default: all cores, here ${availableParallelism()}); results do not depend on it`)
     .option('--seed <S>', 'root seed, a non-negative integer (default 1)')
     .option('--resume', 'continue an interrupted run in --out (same --scale and --seed): finished units are kept, the rest computed')
+    .option('--force', 'replace an earlier run in --out (without --resume or --force, a directory holding one is refused)')
     .option('--quiet', 'no progress bar on stderr')
     .option('--json', 'print {"out", "files", "verdicts"} as one JSON document on stdout')
     .addHelpText('after', [
@@ -46,10 +46,9 @@ export function register(program: Command): void {
       const workers = parseInteger('--workers', raw.workers ?? String(availableParallelism()), 1, 4096);
       const seed = parseInteger('--seed', raw.seed ?? '1', 0);
       const out = raw.out ?? 'reproduction';
-      if (!raw.quiet) log(`jesd reproduce: scale ${scale}, seed ${seed}, ${workers} worker(s) -> ${resolve(out)}${raw.resume ? ' (resuming)' : ''}`);
-      if (!raw.resume && !raw.quiet && existsSync(join(out, 'light.jsonl'))) {
-        log(`jesd reproduce: ${resolve(out)} holds an earlier run; starting over (add --resume to continue it instead)`);
-      }
+      if (raw.resume && raw.force) throw new FlagError('--force', 'cannot be combined with --resume (--force starts over, --resume continues)');
+      checkOutputPath('--out', out, 'directory');
+      if (!raw.quiet) log(`jesd reproduce: scale ${scale}, seed ${seed}, ${workers} worker(s) -> ${resolve(out)}${raw.resume ? ' (resuming)' : raw.force ? ' (replacing any earlier run)' : ''}`);
       // Ctrl-C / kill: every finished unit is already on disk (fsync'ed); say how to continue.
       const interrupted = (signal: NodeJS.Signals) => {
         process.stderr.write(`\njesd reproduce: interrupted (${signal}); finished units are saved in ${resolve(out)}. Continue with: jesd reproduce --resume --out ${out} --scale ${scale} --seed ${seed}\n`);
@@ -59,7 +58,7 @@ export function register(program: Command): void {
       process.once('SIGTERM', interrupted);
       let result;
       try {
-        result = await runReproduction({ scale, out, workers, seed, resume: !!raw.resume, quiet: !!raw.quiet });
+        result = await runReproduction({ scale, out, workers, seed, resume: !!raw.resume, force: !!raw.force, quiet: !!raw.quiet });
       } finally {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);

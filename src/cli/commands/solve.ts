@@ -4,7 +4,6 @@
  * `--compare-mc N` the pooled empirical spectrum of sampled width-N networks is overlaid and the
  * Kolmogorov distance reported.
  */
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { InvalidSpecError } from '../../errors.ts';
 import { solveJacobianSpectrum, takesLightRoute } from '../../jacobian/index.ts';
@@ -13,7 +12,7 @@ import type { LawReport } from '../../freeprob/lawReport.ts';
 import { histogramPlot } from '../../report/svg.ts';
 import { histogram, kolmogorovDistance } from '../../spectra/empirical.ts';
 import { addNetworkFlags, parseChoice, parseInteger, parseNumber, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
-import { FlagError, log, printJson } from '../io.ts';
+import { checkOutputPath, FlagError, log, printJson, writeOutputFile } from '../io.ts';
 import { formatLawReport } from './law.ts';
 
 const FIELD_TO_FLAG: Record<string, string> = {
@@ -72,6 +71,9 @@ export function register(program: Command): void {
     const q1 = raw.q1 !== undefined ? parseNumber('--q1', raw.q1) : undefined;
     const quadraturePoints = raw.quadraturePoints !== undefined ? parseInteger('--quadrature-points', raw.quadraturePoints, 2, 400) : undefined;
     const spec = { ...flags.base, L: flags.depths[0]! };
+    // Output paths are checked before any computation.
+    if (raw.csv !== undefined) checkOutputPath('--csv', raw.csv);
+    if (raw.plot !== undefined) checkOutputPath('--plot', raw.plot);
     let report: LawReport & Record<string, unknown>;
     try {
       if (!takesLightRoute(spec.weights)) log('heavy-tailed weights: population dynamics (theory/05 5.6-5.8), about 5-60 s ...');
@@ -97,7 +99,7 @@ export function register(program: Command): void {
       report.monteCarlo = { width: N, networks, seed: spec.seed, kolmogorov, samples: samples.length };
     }
     if (raw.csv !== undefined) {
-      writeFileSync(raw.csv, 'x,density\n' + report.x.map((x, i) => `${x},${report.density[i]}`).join('\n') + '\n');
+      writeOutputFile('--csv', raw.csv, 'x,density\n' + report.x.map((x, i) => `${x},${report.density[i]}`).join('\n') + '\n');
     }
     if (raw.plot !== undefined) {
       const lo = Math.min(...at), hi = Math.max(...at);
@@ -122,7 +124,7 @@ export function register(program: Command): void {
         caption: mc !== null ? `Kolmogorov distance to the Monte Carlo ESD: ${mc.kolmogorov.toFixed(4)}` : 'theory curve; atoms not drawn',
         histogramName: mc !== null ? 'Monte Carlo ESD' : 'none',
       });
-      writeFileSync(raw.plot, svg);
+      writeOutputFile('--plot', raw.plot, svg);
     }
     if (raw.json) printJson(report);
     else process.stdout.write(formatLawReport(report) + heavySummary(report) + (mc !== null ? `\nKolmogorov distance to Monte Carlo (N=${mc.N}, ${mc.networks} networks): ${mc.kolmogorov}` : '') + '\n');
