@@ -119,8 +119,13 @@ describe('report helpers', () => {
     s2.close();
     // Every line is a record; the run description is in the sidecar u.jsonl.meta.json.
     const lines = readFileSync(path, 'utf8').trim().split('\n');
-    expect(lines.map((l) => JSON.parse(l))).toEqual([{ key: 'k1', v: 1 }, { key: 'k2', v: 2 }, { key: 'k3', v: 3 }]);
-    expect(JSON.parse(readFileSync(`${path}.meta.json`, 'utf8'))).toEqual({ format: 'test-format', version: 1, config: { a: 1 } });
+    // Each line carries its checksum (16 hex digits, src/montecarlo/jsonlStore.ts); without it, the record.
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const r of parsed) expect(r.checksum).toMatch(/^[0-9a-f]{16}$/);
+    expect(parsed.map(({ checksum: _c, ...rest }) => rest)).toEqual([{ key: 'k1', v: 1 }, { key: 'k2', v: 2 }, { key: 'k3', v: 3 }]);
+    const meta = JSON.parse(readFileSync(`${path}.meta.json`, 'utf8')) as Record<string, unknown>;
+    expect(meta).toMatchObject({ format: 'test-format', config: { a: 1 } });
+    expect(meta.checksum).toMatch(/^[0-9a-f]{16}$/);
     expect(() => openUnitStore(path, 'test-format', { a: 2 }, { resume: true })).toThrow(ResultStoreError);
     expect(() => openUnitStore(path, 'other-format', { a: 1 }, { resume: true })).toThrow(ResultStoreError);
     // Without resume the file starts over.
