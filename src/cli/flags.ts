@@ -2,6 +2,7 @@
  * Flag parsing shared by the commands: number lists/ranges and the network flags of
  * ../shared/CLI.md. Every parser throws FlagError naming the flag and the allowed values.
  */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { InvalidSpecError } from '../errors.ts';
 import {
@@ -11,22 +12,33 @@ import {
 import { FlagError } from './io.ts';
 import { applyPreset, PRESETS } from './presets.ts';
 
+/**
+ * The number grammar of every flag: an optional sign, decimal digits with an optional fraction,
+ * an optional exponent ("3", "-0.5", "1e-3", ".5"). Hexadecimal ("0x10"), binary, "Infinity",
+ * a trailing dot ("1.") and surrounding text are refused, so a typo is never read as another number.
+ */
+const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?`;
+const NUMBER_RE = new RegExp(`^${NUMBER}$`);
+const RANGE_RE = new RegExp(`^(${NUMBER})\\.\\.(${NUMBER})(?::(${NUMBER}))?$`);
+
 /** Parse "3", "1..10", "1..10:2" or "1,2,4" (mixed: "1,5..8"). */
 export function parseNumberList(flag: string, text: string): number[] {
   const out: number[] = [];
   for (const part of String(text).split(',')) {
     const p = part.trim();
-    const m = /^(-?[\d.eE+-]+)\.\.(-?[\d.eE+-]+?)(?::([\d.eE+-]+))?$/.exec(p);
+    const m = RANGE_RE.exec(p);
     if (m) {
       const a = parseNumber(flag, m[1]!), b = parseNumber(flag, m[2]!);
       const step = m[3] !== undefined ? parseNumber(flag, m[3]) : 1;
       if (!(step > 0)) throw new FlagError(flag, `range step must be > 0, got ${m[3]}`);
       if (b < a) throw new FlagError(flag, `range ${p} is empty (end < start)`);
       const n = Math.floor((b - a) / step + 1e-9);
-      if (n > 1_000_000) throw new FlagError(flag, `range ${p} has too many points`);
+      if (n > 1_000_000) throw new FlagError(flag, `range ${p} has too many points (at most 1000000)`);
       for (let k = 0; k <= n; k++) out.push(+(a + k * step).toPrecision(15));
-    } else {
+    } else if (NUMBER_RE.test(p)) {
       out.push(parseNumber(flag, p));
+    } else {
+      throw new FlagError(flag, `expected a number, a list a,b,c or a range a..b or a..b:step, got ${JSON.stringify(p)}`);
     }
   }
   if (out.length === 0) throw new FlagError(flag, 'expected a number, a list a,b,c or a range a..b');
@@ -35,8 +47,8 @@ export function parseNumberList(flag: string, text: string): number[] {
 
 export function parseNumber(flag: string, text: string | undefined): number {
   const t = String(text ?? '').trim();
-  const v = t === '' ? NaN : Number(t);
-  if (!Number.isFinite(v)) throw new FlagError(flag, `expected a finite number, got ${JSON.stringify(text)}`);
+  const v = NUMBER_RE.test(t) ? Number(t) : NaN;
+  if (!Number.isFinite(v)) throw new FlagError(flag, `expected a finite decimal number, got ${JSON.stringify(text ?? '')}`);
   return v;
 }
 
@@ -46,6 +58,21 @@ export function parseInteger(flag: string, text: string | undefined, min: number
     throw new FlagError(flag, `expected an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in [${min}, ${max}]`}, got ${text}`);
   }
   return v;
+}
+
+/**
+ * --workers: an integer >= 1, default every core. More workers than cores only cost memory and time
+ * (each holds its own module graph; 32 workers on 2 cores ran 10x slower), so a larger value is
+ * capped at the core count with one warning line on stderr (silenced by --quiet).
+ */
+export function parseWorkers(text: string | undefined, quiet = false): number {
+  const cores = Math.max(1, availableParallelism());
+  const w = parseInteger('--workers', text ?? String(cores), 1);
+  if (w > cores) {
+    if (!quiet) process.stderr.write(`jesd: warning: --workers ${w} is more than the ${cores} core(s) here; using ${cores}\n`);
+    return cores;
+  }
+  return w;
 }
 
 export function parseChoice<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
@@ -109,6 +136,15 @@ export function resolveNetworkFlags(raw: RawNetworkFlags, defaults: { width?: st
   const biasName = parseChoice('--bias', merged.bias ?? 'gaussian', BIAS_LAWS);
   const scaling = parseChoice('--scaling', merged.scaling ?? 'natural', SCALINGS) as Scaling;
   const seed = parseInteger('--seed', merged.seed ?? '1', 0);
+  // Flags that do not apply are refused, never silently ignored.
+  // (Checked on the flags as typed: a preset's values never trigger these.)
+  const weightsTakeAlpha = weightsName === 'stable' || weightsName === 'pareto' || weightsName === 'student' || weightsName === 'cauchy';
+  if (raw.alpha !== undefined && !weightsTakeAlpha && biasName !== 'stable') {
+    throw new FlagError('--alpha', `does not apply to --weights ${weightsName} with --bias ${biasName} (it is the tail index of stable/pareto weights, student degrees of freedom, or the index of stable biases)`);
+  }
+  if (raw.sigmaB !== undefined && biasName === 'none') {
+    throw new FlagError('--sigma-b', 'does not apply with --bias none (there are no biases to scale)');
+  }
   const weights: LawSpec = { name: weightsName, scale: sigmaW, ...(alpha !== undefined ? { alpha } : {}) };
   if (weightsName === 'cauchy' && alpha !== undefined && alpha !== 1) {
     throw new FlagError('--alpha', `cauchy is the stable law with alpha = 1; use --weights stable --alpha ${alpha}`);

@@ -6,15 +6,27 @@ import { Command, CommanderError } from 'commander';
 import { exitFor, EXIT_BAD_INPUT } from './io.ts';
 import { COMMANDS } from './commands/index.ts';
 
+/**
+ * A usage error from commander (unknown option or command, missing argument) as one stderr line:
+ * "jesd: unknown option '--x' (did you mean --y?) (see jesd CMD --help)". Never the whole help.
+ */
+export function usageLine(message: string, commandPath: string): string {
+  const parts = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const text = parts.map((l) => l.replace(/^error:\s*/, '').replace(/^\((.*)\)$/, '($1)')).join(' ');
+  return `jesd: ${text} (see ${commandPath} --help)\n`;
+}
+
 export function buildProgram(): Command {
   const program = new Command();
   program
     .name('jesd')
     .description('jacobian-esd: free-probability spectra of deep-network Jacobians and their fixed points, checked by Monte Carlo')
-    .showHelpAfterError()
     .exitOverride();
   for (const register of COMMANDS) register(program);
-  program.commands.forEach((c) => c.exitOverride().showHelpAfterError());
+  const oneLine = (c: Command, path: string) =>
+    c.exitOverride().configureOutput({ outputError: (str, write) => write(usageLine(str, path)) });
+  oneLine(program, 'jesd');
+  program.commands.forEach((c) => oneLine(c, `jesd ${c.name()}`));
   return program;
 }
 
@@ -40,6 +52,8 @@ export function installPipeGuards(): void {
 
 export async function main(argv: string[]): Promise<void> {
   installPipeGuards();
+  // --quiet silences every informational stderr line, the linalg backend announcement included.
+  if (argv.includes('--quiet')) process.env.JESD_QUIET_BACKEND = '1';
   const program = buildProgram();
   let code = 0;
   try {

@@ -22,7 +22,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import cliProgress from 'cli-progress';
-import { InvalidSpecError, OutputFileError, requireInteger } from '../errors.ts';
+import { InvalidSpecError, OutputFileError, ResultStoreError, requireInteger } from '../errors.ts';
 import { ensureOutputDirectory, fileError, writeOutputFile } from '../io/files.ts';
 import { acquireLock } from '../montecarlo/lock.ts';
 import { resolveNetworkFlags } from '../cli/flags.ts';
@@ -221,6 +221,14 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
       }
     }
     return await reproduceLocked(opts, out);
+  } catch (e) {
+    // A section store of another --scale or --seed names the internal grid flag (e.g. "--width
+    // differs"); the user typed --scale and --seed, so name those.
+    if (opts.resume && e instanceof ResultStoreError && /differs from the run recorded/.test(e.message)) {
+      const file = /recorded in (\S+)/.exec(e.message)?.[1] ?? out;
+      throw new ResultStoreError(`--resume: ${out} holds a run made with another --scale or --seed (its grid in ${file} differs); repeat that run's --scale and --seed, or use --force to replace it`);
+    }
+    throw e;
   } finally {
     lock.release();
   }

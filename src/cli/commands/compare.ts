@@ -257,6 +257,7 @@ export function register(program: Command): void {
       }
       return;
     }
+    if (flags.widths.length === 0) throw new FlagError('--width', 'is required for compare (one positive integer), or use --preset study');
     if (flags.widths.length !== 1) throw new FlagError('--width', 'takes exactly one value for compare (or use --preset study)');
     const base = { N: flags.widths[0]!, ...flags.base };
     const opts: CompareOptions = {

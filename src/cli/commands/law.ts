@@ -5,9 +5,15 @@
 import type { Command } from 'commander';
 import { InvalidSpecError } from '../../errors.ts';
 import { NAMED_LAWS } from '../../freeprob/named.ts';
+import { LEVY_ALPHA_RANGE } from '../../freeprob/levy.ts';
 import type { LawReport } from '../../freeprob/lawReport.ts';
 import { parseInteger, parseNumber, parseNumberList } from '../flags.ts';
 import { FlagError, printJson } from '../io.ts';
+
+/** The parameters each named law takes (besides --at). */
+const LAW_FLAGS: Record<string, readonly string[]> = {
+  semicircle: [], 'marchenko-pastur': ['--ratio'], 'fuss-catalan': ['--depth'], levy: ['--alpha'], 'levy-wishart': ['--alpha', '--ratio'],
+};
 
 const FIELD_TO_FLAG: Record<string, string> = { ratio: '--ratio', depth: '--depth', alpha: '--alpha', at: '--at', '--name': '--name' };
 
@@ -34,9 +40,9 @@ export function register(program: Command): void {
     .command('law')
     .description('a named spectral law on a grid: density, atoms, support edges, moments')
     .option('--name <name>', `law: ${Object.keys(NAMED_LAWS).join('|')}`)
-    .option('--ratio <C>', 'marchenko-pastur aspect ratio c = N/M > 0 (default 1)')
+    .option('--ratio <C>', 'marchenko-pastur and levy-wishart aspect ratio c = N/M > 0 (default 1)')
     .option('--depth <L>', 'fuss-catalan order L >= 1 (default 2)')
-    .option('--alpha <A>', 'tail index for heavy-tailed laws')
+    .option('--alpha <A>', `levy and levy-wishart tail index in [${LEVY_ALPHA_RANGE[0]}, ${LEVY_ALPHA_RANGE[1]}] (default 1, the Cauchy case)`)
     .option('--at <list>', 'grid: x1,x2,... or a..b:step')
     .option('--json', 'print one JSON document on stdout')
     .action((raw: { name?: string; ratio?: string; depth?: string; alpha?: string; at?: string; json?: boolean }) => {
@@ -46,6 +52,12 @@ export function register(program: Command): void {
       if (!law) throw new FlagError('--name', `must be one of ${allowed.join('|')}, got ${JSON.stringify(raw.name)}`);
       if (raw.at === undefined) throw new FlagError('--at', 'is required: a list x1,x2,... or a range a..b:step');
       const at = parseNumberList('--at', raw.at);
+      // A flag that the chosen law does not take is refused, never silently ignored.
+      for (const [flag, value] of [['--ratio', raw.ratio], ['--depth', raw.depth], ['--alpha', raw.alpha]] as const) {
+        if (value !== undefined && !LAW_FLAGS[raw.name]!.includes(flag)) {
+          throw new FlagError(flag, `does not apply to --name ${raw.name} (it takes ${LAW_FLAGS[raw.name]!.length ? LAW_FLAGS[raw.name]!.join(', ') : 'no parameter'} besides --at)`);
+        }
+      }
       const opts = {
         at,
         ...(raw.ratio !== undefined ? { ratio: parseNumber('--ratio', raw.ratio) } : {}),

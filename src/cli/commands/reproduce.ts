@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { runReproduction } from '../../report/reproduce.ts';
 import { SCALE_NAMES, SCALES, type ScaleName } from '../../report/scales.ts';
-import { parseChoice, parseInteger } from '../flags.ts';
+import { parseChoice, parseInteger, parseWorkers } from '../flags.ts';
 import { checkOutputPath, FlagError, log, printJson } from '../io.ts';
 
 interface ReproduceFlags {
@@ -26,7 +26,7 @@ export function register(program: Command): void {
     )
     .option('--scale <name>', `quick (the default: ${SCALES.quick.description}) | paper (${SCALES.paper.description})`)
     .option('--out <DIR>', 'output directory (default reproduction); only its last component is created, its parent must exist')
-    .option('--workers <W>', `worker threads, an integer >= 1 (default: all cores, here ${availableParallelism()}); results do not depend on it`)
+    .option('--workers <W>', `worker threads, an integer >= 1 (default and maximum: all cores, here ${availableParallelism()}), more are capped with a warning; results do not depend on it`)
     .option('--seed <S>', 'root seed, a non-negative integer (default 1)')
     .option('--resume', 'continue an interrupted run in --out (same --scale and --seed): finished units are kept, the rest computed')
     .option('--force', 'replace an earlier run in --out (without --resume or --force, a directory holding one is refused)')
@@ -43,7 +43,7 @@ export function register(program: Command): void {
     ].join('\n'))
     .action(async (raw: ReproduceFlags) => {
       const scale = parseChoice('--scale', raw.scale ?? 'quick', SCALE_NAMES) as ScaleName;
-      const workers = parseInteger('--workers', raw.workers ?? String(availableParallelism()), 1, 4096);
+      const workers = parseWorkers(raw.workers, raw.quiet === true);
       const seed = parseInteger('--seed', raw.seed ?? '1', 0);
       const out = raw.out ?? 'reproduction';
       if (raw.resume && raw.force) throw new FlagError('--force', 'cannot be combined with --resume (--force starts over, --resume continues)');

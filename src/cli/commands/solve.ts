@@ -71,6 +71,13 @@ export function register(program: Command): void {
     const q1 = raw.q1 !== undefined ? parseNumber('--q1', raw.q1) : undefined;
     const quadraturePoints = raw.quadraturePoints !== undefined ? parseInteger('--quadrature-points', raw.quadraturePoints, 2, 400) : undefined;
     const spec = { ...flags.base, L: flags.depths[0]! };
+    // Flags that do not apply to this request are refused, never silently ignored.
+    if (raw.networks !== undefined && raw.compareMc === undefined) throw new FlagError('--networks', 'applies only with --compare-mc N (networks pooled by the Monte Carlo overlay)');
+    if (!takesLightRoute(spec.weights)) {
+      for (const [flag, value] of [['--ensemble', raw.ensemble], ['--q1', raw.q1], ['--quadrature-points', raw.quadraturePoints]] as const) {
+        if (value !== undefined) throw new FlagError(flag, `does not apply to heavy-tailed --weights ${spec.weights.name} (the population-dynamics route has no ${flag.slice(2)}); it applies to finite-variance weights`);
+      }
+    }
     // Output paths are checked before any computation.
     if (raw.csv !== undefined) checkOutputPath('--csv', raw.csv);
     if (raw.plot !== undefined) checkOutputPath('--plot', raw.plot);

@@ -11,7 +11,7 @@ import { describeSpec } from '../../network/spec.ts';
 import { STREAM, stream } from '../../random/rng.ts';
 import { spectrumSummary, summarizeSquaredSingularValues } from '../../spectra/empirical.ts';
 import { addNetworkFlags, parseChoice, parseInteger, resolveNetworkFlags, singleSpec, type RawNetworkFlags } from '../flags.ts';
-import { printJson } from '../io.ts';
+import { FlagError, printJson } from '../io.ts';
 import { addSearchFlags, resolveSearchFlags, type SearchFlags } from './fixed-points.ts';
 
 const AT = ['random', 'fixed-points'] as const;
@@ -29,6 +29,7 @@ export function register(program: Command): void {
     const flags = resolveNetworkFlags(raw);
     const spec = singleSpec(flags);
     const at = parseChoice('--at', raw.at ?? 'random', AT);
+    if (raw.inputs !== undefined && at !== 'random') throw new FlagError('--inputs', 'applies only with --at random (at fixed points the spectra of all stable fixed points are pooled)');
     const inputs = parseInteger('--inputs', raw.inputs ?? '1', 1, 100_000);
     const search = resolveSearchFlags(raw);
     const net = sampleNetwork(spec, search.network);

@@ -10,7 +10,7 @@ import { describeSpec, type LawSpec } from '../../network/spec.ts';
 import { runSweep } from '../../montecarlo/sweep.ts';
 import type { SweepConfig } from '../../montecarlo/records.ts';
 import { formatSweepTable } from '../../montecarlo/table.ts';
-import { addNetworkFlags, parseInteger, parseNumber, resolveNetworkFlags, type NetworkFlags, type RawNetworkFlags } from '../flags.ts';
+import { addNetworkFlags, parseInteger, parseNumber, parseWorkers, resolveNetworkFlags, type NetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, log, printJson } from '../io.ts';
 import { PRESETS } from '../presets.ts';
 
@@ -46,7 +46,7 @@ export function resolveSweepFlags(raw: SweepFlags): { config: SweepConfig; worke
   const weightLaws: LawSpec[] = perLaw.map((f) => f.base.weights);
   const { weights: _w, ...base } = flags.base;
   const networks = parseInteger('--networks', raw.networks ?? '20', 1, 10_000_000);
-  const workers = parseInteger('--workers', raw.workers ?? String(availableParallelism()), 1, 4096);
+  const workers = parseWorkers(raw.workers, raw.quiet === true);
   const starts = parseInteger('--starts', raw.starts ?? '200', 1, 10_000_000);
   const tolerance = raw.tolerance !== undefined ? parseNumber('--tolerance', raw.tolerance) : 1e-9;
   if (!(tolerance > 0)) throw new FlagError('--tolerance', `must be > 0, got ${raw.tolerance}`);
@@ -72,7 +72,7 @@ export function register(program: Command): void {
   addNetworkFlags(cmd, { lists: true });
   cmd
     .option('--networks <K>', 'networks sampled per grid point, an integer >= 1 (default 20)')
-    .option('--workers <W>', `worker threads, an integer >= 1 (default: all cores, here ${availableParallelism()}); 1 runs in-process`)
+    .option('--workers <W>', `worker threads, an integer >= 1 (default and maximum: all cores, here ${availableParallelism()}), more are capped with a warning; 1 runs in-process`)
     .option('--out <FILE>', 'JSON Lines file, every line one finished network\'s record (appended and fsync\'ed); the run description goes to FILE.meta.json')
     .option('--resume', 'continue the run recorded in --out: parameters must match; finished networks are skipped')
     .option('--force', 'overwrite a non-empty --out (and its FILE.meta.json) instead of refusing')
