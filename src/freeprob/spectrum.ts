@@ -16,7 +16,7 @@ export interface GridSolution {
 }
 
 /** Density at each x > 0 (any order); failed points are listed, never given a number. */
-export function densityOnGrid(law: ProductLaw, edges: [number, number], xs: readonly number[]): GridSolution {
+export function densityOnGrid(law: ProductLaw, edges: [number, number], xs: readonly number[], onStep?: ProgressStep): GridSolution {
   xs.forEach((x, i) => {
     requireFinite(`at[${i}]`, x);
     if (!(x > 0)) throw new InvalidSpecError('at', `points must be > 0 for a law on [0, inf) (the density at 0 is singular; atoms are reported separately), got ${x}`);
@@ -27,8 +27,10 @@ export function densityOnGrid(law: ProductLaw, edges: [number, number], xs: read
   const failedAt: number[] = [];
   let warm: PointState | null = null;
   const [lo, hi] = edges;
+  let steps = 0;
   for (const i of order) {
     const x = xs[i]!;
+    if (onStep && ++steps % 256 === 0) onStep(steps, xs.length);
     if (x > hi * (1 + 1e-12) || (lo > 0 && x < lo * (1 - 1e-12))) {
       // Outside the support of the continuous part: density 0 (theory/03-free-multiplicative.md (3.11)).
       density[i] = 0;
@@ -245,7 +247,12 @@ export interface ConvolutionOptions {
   moments?: number;
   /** Skip the invariant quadrature (mass, moments) — faster, diagnostics then omit them. */
   skipInvariants?: boolean;
+  /** Progress of a long grid: called with (points done, points) every 256 points. */
+  onStep?: ProgressStep;
 }
+
+/** A progress callback of a long solve: `done` steps of `total`. */
+export type ProgressStep = (done: number, total: number) => void;
 
 /**
  * The free multiplicative convolution of `factors` evaluated at `at` as a LawReport
@@ -254,7 +261,7 @@ export interface ConvolutionOptions {
 export function freeMultiplicativeConvolution(factors: FactorPower[], at: readonly number[], opts: ConvolutionOptions = {}): { report: LawReport; law: ProductLaw; table: SpectralTable | null } {
   const law = productLaw(factors);
   const edges = productEdges(law);
-  const grid = densityOnGrid(law, edges, at);
+  const grid = densityOnGrid(law, edges, at, opts.onStep);
   const nMoments = opts.moments ?? 4;
   const moments = Array.from(law.moments.slice(0, nMoments));
   let maxResidual = 0, iterations = 0, maxEps = 0;

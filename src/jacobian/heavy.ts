@@ -16,6 +16,8 @@ export type HeavyRoute = 'population' | 'decoupled';
 
 export interface HeavySpectrumOptions extends PopulationOptions {
   route?: HeavyRoute;
+  /** Progress: called with (radii solved, replicas x radii) after each radius. */
+  onStep?: (done: number, total: number) => void;
   /** Evaluation radii r (z = i r): from, to (> 0); default 10^{-min(290, 8L + 4)} .. 1e6. */
   gridFrom?: number;
   gridTo?: number;
@@ -199,6 +201,7 @@ export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOpti
       sideBalance = Math.max(sideBalance, Math.abs(sIn - sOut));
       sumRe[j] += s; sumSq[j] += s * s;
       sumIm[j] += -0.5 * r * (value.re + value.outRe);
+      opts.onStep?.(rep * m + j + 1, replicas * m);
     }
     opts.onProgress?.(`population replica ${rep + 1}/${replicas} done`);
   }

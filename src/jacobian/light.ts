@@ -11,7 +11,7 @@ import { InvalidSpecError, requireFinite, requireInteger, requirePositive } from
 import type { LawReport } from '../freeprob/lawReport.ts';
 import { bernoulliFactor, diracFactor, discreteFactor, marchenkoPasturFactor } from '../freeprob/laws.ts';
 import type { FactorPower, FreeFactor } from '../freeprob/multiplicative.ts';
-import { cdfFromTable, expectedLogFromTable, freeMultiplicativeConvolution, quantileFromTable } from '../freeprob/spectrum.ts';
+import { cdfFromTable, expectedLogFromTable, freeMultiplicativeConvolution, quantileFromTable, type ProgressStep } from '../freeprob/spectrum.ts';
 import {
   derivativeSquaredLaw, derivativeSquaredMoment, lengthFixedPoint, lengthTrajectory, susceptibility,
   type DerivativeSquaredLaw,
@@ -45,6 +45,8 @@ export interface LightJacobianOptions {
   moments?: number;
   /** Relative tolerance for merging layers with (almost) equal q_l into one factor (default 1e-12). */
   mergeTolerance?: number;
+  /** Progress of a long grid (freeMultiplicativeConvolution's onStep). */
+  onStep?: ProgressStep;
 }
 
 export interface LightJacobianReport extends LawReport {
@@ -117,7 +119,7 @@ export function jacobianFactors(spec: LightJacobianSpec, opts: LightJacobianOpti
 export function solveLightJacobian(spec: LightJacobianSpec, at: readonly number[], opts: LightJacobianOptions = {}): LightJacobianReport {
   const s = validate(spec);
   const { factors, q, qStar } = jacobianFactors(s, opts);
-  const { report, table } = freeMultiplicativeConvolution(factors, at, { moments: opts.moments ?? 4 });
+  const { report, table } = freeMultiplicativeConvolution(factors, at, { moments: opts.moments ?? 4, ...(opts.onStep ? { onStep: opts.onStep } : {}) });
   const t = table!;
   const quantiles = { '0.1': quantileFromTable(t, 0.1), '0.5': quantileFromTable(t, 0.5), '0.9': quantileFromTable(t, 0.9) };
   const fractionAboveOne = Math.max(0, 1 - cdfFromTable(t, 1));

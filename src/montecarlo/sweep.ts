@@ -76,7 +76,7 @@ export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}):
     const total = units.length;
     const resumed = total - todo.length;
     opts.onStart?.({ total, resumed, workers });
-    const progress = createProgress({ total, initial: resumed, quiet: opts.quiet || opts.onProgress !== undefined });
+    const progress = createProgress({ total, initial: resumed, units: 'networks', quiet: opts.quiet || opts.onProgress !== undefined });
     let finished = resumed;
     opts.onProgress?.(finished, total);
     const mod = opts.unitModule ?? DEFAULT_UNIT_MODULE;

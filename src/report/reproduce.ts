@@ -21,7 +21,6 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import cliProgress from 'cli-progress';
 import { InvalidSpecError, OutputFileError, ResultStoreError, requireInteger } from '../errors.ts';
 import { ensureOutputDirectory, fileError, writeOutputFile } from '../io/files.ts';
 import { acquireLock } from '../montecarlo/lock.ts';
@@ -36,7 +35,7 @@ import type { SweepConfig, SweepRecord } from '../montecarlo/records.ts';
 import { sampleNetwork } from '../network/network.ts';
 import { describeSpec, type NetworkSpec } from '../network/spec.ts';
 import { histogram, quantiles } from '../spectra/empirical.ts';
-import { formatSeconds } from '../montecarlo/progress.ts';
+import { createProgress, formatSeconds, type ProgressReporter } from '../montecarlo/progress.ts';
 import { SCALES, type ReproductionScale, type ScaleName } from './scales.ts';
 import { categoricalHeatmap, histogramPlot, linePlot, PALETTE, svgToPng, type Series } from './svg.ts';
 import { gridQuantile, kolmogorovOnGrid, type Availability, type PredictedLaw, type PredictedQCurve, type PredictedQPoint } from './theory.ts';
@@ -81,50 +80,6 @@ export function stripTimings(report: string): string {
   const a = report.indexOf(TIMINGS_START), b = report.indexOf(TIMINGS_END);
   if (a < 0 || b < a) return report;
   return report.slice(0, a) + report.slice(b + TIMINGS_END.length);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Progress: one bar over every unit of every section, with ETA.
-
-interface Progress {
-  setSection(name: string): void;
-  add(n: number): void;
-  stop(): void;
-}
-
-function makeProgress(total: number, initial: number, opts: ReproduceOptions): Progress {
-  const stream = opts.stream ?? process.stderr;
-  let section = '';
-  let done = initial;
-  if (opts.quiet) return { setSection() {}, add() {}, stop() {} };
-  if (stream.isTTY) {
-    const bar = new cliProgress.SingleBar({
-      stream, hideCursor: true, etaBuffer: 200, clearOnComplete: false,
-      format: 'reproduce [{bar}] {percentage}% | {section} | elapsed {duration_formatted} | ETA {eta_formatted}',
-    }, cliProgress.Presets.shades_classic);
-    bar.start(total, initial, { section });
-    return {
-      setSection(name) { section = name; bar.update(done, { section }); },
-      add(n) { done += n; bar.update(done, { section }); },
-      stop() { bar.stop(); },
-    };
-  }
-  const t0 = Date.now();
-  let last = 0;
-  const line = () => {
-    const el = (Date.now() - t0) / 1000;
-    const rate = (done - initial) / Math.max(el, 1e-9);
-    const eta = rate > 0 ? formatSeconds((total - done) / rate) : 'unknown';
-    stream.write(`reproduce: ${((100 * done) / Math.max(total, 1)).toFixed(1)}% | ${section} | elapsed ${formatSeconds(el)} | ETA ${eta}\n`);
-  };
-  return {
-    setSection(name) { section = name; line(); },
-    add(n) {
-      done += n;
-      if (Date.now() - last >= 5000) { last = Date.now(); line(); }
-    },
-    stop() { line(); },
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,15 +228,20 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
     + scale.heavy.widths.length * scale.heavy.depths.length * scale.heavy.networks
     + esdUnits.length + basinRows
     + scale.heavy.widths.length * scale.heavy.depths.reduce((acc, d) => acc + theoryWeight(scale, d), 0) + scale.esd.points.length * theoryWeight(scale, 4);
-  const progress = makeProgress(total, 0, opts);
-  let lastDone = 0;
-  const sweepProgress = (done: number) => { progress.add(done - lastDone); lastDone = done; };
+  const progress = createProgress({ total, label: 'reproduce', quiet: opts.quiet, ...(opts.stream ? { stream: opts.stream } : {}) });
+  let lastDone = -1;
+  // runSweep reports the units a resume found done first: they move the bar, not the ETA.
+  const sweepProgress = (done: number) => {
+    if (lastDone < 0) progress.skip(done);
+    else progress.add(done - lastDone);
+    lastDone = done;
+  };
 
   /** One sweep section: run `config` (resumably) into out/`file`, list the file, record its wall time. */
   const sweepSection = async (section: string, config: SweepConfig, file: string, timing: string) => {
     const t0 = performance.now();
     progress.setSection(section);
-    lastDone = 0;
+    lastDone = -1;
     const records = await runSweep(config, { out: join(out, file), resume: opts.resume, force: !opts.resume, workers: opts.workers, quiet: true, onProgress: sweepProgress });
     files.push(file);
     timings[timing] = performance.now() - t0;
@@ -303,7 +263,7 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
       bases: { gaussian: lightBase, cauchy: heavyBase },
     }, { resume: opts.resume, units: new Map(esdUnits.map((u) => [u.key, { width: u.spec.N, depth: u.spec.L, weights: u.spec.weights.name, network: u.network }])) });
     try {
-      progress.add(esdStore.done.size);
+      progress.skip(esdStore.done.size);
       const todo = esdUnits.filter((u) => !esdStore.done.has(u.key));
       await runPool<EsdUnit, EsdRecord>(todo, UNITS_URL, {
         workers: opts.workers, exportName: 'runEsdUnit',
@@ -402,7 +362,7 @@ interface BasinResult {
   note: string;
 }
 
-async function runBasins(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, heavyRecords: readonly SweepRecord[], opts: ReproduceOptions, out: string, progress: Progress): Promise<BasinResult> {
+async function runBasins(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, heavyRecords: readonly SweepRecord[], opts: ReproduceOptions, out: string, progress: ProgressReporter): Promise<BasinResult> {
   // The network: width N0 = first heavy width; among its Monte Carlo networks the one with the
   // largest Q (ties: smallest depth, then lowest index), so the images show several basins when
   // any sampled network has several stable fixed points.
@@ -478,12 +438,12 @@ async function runBasins(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 
     }
   });
   // Units for slices the width does not allow still count in the progress total.
-  progress.add((scale.basins.slices - slices.length) * n);
+  progress.skip((scale.basins.slices - slices.length) * n);
   const store = openUnitStore<BasinRowRecord & UnitRecord>(join(out, 'basins.jsonl'), 'jesd-reproduce-basins', {
     seed: opts.seed, scale: scale.name, spec, network: best.network, basins: scale.basins, fixedPointOptions: scale.fixedPointOptions,
   }, { resume: opts.resume, units: new Map(units.map((u) => [u.key, { slice: u.slice, row: u.row }])) });
   try {
-    progress.add(store.done.size);
+    progress.skip(store.done.size);
     const todo = units.filter((u) => !store.done.has(u.key));
     await runPool<BasinRowUnit & { slice: number }, BasinRowRecord>(todo, UNITS_URL, {
       workers: opts.workers, exportName: 'runBasinRowUnit',
@@ -559,7 +519,7 @@ function theoryWeight(scale: ReproductionScale, L: number): number {
 /** Resolution floor of computed eigenvalues of J J^T, relative to the largest (see runTheory). */
 export const ESD_FLOOR = 1e-28;
 
-async function runTheory(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, lightBase: Omit<NetworkSpec, 'N' | 'L'>, esdRecords: EsdRecord[], opts: ReproduceOptions, out: string, progress: Progress) {
+async function runTheory(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, lightBase: Omit<NetworkSpec, 'N' | 'L'>, esdRecords: EsdRecord[], opts: ReproduceOptions, out: string, progress: ProgressReporter) {
   const budget = { ...scale.theory };
   const units: TheoryUnit[] = [];
   for (const w of scale.heavy.widths) {
@@ -590,12 +550,12 @@ async function runTheory(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 
     return { p, recs, sample, spec, reason };
   });
   const unitWeight = (u: TheoryUnit) => theoryWeight(scale, u.kind === 'q' ? u.spec.L : 4);
-  progress.add((scale.esd.points.length - units.filter((u) => u.kind === 'esd').length) * theoryWeight(scale, 4));
+  progress.skip((scale.esd.points.length - units.filter((u) => u.kind === 'esd').length) * theoryWeight(scale, 4));
   const store = openUnitStore<TheoryRecord & UnitRecord>(join(out, 'theory.jsonl'), 'jesd-reproduce-theory', {
     seed: opts.seed, scale: scale.name, units: units.map((u) => ({ key: u.key, spec: u.spec, grid: u.grid ?? null, budget: u.budget })),
   }, { resume: opts.resume, units: new Map(units.map((u) => [u.key, {}])) });
   try {
-    for (const u of units) if (store.done.has(u.key)) progress.add(unitWeight(u));
+    for (const u of units) if (store.done.has(u.key)) progress.skip(unitWeight(u));
     const todo = units.filter((u) => !store.done.has(u.key));
     await runPool<TheoryUnit, TheoryRecord>(todo, UNITS_URL, {
       workers: opts.workers, exportName: 'runTheoryUnit',

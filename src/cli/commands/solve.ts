@@ -5,6 +5,7 @@
  * Kolmogorov distance reported.
  */
 import type { Command } from 'commander';
+import { createProgress, type ProgressReporter } from '../../montecarlo/progress.ts';
 import { InvalidSpecError } from '../../errors.ts';
 import { solveJacobianSpectrum, takesLightRoute } from '../../jacobian/index.ts';
 import { lightJacobianCdf, sampleJacobianSquaredSingularValues, type WeightEnsemble } from '../../jacobian/light.ts';
@@ -83,8 +84,18 @@ export function register(program: Command): void {
     if (raw.plot !== undefined) checkOutputPath('--plot', raw.plot);
     let report: LawReport & Record<string, unknown>;
     try {
-      if (!takesLightRoute(spec.weights)) log('heavy-tailed weights: population dynamics (theory/05 5.6-5.8), about 5-60 s ...');
-      report = solveJacobianSpectrum(spec, at, { ensemble, ...(q1 !== undefined ? { q1 } : {}), ...(quadraturePoints !== undefined ? { quadraturePoints } : {}) }) as LawReport & Record<string, unknown>;
+      // Progress with a measured ETA (heavy: radii x replicas of the population; light: grid points).
+      const heavy = !takesLightRoute(spec.weights);
+      let progress: ProgressReporter | null = null;
+      const onStep = (done: number, total: number) => {
+        progress ??= createProgress({ total, label: heavy ? 'solve (population dynamics)' : 'solve', units: heavy ? 'radii' : 'points' });
+        progress.update(done);
+      };
+      try {
+        report = solveJacobianSpectrum(spec, at, { ensemble, onStep, ...(q1 !== undefined ? { q1 } : {}), ...(quadraturePoints !== undefined ? { quadraturePoints } : {}) }) as LawReport & Record<string, unknown>;
+      } finally {
+        (progress as ProgressReporter | null)?.stop();
+      }
     } catch (e) {
       throw flagError(e);
     }
