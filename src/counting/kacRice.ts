@@ -11,15 +11,19 @@
  * averaged over `samplesPerNetwork` draws and over networks 0..K-1 of the spec.
  *
  * Proposals (6.15):
- * - broad: per coordinate a Cauchy law centred at the median of (W_L x_{L-1}(x_0))_i over 32 random
- *   inputs x_0, with scale twice the median absolute deviation plus sigma_b;
- * - fixed-points (default): the defensive mixture eps * broad + (1 - eps) * mean of kernels, one per
- *   solution u_k of c(u) = b' for `auxiliaryBiases` auxiliary last biases b' drawn from the bias
- *   law (found by newtonAll.ts from `searchStarts` starts). Kernel k draws t from a heavy-tailed
- *   version of p_b (Student t_3 with scale sigma_b for gaussian biases, Cauchy with scale sigma_b
- *   otherwise) and sets u = u_k + A_k^{-1} (t - b'), A_k = Dc(u_k): the linearisation of c at u_k
- *   maps the law of the bias onto the neighbourhood of the fixed point, so the kernel follows the
- *   integrand's shape. Its density is |det A_k| p~(b' + A_k (u - u_k)).
+ * - broad: per coordinate a Cauchy law centred at the median of the image points
+ *   v_r = W_L x_{L-1}(x_r) over 64 random inputs x_r, with scale twice the median absolute
+ *   deviation plus sigma_b;
+ * - fixed-points (default): the mixture w_b * broad + w_i * image + w_k * kernels.
+ *   image: u = v_r + t for a uniformly chosen image point and t ~ p~ (the last pre-activation at a
+ *   random input, with a heavy-tailed bias), density mean_r p~(u - v_r);
+ *   kernels: one per solution u_k of c(u) = b' for `auxiliaryBiases` auxiliary last biases b' drawn
+ *   from the bias law (found by newtonAll.ts from `searchStarts` starts); kernel k draws t ~ p~ and
+ *   sets u = u_k + A_k^{-1} (t - b'), A_k = Dc(u_k): the linearisation of c at u_k maps the law of
+ *   the bias onto the neighbourhood of the fixed point, so the kernel follows the integrand's
+ *   shape. Its density is |det A_k| p~(b' + A_k (u - u_k)).
+ *   p~ is Student t_3 with scale sigma_b for gaussian biases, Cauchy with scale sigma_b otherwise;
+ *   w_b = 0.1, w_i = 0.3, w_k = 0.6 (w_i = 0.9 when no kernel was found).
  * Both are unbiased: q depends only on theta and on auxiliary draws independent of u, and q > 0
  * everywhere because of the broad component.
  *
@@ -61,29 +65,34 @@ export interface KacRiceOptions {
   auxiliaryBiases?: number;
   /** Newton starts per auxiliary bias (default 4). */
   searchStarts?: number;
-  /** Weight eps of the broad component in the fixed-points mixture (default 0.2). */
+  /** Weight of the broad component in the fixed-points mixture (default 0.1). */
   defensiveWeight?: number;
+  /** Weight of the image component in the fixed-points mixture (default 0.3). */
+  imageWeight?: number;
   /** Called after each network with (networks done, networks in all). */
   onProgress?: (done: number, total: number) => void;
 }
 
 interface Resolved {
   samples: number; samplesPerNetwork: number; proposal: Proposal; seed: number; auxiliaryBiases: number;
-  searchStarts: number; defensiveWeight: number;
+  searchStarts: number; defensiveWeight: number; imageWeight: number;
 }
 
 function resolve(spec: NetworkSpec, o: KacRiceOptions): Resolved {
   const proposal = o.proposal ?? 'fixed-points';
   if (!(PROPOSALS as readonly string[]).includes(proposal)) throw new InvalidSpecError('proposal', `must be one of ${PROPOSALS.join('|')}, got ${JSON.stringify(proposal)}`);
-  return {
+  const r = {
     samples: requireInteger('samples', o.samples ?? 20_000, 2, 1e9),
     samplesPerNetwork: requireInteger('samplesPerNetwork', o.samplesPerNetwork ?? 64, 1, 1e9),
     proposal,
     seed: requireInteger('seed', o.seed ?? spec.seed, 0),
     auxiliaryBiases: requireInteger('auxiliaryBiases', o.auxiliaryBiases ?? 8, 1, 1000),
     searchStarts: requireInteger('searchStarts', o.searchStarts ?? 4, 1, 1e6),
-    defensiveWeight: requireInRange('defensiveWeight', o.defensiveWeight ?? 0.2, 0, 1, true, false),
+    defensiveWeight: requireInRange('defensiveWeight', o.defensiveWeight ?? 0.1, 0, 1, true, false),
+    imageWeight: requireInRange('imageWeight', o.imageWeight ?? 0.3, 0, 1, false, false),
   };
+  if (r.defensiveWeight + r.imageWeight > 1) throw new InvalidSpecError('imageWeight', `defensiveWeight + imageWeight must be <= 1, got ${r.defensiveWeight + r.imageWeight}`);
+  return r;
 }
 
 /** One kernel of the fixed-points proposal (6.15). */
@@ -96,13 +105,16 @@ interface Kernel {
   logAbsDetA: number;
 }
 
-/** The proposal of one network. */
+/** The proposal of one network: mixture weights of the broad, image and kernel families (sum 1). */
 interface NetworkProposal {
   m0: Float64Array;
   s0: Float64Array;
+  /** Image points v_r = W_L x_{L-1}(x_r) at random inputs x_r. */
+  images: Float64Array[];
   kernels: Kernel[];
-  /** Weight of the broad component (1 when there are no kernels). */
-  eps: number;
+  wBroad: number;
+  wImage: number;
+  wKernel: number;
   /** Kernel law p~: Student t with nu degrees of freedom (nu = 1: Cauchy) and scale. */
   nu: number;
   tScale: number;
@@ -114,20 +126,21 @@ function median(a: number[]): number {
   return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
 }
 
-function broadComponent(net: Network, seed: number, sigmaB: number): { m0: Float64Array; s0: Float64Array } {
+/** Image points at IMAGE_INPUTS random inputs and the broad component fitted to them. */
+const IMAGE_INPUTS = 64;
+
+function imageAndBroad(net: Network, seed: number, sigmaB: number): { images: Float64Array[]; m0: Float64Array; s0: Float64Array } {
   const N = net.spec.N;
-  const vals: number[][] = Array.from({ length: N }, () => []);
-  for (let k = 0; k < 32; k++) {
-    const v = evalPreactAtInput(net, randomInput(net, stream(seed, STREAM.KAC_RICE, net.index, TAG.SCALE, k)));
-    for (let i = 0; i < N; i++) vals[i]!.push(v[i]!);
-  }
+  const images: Float64Array[] = [];
+  for (let k = 0; k < IMAGE_INPUTS; k++) images.push(evalPreactAtInput(net, randomInput(net, stream(seed, STREAM.KAC_RICE, net.index, TAG.SCALE, k))));
   const m0 = new Float64Array(N);
   const s0 = new Float64Array(N);
   for (let i = 0; i < N; i++) {
-    m0[i] = median(vals[i]!);
-    s0[i] = 2 * median(vals[i]!.map((v) => Math.abs(v - m0[i]!))) + sigmaB;
+    const col = images.map((v) => v[i]!);
+    m0[i] = median(col);
+    s0[i] = 2 * median(col.map((v) => Math.abs(v - m0[i]!))) + sigmaB;
   }
-  return { m0, s0 };
+  return { images, m0, s0 };
 }
 
 function invert(A: Float64Array, N: number): Float64Array | null {
@@ -150,15 +163,15 @@ function invert(A: Float64Array, N: number): Float64Array | null {
 
 function buildProposal(net: Network, bias: LawSpec, o: Resolved): NetworkProposal {
   const N = net.spec.N;
-  const { m0, s0 } = broadComponent(net, o.seed, bias.scale);
+  const { images, m0, s0 } = imageAndBroad(net, o.seed, bias.scale);
   const heavy = bias.name !== 'gaussian' && !(bias.name === 'stable' && bias.alpha === 2);
-  const base = { m0, s0, nu: heavy ? 1 : 3, tScale: bias.scale };
-  if (o.proposal === 'broad') return { ...base, kernels: [], eps: 1 };
+  const base = { m0, s0, images, nu: heavy ? 1 : 3, tScale: bias.scale };
+  if (o.proposal === 'broad') return { ...base, kernels: [], wBroad: 1, wImage: 0, wKernel: 0 };
   const kernels: Kernel[] = [];
   for (let m = 0; m < o.auxiliaryBiases; m++) {
     const bAux = sampleLaw(bias, stream(o.seed, STREAM.KAC_RICE, net.index, TAG.AUX_BIAS, m), new Float64Array(N));
     const starts = preactStarts(net, bAux, o.searchStarts, (k) => stream(o.seed, STREAM.KAC_RICE, net.index, TAG.SEARCH, m, k));
-    const { solutions } = solvePreactEquation(net, bAux, starts, { tolerance: 1e-9, maxSteps: 60 });
+    const { solutions } = solvePreactEquation(net, bAux, starts, { tolerance: 1e-8, maxSteps: 40, dedupTolerance: 1e-5 });
     for (const s of solutions) {
       const A = preactDerivative(s.eval).data;
       const { logAbsDet } = jacobianSpectrumSummary(fixedPointJacobian(s.eval));
@@ -168,7 +181,9 @@ function buildProposal(net: Network, bias: LawSpec, o: Resolved): NetworkProposa
       kernels.push({ centre: s.eval.u, bAux, A, Ainv, logAbsDetA: logAbsDet });
     }
   }
-  return { ...base, kernels, eps: kernels.length === 0 ? 1 : o.defensiveWeight };
+  const wBroad = o.defensiveWeight;
+  const wImage = kernels.length === 0 ? 1 - wBroad : o.imageWeight;
+  return { ...base, kernels, wBroad, wImage, wKernel: 1 - wBroad - wImage };
 }
 
 function logSumExp(a: number[]): number {
@@ -190,31 +205,51 @@ function logProposal(p: NetworkProposal, u: Float64Array): number {
     const z = (u[i]! - p.m0[i]!) / p.s0[i]!;
     lb -= LOG_PI + Math.log(p.s0[i]!) + Math.log1p(z * z);
   }
-  if (p.kernels.length === 0) return lb;
-  const terms = [Math.log(p.eps) + lb];
-  const lk = Math.log((1 - p.eps) / p.kernels.length);
-  for (const k of p.kernels) {
-    let s = k.logAbsDetA;
-    for (let i = 0; i < N; i++) {
-      let t = k.bAux[i]!;
-      const o = i * N;
-      for (let j = 0; j < N; j++) t += k.A[o + j]! * (u[j]! - k.centre[j]!);
-      s += studentLogDensity(p.nu, p.tScale, t);
+  const terms = [Math.log(p.wBroad) + lb];
+  if (p.wImage > 0) {
+    const li = Math.log(p.wImage / p.images.length);
+    for (const v of p.images) {
+      let s = li;
+      for (let i = 0; i < N; i++) s += studentLogDensity(p.nu, p.tScale, u[i]! - v[i]!);
+      terms.push(s);
     }
-    terms.push(lk + s);
+  }
+  if (p.wKernel > 0) {
+    const lk = Math.log(p.wKernel / p.kernels.length);
+    for (const k of p.kernels) {
+      let s = lk + k.logAbsDetA;
+      for (let i = 0; i < N; i++) {
+        let t = k.bAux[i]!;
+        const o = i * N;
+        for (let j = 0; j < N; j++) t += k.A[o + j]! * (u[j]! - k.centre[j]!);
+        s += studentLogDensity(p.nu, p.tScale, t);
+      }
+      terms.push(s);
+    }
   }
   return logSumExp(terms);
+}
+
+function drawTilde(p: NetworkProposal, rng: Rng, N: number): Float64Array {
+  return sampleLaw(p.nu === 1 ? { name: 'cauchy', scale: p.tScale } : { name: 'student', alpha: p.nu, scale: p.tScale }, rng, new Float64Array(N));
 }
 
 function drawProposal(p: NetworkProposal, rng: Rng): Float64Array {
   const N = p.m0.length;
   const u = new Float64Array(N);
-  if (p.kernels.length === 0 || rng.uniform() < p.eps) {
+  const r = rng.uniform();
+  if (r < p.wBroad) {
     for (let i = 0; i < N; i++) u[i] = p.m0[i]! + p.s0[i]! * Math.tan(Math.PI * (rng.uniformOpen() - 0.5));
     return u;
   }
+  if (r < p.wBroad + p.wImage) {
+    const v = p.images[rng.int(p.images.length)]!;
+    const t = drawTilde(p, rng, N);
+    for (let i = 0; i < N; i++) u[i] = v[i]! + t[i]!;
+    return u;
+  }
   const k = p.kernels[rng.int(p.kernels.length)]!;
-  const t = sampleLaw(p.nu === 1 ? { name: 'cauchy', scale: p.tScale } : { name: 'student', alpha: p.nu, scale: p.tScale }, rng, new Float64Array(N));
+  const t = drawTilde(p, rng, N);
   for (let i = 0; i < N; i++) t[i] = t[i]! - k.bAux[i]!;
   for (let i = 0; i < N; i++) {
     let s = k.centre[i]!;

@@ -44,6 +44,16 @@ export function requireInvertibleActivation(net: Network): void {
   }
 }
 
+/** c(u) of (6.9) alone (no derivative): one forward pass. */
+export function evalC(net: Network, u: Float64Array): Float64Array {
+  const { phi } = net.activation;
+  const x0 = new Float64Array(u.length);
+  for (let i = 0; i < u.length; i++) x0[i] = phi(u[i]!);
+  const v = evalPreactAtInput(net, x0);
+  for (let i = 0; i < u.length; i++) v[i] = u[i]! - v[i]!;
+  return v;
+}
+
 /** Evaluate (6.9)-(6.10) at u. */
 export function evalPreact(net: Network, u: Float64Array): PreactEval {
   const N = net.spec.N;
@@ -172,11 +182,12 @@ export function newtonPreact(net: Network, b: Float64Array, u0: Float64Array, to
     for (let half = 0; half < 40; half++) {
       const un = new Float64Array(N);
       for (let i = 0; i < N; i++) un[i] = e.u[i]! + t * du[i]!;
-      const en = evalPreact(net, un);
-      const rr = residualOf(en, b, new Float64Array(N));
+      const cn = evalC(net, un);
+      const rr = new Float64Array(N);
+      for (let i = 0; i < N; i++) rr[i] = cn[i]! - b[i]!;
       const nn = norm2(rr);
       if (nn <= (1 - 1e-4 * t) * rn || normInf(rr) <= tol * (1 + normInf(un))) {
-        e = en;
+        e = evalPreact(net, un);
         r.set(rr);
         rn = nn;
         accepted = true;
