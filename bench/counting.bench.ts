@@ -5,7 +5,7 @@
  * sigma_b = 1 (the study preset's laws), seed 1.
  * 1. E[# stable] at N = 5, L = 4 to standard error 0.01: seconds for each method and their ratio
  *    (networks are added one at a time until the running standard error reaches the target,
- *    after at least 50 networks).
+ *    after at least 200 networks, so that a sample of identical counts cannot stop it early).
  * 2. ESS per second at N = 10, L = 1 for the broad and the fixed-points proposal (Gaussian and
  *    Cauchy weights, raw scaling).
  * 3. Largest N (L = 4) at which Kac-Rice reaches standard error 0.02 on E[# stable] within 60 s:
@@ -29,7 +29,7 @@ function untilStderr(value: (n: number) => number, target: number, maxSeconds: n
   for (let n = 0; ; n++) {
     vals.push(value(n));
     const seconds = (performance.now() - t0) / 1000;
-    if (vals.length >= 50 && (n + 1) % 10 === 0) {
+    if (vals.length >= 200 && (n + 1) % 10 === 0) {
       const e = meanStderr(vals);
       if (e.stderr <= target || seconds > maxSeconds) return { seconds, networks: vals.length, ...e };
     }
