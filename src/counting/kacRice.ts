@@ -61,9 +61,9 @@ export interface KacRiceOptions {
   proposal?: Proposal;
   /** Root seed of the estimator's own draws (default spec.seed). */
   seed?: number;
-  /** Auxiliary last biases per network for the fixed-points proposal (default 8). */
+  /** Auxiliary last biases per network for the fixed-points proposal (default 4N, clamped to [8, 64]). */
   auxiliaryBiases?: number;
-  /** Newton starts per auxiliary bias (default 4). */
+  /** Newton starts per auxiliary bias (default 1: many biases with one start each find more branches than few biases with many starts). */
   searchStarts?: number;
   /** Weight of the broad component in the fixed-points mixture (default 0.1). */
   defensiveWeight?: number;
@@ -86,8 +86,8 @@ function resolve(spec: NetworkSpec, o: KacRiceOptions): Resolved {
     samplesPerNetwork: requireInteger('samplesPerNetwork', o.samplesPerNetwork ?? 64, 1, 1e9),
     proposal,
     seed: requireInteger('seed', o.seed ?? spec.seed, 0),
-    auxiliaryBiases: requireInteger('auxiliaryBiases', o.auxiliaryBiases ?? 8, 1, 1000),
-    searchStarts: requireInteger('searchStarts', o.searchStarts ?? 4, 1, 1e6),
+    auxiliaryBiases: requireInteger('auxiliaryBiases', o.auxiliaryBiases ?? Math.min(64, Math.max(8, 4 * spec.N)), 1, 1000),
+    searchStarts: requireInteger('searchStarts', o.searchStarts ?? 1, 1, 1e6),
     defensiveWeight: requireInRange('defensiveWeight', o.defensiveWeight ?? 0.1, 0, 1, true, false),
     imageWeight: requireInRange('imageWeight', o.imageWeight ?? 0.3, 0, 1, false, false),
   };
