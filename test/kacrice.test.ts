@@ -73,7 +73,7 @@ describe('Kac-Rice estimator (6.12)-(6.15)', () => {
     for (const c of fixture.cases) {
       const s: NetworkSpec = { N: 1, L: 1, activation: c.activation, weights: { name: c.weights, scale: c.sigmaW }, bias: { name: c.bias, scale: c.sigmaB }, scaling: 'raw', seed: 5 };
       for (const proposal of ['fixed-points', 'broad'] as const) {
-        const r = kacRice(s, { samples: 4096, samplesPerNetwork: 16, proposal });
+        const r = kacRice(s, { samples: 2048, samplesPerNetwork: 16, proposal });
         expect(r.warning).toBeUndefined();
         expect(Math.abs(r.all.mean - c.all)).toBeLessThan(4 * r.all.stderr + 1e-9);
         expect(Math.abs(r.stable.mean - c.stable)).toBeLessThan(4 * r.stable.stderr + 1e-9);
