@@ -10,6 +10,15 @@ export * from './laws/activations.ts';
 export * from './laws/laws.ts';
 export * from './network/network.ts';
 export * from './fixedpoints/search.ts';
+export {
+  newtonAllFixedPoints, solvePreactEquation, evalPreact, preactDerivative, fixedPointJacobian, jacobianSpectrumSummary,
+  type AllFixedPoint, type NewtonAllOptions, type NewtonAllResult,
+} from './fixedpoints/newtonAll.ts';
+export {
+  kacRice, kacRiceNetwork, summarizeKacRice, meanStderr, KISH_ESS_MIN, PROPOSALS,
+  type KacRiceOptions, type KacRiceResult, type NetworkKacRice, type CountEstimate, type Proposal,
+} from './counting/kacRice.ts';
+export { countByMultistart, type MultistartCountOptions, type MultistartCountResult } from './counting/multistart.ts';
 export * from './spectra/empirical.ts';
 export {
   levyMatrixDensity, levyWishartDensity, levyScaledWishartDensity, levyDensityAtZero, levyLawReport, levyScaling,

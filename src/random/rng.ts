@@ -31,6 +31,10 @@ export const STREAM = {
   START: 5,
   PROBE: 6,
   SAMPLE: 7,
+  /** Kac-Rice estimator of the number of fixed points (src/counting/kacRice.ts). */
+  KAC_RICE: 8,
+  /** Starts of the Newton search for all fixed points (src/fixedpoints/newtonAll.ts). */
+  NEWTON_START: 9,
 } as const;
 
 function imul32Mix(h: number): number {

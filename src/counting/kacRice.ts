@@ -1,0 +1,385 @@
+/**
+ * Exact finite-N Kac-Rice estimator of E[# fixed points] and E[# stable fixed points] of the
+ * project's random networks (theory/06-fixed-points.md section 6.6, (6.9)-(6.15)).
+ *
+ * In the last layer's pre-activation u = phi^{-1}(x), with the last bias b_L integrated out
+ * exactly (area formula), for one network's other parameters theta = (W_1..W_L, b_1..b_{L-1}):
+ *   E[# | theta] = int du |det(I - J(u))| p_b(c(u)),  c(u) = u - W_L x_{L-1}(phi(u))      (6.12)
+ * and the stable count inserts 1[rho(J(u)) < 1] (6.13). Importance sampling with a proposal
+ * q(u | theta, aux) > 0 on all of R^N gives the unbiased per-network estimate
+ *   Z = |det(I - J(u))| p_b(c(u)) / q(u),  u ~ q                                        (6.14)
+ * averaged over `samplesPerNetwork` draws and over networks 0..K-1 of the spec.
+ *
+ * Proposals (6.15):
+ * - broad: per coordinate a Cauchy law centred at the median of the image points
+ *   v_r = W_L x_{L-1}(x_r) over 64 random inputs x_r, with scale twice the median absolute
+ *   deviation plus sigma_b;
+ * - fixed-points (default): the mixture w_b * broad + w_i * image + w_k * kernels.
+ *   image: u = v_r + t for a uniformly chosen image point and t ~ p~ (the last pre-activation at a
+ *   random input, with a heavy-tailed bias), density mean_r p~(u - v_r);
+ *   kernels: one per solution u_k of c(u) = b' for `auxiliaryBiases` auxiliary last biases b' drawn
+ *   from the bias law (found by newtonAll.ts from `searchStarts` starts); kernel k draws t ~ p~ and
+ *   sets u = u_k + A_k^{-1} (t - b'), A_k = Dc(u_k): the linearisation of c at u_k maps the law of
+ *   the bias onto the neighbourhood of the fixed point, so the kernel follows the integrand's
+ *   shape. Its density is |det A_k| p~(b' + A_k (u - u_k)).
+ *   p~ is Student t_3 with scale sigma_b for gaussian biases, Cauchy with scale sigma_b otherwise;
+ *   w_b = 0.1, w_i = 0.3, w_k = 0.6 (w_i = 0.9 when no kernel was found).
+ * Both are unbiased: q depends only on theta and on auxiliary draws independent of u, and q > 0
+ * everywhere because of the broad component.
+ *
+ * Randomness: the auxiliary biases, search starts and broad-scale inputs of network n come from
+ * stream(seed, KAC_RICE, n, tag, ...), its u draws from stream(seed, KAC_RICE, n, SAMPLES); the
+ * networks themselves are sampleNetwork(spec, n) (so they are the networks a multistart run with the
+ * same spec sees). Nothing depends on the order of networks or the number of workers.
+ */
+import { InvalidSpecError, NonConvergenceError, requireInRange, requireInteger } from '../errors.ts';
+import {
+  evalPreact, evalPreactAtInput, fixedPointJacobian, jacobianSpectrumSummary, preactDerivative, preactStarts,
+  requireInvertibleActivation, solvePreactEquation,
+} from '../fixedpoints/newtonAll.ts';
+import { linalg } from '../linalg/index.ts';
+import { sampleLaw } from '../laws/laws.ts';
+import { randomInput, sampleNetwork, type Network } from '../network/network.ts';
+import { validateSpec, type LawSpec, type NetworkSpec } from '../network/spec.ts';
+import { STREAM, stream, type Rng } from '../random/rng.ts';
+import { biasLogDensity, studentLogDensity } from './biasDensity.ts';
+
+/** Below this Kish effective sample size an estimate carries a warning instead of a confident number. */
+export const KISH_ESS_MIN = 100;
+
+export const PROPOSALS = ['fixed-points', 'broad'] as const;
+export type Proposal = (typeof PROPOSALS)[number];
+
+/** Sub-stream tags under stream(seed, KAC_RICE, n, tag, ...). */
+const TAG = { SAMPLES: 1, AUX_BIAS: 2, SEARCH: 3, SCALE: 4 } as const;
+
+export interface KacRiceOptions {
+  /** Total number of u draws (default 20000); networks = ceil(samples / samplesPerNetwork). */
+  samples?: number;
+  /** u draws per network (default 64). */
+  samplesPerNetwork?: number;
+  proposal?: Proposal;
+  /** Root seed of the estimator's own draws (default spec.seed). */
+  seed?: number;
+  /** Auxiliary last biases per network for the fixed-points proposal (default 4N, clamped to [8, 64]). */
+  auxiliaryBiases?: number;
+  /** Newton starts per auxiliary bias (default 1: many biases with one start each find more branches than few biases with many starts). */
+  searchStarts?: number;
+  /** Weight of the broad component in the fixed-points mixture (default 0.1). */
+  defensiveWeight?: number;
+  /** Weight of the image component in the fixed-points mixture (default 0.3). */
+  imageWeight?: number;
+  /** Called after each network with (networks done, networks in all). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface Resolved {
+  samples: number; samplesPerNetwork: number; proposal: Proposal; seed: number; auxiliaryBiases: number;
+  searchStarts: number; defensiveWeight: number; imageWeight: number;
+}
+
+function resolve(spec: NetworkSpec, o: KacRiceOptions): Resolved {
+  const proposal = o.proposal ?? 'fixed-points';
+  if (!(PROPOSALS as readonly string[]).includes(proposal)) throw new InvalidSpecError('proposal', `must be one of ${PROPOSALS.join('|')}, got ${JSON.stringify(proposal)}`);
+  const r = {
+    samples: requireInteger('samples', o.samples ?? 20_000, 2, 1e9),
+    samplesPerNetwork: requireInteger('samplesPerNetwork', o.samplesPerNetwork ?? 64, 1, 1e9),
+    proposal,
+    seed: requireInteger('seed', o.seed ?? spec.seed, 0),
+    auxiliaryBiases: requireInteger('auxiliaryBiases', o.auxiliaryBiases ?? Math.min(64, Math.max(8, 4 * spec.N)), 1, 1000),
+    searchStarts: requireInteger('searchStarts', o.searchStarts ?? 1, 1, 1e6),
+    defensiveWeight: requireInRange('defensiveWeight', o.defensiveWeight ?? 0.1, 0, 1, true, false),
+    imageWeight: requireInRange('imageWeight', o.imageWeight ?? 0.3, 0, 1, false, false),
+  };
+  if (r.defensiveWeight + r.imageWeight > 1) throw new InvalidSpecError('imageWeight', `defensiveWeight + imageWeight must be <= 1, got ${r.defensiveWeight + r.imageWeight}`);
+  return r;
+}
+
+/** One kernel of the fixed-points proposal (6.15). */
+interface Kernel {
+  centre: Float64Array;
+  bAux: Float64Array;
+  /** A = Dc(u_k), row-major. */
+  A: Float64Array;
+  Ainv: Float64Array;
+  logAbsDetA: number;
+}
+
+/** The proposal of one network: mixture weights of the broad, image and kernel families (sum 1). */
+interface NetworkProposal {
+  m0: Float64Array;
+  s0: Float64Array;
+  /** Image points v_r = W_L x_{L-1}(x_r) at random inputs x_r. */
+  images: Float64Array[];
+  kernels: Kernel[];
+  wBroad: number;
+  wImage: number;
+  wKernel: number;
+  /** Kernel law p~: Student t with nu degrees of freedom (nu = 1: Cauchy) and scale. */
+  nu: number;
+  tScale: number;
+}
+
+function median(a: number[]): number {
+  const s = [...a].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : 0.5 * (s[m - 1]! + s[m]!);
+}
+
+/** Image points at IMAGE_INPUTS random inputs and the broad component fitted to them. */
+const IMAGE_INPUTS = 64;
+
+function imageAndBroad(net: Network, seed: number, sigmaB: number): { images: Float64Array[]; m0: Float64Array; s0: Float64Array } {
+  const N = net.spec.N;
+  const images: Float64Array[] = [];
+  for (let k = 0; k < IMAGE_INPUTS; k++) images.push(evalPreactAtInput(net, randomInput(net, stream(seed, STREAM.KAC_RICE, net.index, TAG.SCALE, k))));
+  const m0 = new Float64Array(N);
+  const s0 = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    const col = images.map((v) => v[i]!);
+    m0[i] = median(col);
+    s0[i] = 2 * median(col.map((v) => Math.abs(v - m0[i]!))) + sigmaB;
+  }
+  return { images, m0, s0 };
+}
+
+function invert(A: Float64Array, N: number): Float64Array | null {
+  const inv = new Float64Array(N * N);
+  const M = { rows: N, cols: N, data: A };
+  for (let j = 0; j < N; j++) {
+    const e = new Float64Array(N);
+    e[j] = 1;
+    let col: Float64Array;
+    try {
+      col = linalg().luSolve(M, e);
+    } catch (err) {
+      if (err instanceof NonConvergenceError || err instanceof InvalidSpecError) return null;
+      throw err;
+    }
+    for (let i = 0; i < N; i++) inv[i * N + j] = col[i]!;
+  }
+  return inv.every(Number.isFinite) ? inv : null;
+}
+
+function buildProposal(net: Network, bias: LawSpec, o: Resolved): NetworkProposal {
+  const N = net.spec.N;
+  const { images, m0, s0 } = imageAndBroad(net, o.seed, bias.scale);
+  const heavy = bias.name !== 'gaussian' && !(bias.name === 'stable' && bias.alpha === 2);
+  const base = { m0, s0, images, nu: heavy ? 1 : 3, tScale: bias.scale };
+  if (o.proposal === 'broad') return { ...base, kernels: [], wBroad: 1, wImage: 0, wKernel: 0 };
+  const kernels: Kernel[] = [];
+  for (let m = 0; m < o.auxiliaryBiases; m++) {
+    const bAux = sampleLaw(bias, stream(o.seed, STREAM.KAC_RICE, net.index, TAG.AUX_BIAS, m), new Float64Array(N));
+    const starts = preactStarts(net, bAux, o.searchStarts, (k) => stream(o.seed, STREAM.KAC_RICE, net.index, TAG.SEARCH, m, k));
+    const { solutions } = solvePreactEquation(net, bAux, starts, { tolerance: 1e-8, maxSteps: 40, dedupTolerance: 1e-5 });
+    for (const s of solutions) {
+      const A = preactDerivative(s.eval).data;
+      const { logAbsDet } = jacobianSpectrumSummary(fixedPointJacobian(s.eval));
+      if (!Number.isFinite(logAbsDet)) continue;
+      const Ainv = invert(A, N);
+      if (Ainv === null) continue;
+      kernels.push({ centre: s.eval.u, bAux, A, Ainv, logAbsDetA: logAbsDet });
+    }
+  }
+  const wBroad = o.defensiveWeight;
+  const wImage = kernels.length === 0 ? 1 - wBroad : o.imageWeight;
+  return { ...base, kernels, wBroad, wImage, wKernel: 1 - wBroad - wImage };
+}
+
+function logSumExp(a: number[]): number {
+  let m = -Infinity;
+  for (const v of a) if (v > m) m = v;
+  if (m === -Infinity) return -Infinity;
+  let s = 0;
+  for (const v of a) s += Math.exp(v - m);
+  return m + Math.log(s);
+}
+
+const LOG_PI = Math.log(Math.PI);
+
+/** log q(u) of the mixture (6.15). */
+function logProposal(p: NetworkProposal, u: Float64Array): number {
+  const N = u.length;
+  let lb = 0;
+  for (let i = 0; i < N; i++) {
+    const z = (u[i]! - p.m0[i]!) / p.s0[i]!;
+    lb -= LOG_PI + Math.log(p.s0[i]!) + Math.log1p(z * z);
+  }
+  const terms = [Math.log(p.wBroad) + lb];
+  if (p.wImage > 0) {
+    const li = Math.log(p.wImage / p.images.length);
+    for (const v of p.images) {
+      let s = li;
+      for (let i = 0; i < N; i++) s += studentLogDensity(p.nu, p.tScale, u[i]! - v[i]!);
+      terms.push(s);
+    }
+  }
+  if (p.wKernel > 0) {
+    const lk = Math.log(p.wKernel / p.kernels.length);
+    for (const k of p.kernels) {
+      let s = lk + k.logAbsDetA;
+      for (let i = 0; i < N; i++) {
+        let t = k.bAux[i]!;
+        const o = i * N;
+        for (let j = 0; j < N; j++) t += k.A[o + j]! * (u[j]! - k.centre[j]!);
+        s += studentLogDensity(p.nu, p.tScale, t);
+      }
+      terms.push(s);
+    }
+  }
+  return logSumExp(terms);
+}
+
+function drawTilde(p: NetworkProposal, rng: Rng, N: number): Float64Array {
+  return sampleLaw(p.nu === 1 ? { name: 'cauchy', scale: p.tScale } : { name: 'student', alpha: p.nu, scale: p.tScale }, rng, new Float64Array(N));
+}
+
+function drawProposal(p: NetworkProposal, rng: Rng): Float64Array {
+  const N = p.m0.length;
+  const u = new Float64Array(N);
+  const r = rng.uniform();
+  if (r < p.wBroad) {
+    for (let i = 0; i < N; i++) u[i] = p.m0[i]! + p.s0[i]! * Math.tan(Math.PI * (rng.uniformOpen() - 0.5));
+    return u;
+  }
+  if (r < p.wBroad + p.wImage) {
+    const v = p.images[rng.int(p.images.length)]!;
+    const t = drawTilde(p, rng, N);
+    for (let i = 0; i < N; i++) u[i] = v[i]! + t[i]!;
+    return u;
+  }
+  const k = p.kernels[rng.int(p.kernels.length)]!;
+  const t = drawTilde(p, rng, N);
+  for (let i = 0; i < N; i++) t[i] = t[i]! - k.bAux[i]!;
+  for (let i = 0; i < N; i++) {
+    let s = k.centre[i]!;
+    const o = i * N;
+    for (let j = 0; j < N; j++) s += k.Ainv[o + j]! * t[j]!;
+    u[i] = s;
+  }
+  return u;
+}
+
+/** Per-network sums of the weights (6.14): the building block of kacRice and of per-network curves. */
+export interface NetworkKacRice {
+  index: number;
+  samples: number;
+  /** Mean of Z (6.14) over this network's draws: an unbiased estimate of E[# fixed points | theta]. */
+  all: number;
+  /** Same with 1[rho(J) < 1] (6.13). */
+  stable: number;
+  sumW: number; sumW2: number; sumWs: number; sumWs2: number;
+  /** Kernels of the fixed-points proposal (0 for broad). */
+  kernels: number;
+}
+
+/** Kac-Rice weights for one network (its last bias is ignored: it is integrated out). */
+export function kacRiceNetwork(net: Network, opts: KacRiceOptions = {}): NetworkKacRice {
+  requireInvertibleActivation(net);
+  const bias = net.spec.bias;
+  if (bias === null || net.origin !== 'sampled') throw new InvalidSpecError('bias', 'Kac-Rice integrates the last bias out and needs a bias law with a density (gaussian|cauchy|stable), got none');
+  const logPb = biasLogDensity(bias);
+  const o = resolve(net.spec, opts);
+  const prop = buildProposal(net, bias, o);
+  const rng = stream(o.seed, STREAM.KAC_RICE, net.index, TAG.SAMPLES);
+  const N = net.spec.N;
+  let sumW = 0, sumW2 = 0, sumWs = 0, sumWs2 = 0;
+  for (let s = 0; s < o.samplesPerNetwork; s++) {
+    const u = drawProposal(prop, rng);
+    const lq = logProposal(prop, u);
+    const e = evalPreact(net, u);
+    let lp = 0;
+    for (let i = 0; i < N; i++) lp += logPb(e.c[i]!);
+    let w = 0;
+    let stable = false;
+    if (lp - lq > -700) {
+      const { spectralRadius, logAbsDet } = jacobianSpectrumSummary(fixedPointJacobian(e));
+      w = Math.exp(logAbsDet + lp - lq);
+      stable = spectralRadius < 1;
+    }
+    if (!Number.isFinite(w)) throw new NonConvergenceError(`Kac-Rice weight overflowed (network ${net.index}, draw ${s})`);
+    sumW += w;
+    sumW2 += w * w;
+    if (stable) {
+      sumWs += w;
+      sumWs2 += w * w;
+    }
+  }
+  return { index: net.index, samples: o.samplesPerNetwork, all: sumW / o.samplesPerNetwork, stable: sumWs / o.samplesPerNetwork, sumW, sumW2, sumWs, sumWs2, kernels: prop.kernels.length };
+}
+
+export interface CountEstimate {
+  mean: number;
+  stderr: number;
+}
+
+export interface KacRiceResult {
+  method: 'kac-rice';
+  all: CountEstimate;
+  stable: CountEstimate;
+  /** Kish effective sample size (sum w)^2 / sum w^2 of the `all` weights. */
+  ess: number;
+  /** Same for the stable weights. */
+  essStable: number;
+  samples: number;
+  networks: number;
+  samplesPerNetwork: number;
+  proposal: Proposal;
+  /** Mean number of kernels per network (fixed-points proposal). */
+  meanKernels: number;
+  essThreshold: number;
+  /** Set when an ESS is below KISH_ESS_MIN: the numbers are then not reliable. */
+  warning?: string;
+}
+
+/** Mean and standard error over networks (each network's mean is i.i.d. across networks). */
+export function meanStderr(values: number[]): CountEstimate {
+  const K = values.length;
+  const mean = values.reduce((a, b) => a + b, 0) / K;
+  if (K < 2) return { mean, stderr: Infinity };
+  const v = values.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (K - 1);
+  return { mean, stderr: Math.sqrt(v / K) };
+}
+
+/** Kac-Rice estimate of E[# fixed points] and E[# stable fixed points] for a spec (see top). */
+export function kacRice(spec: NetworkSpec, opts: KacRiceOptions = {}): KacRiceResult {
+  validateSpec(spec);
+  if (spec.bias === null) throw new InvalidSpecError('bias', 'Kac-Rice integrates the last bias out and needs a bias law with a density (gaussian|cauchy|stable), got none');
+  biasLogDensity(spec.bias);
+  const o = resolve(spec, opts);
+  const networks = Math.max(2, Math.ceil(o.samples / o.samplesPerNetwork));
+  const per: NetworkKacRice[] = [];
+  for (let n = 0; n < networks; n++) {
+    per.push(kacRiceNetwork(sampleNetwork(spec, n), o));
+    opts.onProgress?.(n + 1, networks);
+  }
+  return summarizeKacRice(per, o.proposal);
+}
+
+/** Combine per-network results (any subset, e.g. from workers) into one estimate. */
+export function summarizeKacRice(per: NetworkKacRice[], proposal: Proposal): KacRiceResult {
+  const sum = (f: (r: NetworkKacRice) => number) => per.reduce((a, r) => a + f(r), 0);
+  const ess = (s: number, s2: number) => (s2 > 0 ? (s * s) / s2 : 0);
+  const essAll = ess(sum((r) => r.sumW), sum((r) => r.sumW2));
+  const essStable = ess(sum((r) => r.sumWs), sum((r) => r.sumWs2));
+  const all = meanStderr(per.map((r) => r.all));
+  const stable = meanStderr(per.map((r) => r.stable));
+  const samples = sum((r) => r.samples);
+  const low: string[] = [];
+  if (essAll < KISH_ESS_MIN) low.push(`all ${essAll.toFixed(1)}`);
+  if (essStable < KISH_ESS_MIN && stable.mean > 0) low.push(`stable ${essStable.toFixed(1)}`);
+  return {
+    method: 'kac-rice',
+    all,
+    stable,
+    ess: essAll,
+    essStable,
+    samples,
+    networks: per.length,
+    samplesPerNetwork: per.length ? per[0]!.samples : 0,
+    proposal,
+    meanKernels: per.length ? sum((r) => r.kernels) / per.length : 0,
+    essThreshold: KISH_ESS_MIN,
+    ...(low.length ? { warning: `effective sample size below ${KISH_ESS_MIN} (${low.join(', ')} of ${samples} draws): the estimate and its standard error are not reliable` } : {}),
+  };
+}
