@@ -41,6 +41,13 @@ export function register(program: Command): void {
     const flags = resolveNetworkFlags(raw);
     const spec = singleSpec(flags);
     const method = parseChoice('--method', raw.method ?? 'kac-rice', METHODS);
+    // A flag of the other method is refused, never silently ignored.
+    const other: [string, string | undefined][] = method === 'kac-rice'
+      ? [['--networks', raw.networks], ['--starts', raw.starts]]
+      : [['--samples', raw.samples], ['--samples-per-network', raw.samplesPerNetwork], ['--proposal', raw.proposal]];
+    for (const [flag, value] of other) {
+      if (value !== undefined) throw new FlagError(flag, `does not apply to --method ${method}`);
+    }
     if (!INVERTIBLE.includes(spec.activation)) {
       throw new FlagError('--activation', `counting in pre-activation coordinates needs ${INVERTIBLE.join('|')}, got ${spec.activation}`);
     }
