@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { InvalidSpecError } from '../../errors.ts';
+import { InvalidSpecError, NonConvergenceError } from '../../errors.ts';
 import { solveJacobianSpectrum, takesLightRoute } from '../../jacobian/index.ts';
 import { lightJacobianCdf, sampleJacobianSquaredSingularValues, type WeightEnsemble } from '../../jacobian/light.ts';
 import type { LawReport } from '../../freeprob/lawReport.ts';
@@ -21,10 +21,16 @@ const FIELD_TO_FLAG: Record<string, string> = {
   q1: '--q1', ensemble: '--ensemble', quadraturePoints: '--quadrature-points', width: '--compare-mc', networks: '--networks',
 };
 
+/**
+ * A library InvalidSpecError names a flag (exit 2) when its field is one the user gave; any other
+ * field was produced inside the solver from a valid request, so it is a numerical failure (exit 3),
+ * told in a sentence without internal names (the detail stays in the error's diagnostics).
+ */
 function flagError(e: unknown): unknown {
   if (e instanceof InvalidSpecError && !(e instanceof FlagError)) {
-    const flag = FIELD_TO_FLAG[e.field] ?? (e.field.startsWith('at[') ? '--at' : e.field);
-    return new FlagError(flag, e.detail);
+    const flag = FIELD_TO_FLAG[e.field] ?? (e.field.startsWith('at[') ? '--at' : e.field.startsWith('--') ? e.field : null);
+    if (flag !== null) return new FlagError(flag, e.detail);
+    return new NonConvergenceError('the solve failed numerically for these parameters (an intermediate quantity could not be represented in double precision); a smaller --depth or --sigma-w may work', { field: e.field, detail: e.detail });
   }
   return e;
 }
@@ -48,6 +54,13 @@ function heavySummary(r: LawReport & Record<string, unknown>): string {
   ].join('\n');
 }
 
+/** The first-moment self-check of a light-tailed solve (theory/04 (4.26)), one text line. */
+function momentCheckLine(r: LawReport): string {
+  const c = r.diagnostics.momentCheck as { expected: number; got: number; relativeError: number; tolerance: number } | undefined;
+  if (c === undefined) return '';
+  return `\nself-check: mean squared singular value ${c.got.toPrecision(10)}, exact ${c.expected.toPrecision(10)} (relative error ${c.relativeError.toExponential(1)}, tolerance ${c.tolerance.toExponential(1)})`;
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('solve')
@@ -55,7 +68,7 @@ export function register(program: Command): void {
     .option('--at <list>', 'grid of x > 0: x1,x2,... or a..b:step')
     .option('--ensemble <e>', 'gaussian|orthogonal weights (default gaussian; orthogonal = sigma_w times Haar)')
     .option('--q1 <q>', 'second moment of layer-1 pre-activations (default: the mean-field fixed point q*)')
-    .option('--quadrature-points <n>', 'Gauss-Hermite points for the D^2 law of smooth activations (default 64)')
+    .option('--quadrature-points <n>', 'atoms of the discretised D^2 law of smooth activations (Gauss-Hermite, or a moment-keeping quantisation where pre-activations saturate; default 64)')
     .option('--csv <file>', 'also write x,density as CSV')
     .option('--plot <file>', 'also write an SVG figure of the density')
     .option('--compare-mc <N>', 'overlay the Monte Carlo spectrum of width-N networks and report the Kolmogorov distance')
@@ -100,12 +113,14 @@ export function register(program: Command): void {
       writeFileSync(raw.csv, 'x,density\n' + report.x.map((x, i) => `${x},${report.density[i]}`).join('\n') + '\n');
     }
     if (raw.plot !== undefined) {
-      const lo = Math.min(...at), hi = Math.max(...at);
+      // A one-point grid is drawn on [x/2, 3x/2] around its point (the figure needs a range).
+      const lo0 = Math.min(...at), hi0 = Math.max(...at);
+      const lo = lo0 < hi0 ? lo0 : 0.5 * lo0, hi = lo0 < hi0 ? hi0 : 1.5 * hi0;
       const title = `J J^T spectrum: ${spec.activation}, ${spec.weights.name} weights, sigma_w=${spec.weights.scale}, sigma_b=${spec.bias?.scale ?? 0}, L=${spec.L}`;
       let edges: number[] = [lo, hi];
       let heights: number[] = [0];
       const overlays = [{ name: 'theory (free probability)', x: report.x, y: report.density }];
-      if (mc !== null) {
+      if (mc !== null && mc.samples.some((v) => v >= lo && v <= hi)) {
         const h = histogram(mc.samples.filter((v) => v >= lo && v <= hi), { bins: 40, range: [lo, hi] });
         const inRange = mc.samples.filter((v) => v >= lo && v <= hi).length;
         const scale = inRange / mc.samples.length; // density relative to the whole sample
@@ -125,6 +140,6 @@ export function register(program: Command): void {
       writeFileSync(raw.plot, svg);
     }
     if (raw.json) printJson(report);
-    else process.stdout.write(formatLawReport(report) + heavySummary(report) + (mc !== null ? `\nKolmogorov distance to Monte Carlo (N=${mc.N}, ${mc.networks} networks): ${mc.kolmogorov}` : '') + '\n');
+    else process.stdout.write(formatLawReport(report) + heavySummary(report) + momentCheckLine(report) + (mc !== null ? `\nKolmogorov distance to Monte Carlo (N=${mc.N}, ${mc.networks} networks): ${mc.kolmogorov}` : '') + '\n');
   });
 }
