@@ -131,7 +131,9 @@ function gk15(f: (x: number) => number, a: number, b: number): { value: number; 
 }
 
 /**
- * Adaptive Gauss-Kronrod (7-15) integral of f over [a, b] with the given interior breakpoints:
+ * Adaptive Gauss-Kronrod (7-15) integral of f over [a, b] with the given interior breakpoints (which
+ * must mark the scale of any feature narrower than an initial interval: a spike that no initial node
+ * sees has error estimate 0 and is missed, as in every adaptive rule):
  * intervals are bisected, largest error first, until the summed error estimate is at most
  * max(absTol, relTol integral of |f|) (theory/04-light-tailed.md (4.22)). The returned `error` is the
  * summed Kronrod-Gauss estimate, `absIntegral` the integral of |f| (the scale that relTol refers to, so a
