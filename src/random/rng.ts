@@ -31,6 +31,8 @@ export const STREAM = {
   START: 5,
   PROBE: 6,
   SAMPLE: 7,
+  /** Pre-activations h ~ N(0, q_l) sampled directly (mean-field Monte Carlo checks). */
+  PREACTIVATION: 8,
 } as const;
 
 function imul32Mix(h: number): number {
