@@ -112,7 +112,7 @@ describe('light-tailed solve: first moment of J J^T (4.26)', () => {
   });
 });
 
-describe('log-domain empirical spectrum (2.16)', () => {
+describe('log-domain empirical spectrum (2.21)', () => {
   it('ln m_k and ln quantiles stay finite where lambda overflows: diag(1e180, 1e170)', () => {
     const J = { rows: 2, cols: 2, data: Float64Array.from([1e180, 0, 0, 1e170]) };
     const s = logSpectrumSummary(J);

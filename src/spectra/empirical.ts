@@ -45,7 +45,7 @@ export function spectrumSummary(J: Matrix): SpectrumSummary {
 }
 
 /**
- * The spectrum summary in the log domain (theory/02-finite-networks.md (2.16)): ln of the squared
+ * The spectrum summary in the log domain (theory/02-finite-networks.md (2.21)): ln of the squared
  * singular values, ln m_k by log-sum-exp, type-7 quantiles of ln lambda, P(lambda > 1), E ln lambda and
  * the Hill index from logs. Finite whenever J is finite, including deep heavy-tailed networks whose
  * squared singular values (sigma^2 > 1.8e308) or moments overflow. A Jacobian with a non-finite entry is

@@ -55,7 +55,7 @@ export function register(program: Command): void {
         im: Float64Array.from(summaries.flatMap((s) => Array.from(s.eigenvalues.im))),
       },
     );
-    // One rule for text and JSON (theory/02-finite-networks.md (2.16)): a quantity that overflows double
+    // One rule for text and JSON (theory/02-finite-networks.md (2.21)): a quantity that overflows double
     // precision is null with a reason, and its logarithm (always finite) is reported beside it.
     const unavailable: Record<string, string> = {};
     const OVERFLOW = 'beyond double precision (above 1.8e308); see its logarithm';
