@@ -112,6 +112,17 @@ describe('light-tailed solve: first moment of J J^T (4.26)', () => {
   });
 });
 
+describe('overflowing moments of a solve are null with a reason, not Infinity', () => {
+  it('linear, sigma_w = 10, depth 60: m_1 = sigma_w^(2L), m_2 = (L + 1) sigma_w^(4L) (Fuss-Catalan), m_3, m_4 null', () => {
+    const rep = solveLightJacobian({ activation: 'linear', sigmaW: 10, sigmaB: 0, L: 60 }, [1]);
+    expect(Math.abs(rep.moments[0]! / 1e120 - 1)).toBeLessThan(1e-12);
+    expect(Math.abs(rep.moments[1]! / 61e240 - 1)).toBeLessThan(1e-12);
+    expect(rep.moments[2]).toBeNull();
+    expect(rep.unavailable['moments.3']).toMatch(/double precision/);
+    expect(() => JSON.stringify(rep, jsonReplacer)).not.toThrow();
+  });
+});
+
 describe('log-domain empirical spectrum (2.21)', () => {
   it('ln m_k and ln quantiles stay finite where lambda overflows: diag(1e180, 1e170)', () => {
     const J = { rows: 2, cols: 2, data: Float64Array.from([1e180, 0, 0, 1e170]) };

@@ -122,8 +122,13 @@ export function solveLightJacobian(spec: LightJacobianSpec, at: readonly number[
   const { factors, q, qStar } = jacobianFactors(s, opts);
   const { report, table } = freeMultiplicativeConvolution(factors, at, { moments: opts.moments ?? 4 });
   const t = table!;
-  report.diagnostics.momentCheck = firstMomentCheck(s, q, report.moments[0]!, report.diagnostics);
+  report.diagnostics.momentCheck = firstMomentCheck(s, q, report.moments[0] ?? NaN, report.diagnostics);
   const unavailable: Record<string, string> = {};
+  const moments = report.moments.map((m, k) => {
+    if (Number.isFinite(m)) return m;
+    unavailable[`moments.${k + 1}`] = 'beyond double precision (above 1.8e308)';
+    return null;
+  });
   const derived = (field: string, v: number, why: string): number | null => {
     if (Number.isFinite(v)) return v;
     unavailable[field] = why;
@@ -145,6 +150,7 @@ export function solveLightJacobian(spec: LightJacobianSpec, at: readonly number[
   if (s.activation === 'erf') report.diagnostics.activationConvention = 'erf: phi(x) = erf(sqrt(pi) x / 2)';
   return {
     ...report,
+    moments,
     quantiles,
     fractionAboveOne,
     expectedLog,
