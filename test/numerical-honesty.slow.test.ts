@@ -15,6 +15,7 @@
  * of a finite network (theory/04 section 4.4).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -100,6 +101,19 @@ describe('numerical honesty: self-checked m_1 agrees with Monte Carlo, or exit 3
     ), { numRuns: 30, seed: 20261128 });
     // The property must exercise the agreeing branch, not only refusals.
     expect(outcomes.agreed).toBeGreaterThan(outcomes.refused);
+  });
+});
+
+describe('m_1 of the solve against mpmath (test/fixtures/numerical-honesty.json, scripts/fixtures/numerical_honesty.py)', () => {
+  it('sigmoid sigma_w = 30, 100, 1000 and tanh sigma_w = 100, depth 3: m_1 to 1e-9 relative', () => {
+    const fixture = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'numerical-honesty.json'), 'utf8')) as {
+      solve: { activation: ActivationName; sigmaW: number; sigmaB: number; depth: number; m1: number }[];
+    };
+    for (const r of fixture.solve) {
+      const rep = solveLightJacobian({ activation: r.activation, sigmaW: r.sigmaW, sigmaB: r.sigmaB, L: r.depth }, [0.5]);
+      expect(Math.abs(rep.moments[0]! - r.m1) / r.m1).toBeLessThan(1e-9);
+      expect((rep.diagnostics.momentCheck as { passed: boolean }).passed).toBe(true);
+    }
   });
 });
 
