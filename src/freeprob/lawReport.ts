@@ -9,8 +9,8 @@ export interface LawReport {
   atoms: { at: number; mass: number }[];
   /** Support edges [lo, hi], or null when the support is unbounded (heavy tails). */
   edges: [number, number] | null;
-  /** Moments m_1, m_2, ... (empty where they diverge). */
-  moments: number[];
+  /** Moments m_1, m_2, ... (empty where they diverge; an entry beyond double precision is null). */
+  moments: (number | null)[];
   diagnostics: {
     converged: boolean;
     maxResidual: number;

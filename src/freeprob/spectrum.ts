@@ -55,6 +55,8 @@ export interface SpectralTable {
   density: Float64Array;
   /** log x_i (exact even where x_i underflows). */
   logNodes: Float64Array;
+  /** Mass of node i, omega_i rho_i, computed as omega_i' (x rho)_i near 0 so that it stays finite where x_i underflows. */
+  nodeMass: Float64Array;
   mass: number;
   moment1: number;
   moment2: number;
@@ -113,7 +115,7 @@ export function spectralTable(law: ProductLaw, edges: [number, number]): Spectra
   let mass = 0, m1 = 0, m2 = 0;
   for (let i = 0; i < nodes.length; i++) { const f = dens[i]! * w[i]!; mass += f; m1 += f * nodes[i]!; m2 += f * nodes[i]! * nodes[i]!; }
   let tailMass = 0;
-  const tNodes: number[] = [], tW: number[] = [], tDens: number[] = [], tLog: number[] = [];
+  const tNodes: number[] = [], tW: number[] = [], tDens: number[] = [], tLog: number[] = [], tMass: number[] = [];
   if (lo === 0) {
     // [0, c] in t = log(c/x): integrand g(t) = x rho(x) = -Im(s)/pi.
     const logc = Math.log(0.5 * hi);
@@ -122,6 +124,7 @@ export function spectralTable(law: ProductLaw, edges: [number, number]): Spectra
     let gMax = 0;
     let smallSince = -1;
     interface Node { x: number; logx: number; g: number; dens: number; wt: number }
+    // tMass: omega rho dx = wt g dt, finite even where x = e^{logx} underflows to 0 (3.14).
     const evalPanel = (ta: number, w: number): { nodes: Node[]; sum: number } | null => {
       const out: Node[] = [];
       let sum = 0;
@@ -157,7 +160,7 @@ export function spectralTable(law: ProductLaw, edges: [number, number]): Spectra
       for (const nd of nodesP ?? []) {
         panelMass += nd.wt * nd.g;
         m1 += nd.wt * nd.g * nd.x; m2 += nd.wt * nd.g * nd.x * nd.x;
-        tNodes.push(nd.x); tW.push(nd.wt * nd.x); tDens.push(nd.dens); tLog.push(nd.logx);
+        tNodes.push(nd.x); tW.push(nd.wt * nd.x); tDens.push(nd.dens); tLog.push(nd.logx); tMass.push(nd.wt * nd.g);
         gEnd = nd.g;
         gMax = Math.max(gMax, nd.g);
       }
@@ -182,12 +185,13 @@ export function spectralTable(law: ProductLaw, edges: [number, number]): Spectra
     }
     mass += tailMass;
   }
-  const all = [...nodes.map((x, i) => ({ x, w: w[i]!, d: dens[i]!, l: logNodes[i]! })), ...tNodes.map((x, i) => ({ x, w: tW[i]!, d: tDens[i]!, l: tLog[i]! }))];
+  const all = [...nodes.map((x, i) => ({ x, w: w[i]!, d: dens[i]!, l: logNodes[i]!, m: w[i]! * dens[i]! })), ...tNodes.map((x, i) => ({ x, w: tW[i]!, d: tDens[i]!, l: tLog[i]!, m: tMass[i]! }))];
   all.sort((a, b) => a.l - b.l);
   return {
     edges, atoms: law.atoms,
     nodes: Float64Array.from(all.map((a) => a.x)), weights: Float64Array.from(all.map((a) => a.w)),
     density: Float64Array.from(all.map((a) => a.d)), logNodes: Float64Array.from(all.map((a) => a.l)),
+    nodeMass: Float64Array.from(all.map((a) => a.m)),
     mass, moment1: m1, moment2: m2, tailMass, failedNodes,
   };
 }
@@ -206,21 +210,21 @@ export function cdfFromTable(table: SpectralTable, x: number): number {
   if (!cum) {
     cum = new Float64Array(n);
     let acc = table.tailMass;
-    for (let i = 0; i < n; i++) { const m = table.weights[i]! * table.density[i]!; cum[i] = acc + 0.5 * m; acc += m; }
+    for (let i = 0; i < n; i++) { const m = table.nodeMass[i]!; cum[i] = acc + 0.5 * m; acc += m; }
     (table as SpectralTable & { cumulative?: Float64Array }).cumulative = cum;
   }
   const nodes = table.nodes;
   if (x <= table.edges[0]) return Math.min(1, F);
   if (x <= nodes[0]!) return Math.min(1, F + (x <= 0 ? 0 : cum[0]! * Math.min(1, x / nodes[0]!)));
   if (x >= nodes[n - 1]!) {
-    const last = cum[n - 1]! + 0.5 * table.weights[n - 1]! * table.density[n - 1]!;
+    const last = cum[n - 1]! + 0.5 * table.nodeMass[n - 1]!;
     const hi = table.edges[1];
     const frac = x >= hi ? 1 : (x - nodes[n - 1]!) / (hi - nodes[n - 1]!);
     return Math.min(1, F + cum[n - 1]! + frac * (last - cum[n - 1]!));
   }
   let lo = 0, hi = n - 1;
   while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (nodes[mid]! <= x) lo = mid; else hi = mid; }
-  const t = (x - nodes[lo]!) / (nodes[hi]! - nodes[lo]!);
+  const t = nodes[hi]! > nodes[lo]! ? (x - nodes[lo]!) / (nodes[hi]! - nodes[lo]!) : 1;
   return Math.min(1, F + cum[lo]! + t * (cum[hi]! - cum[lo]!));
 }
 
@@ -238,7 +242,7 @@ export function quantileFromTable(table: SpectralTable, p: number): number {
 export function expectedLogFromTable(table: SpectralTable): number {
   let v = 0;
   for (const a of table.atoms) v += a.at > 0 ? a.mass * Math.log(a.at) : -Infinity;
-  for (let i = 0; i < table.nodes.length; i++) v += table.weights[i]! * table.density[i]! * table.logNodes[i]!;
+  for (let i = 0; i < table.nodes.length; i++) v += table.nodeMass[i]! * table.logNodes[i]!;
   return v;
 }
 

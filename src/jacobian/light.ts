@@ -7,13 +7,13 @@
  * (Pennington-Schoenholz-Ganguli arXiv 1711.04735 and 1802.09979; asymptotic freeness:
  * Pastur arXiv 2001.06188, Pastur-Slavin arXiv 2011.11439.)
  */
-import { InvalidSpecError, requireFinite, requireInteger, requirePositive } from '../errors.ts';
+import { InvalidSpecError, NonConvergenceError, requireFinite, requireInteger, requirePositive } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
 import { bernoulliFactor, diracFactor, discreteFactor, marchenkoPasturFactor } from '../freeprob/laws.ts';
 import type { FactorPower, FreeFactor } from '../freeprob/multiplicative.ts';
 import { cdfFromTable, expectedLogFromTable, freeMultiplicativeConvolution, quantileFromTable, type ProgressStep } from '../freeprob/spectrum.ts';
 import {
-  derivativeSquaredLaw, derivativeSquaredMoment, lengthFixedPoint, lengthTrajectory, susceptibility,
+  derivativeSquaredLaw, derivativeSquaredMeanByQuadrature, derivativeSquaredMoment, lengthFixedPoint, lengthTrajectory, susceptibility,
   type DerivativeSquaredLaw,
 } from '../meanfield/gaussian.ts';
 import { linalg } from '../linalg/index.ts';
@@ -50,11 +50,14 @@ export interface LightJacobianOptions {
 }
 
 export interface LightJacobianReport extends LawReport {
-  quantiles: { '0.1': number; '0.5': number; '0.9': number };
-  /** Mass of squared singular values > 1. */
-  fractionAboveOne: number;
-  /** E[ln lambda]; null when an atom sits at 0 (then it is -infinity). */
+  /** Quantiles of lambda; a value is null when it could not be computed (reason in `unavailable`). */
+  quantiles: { '0.1': number | null; '0.5': number | null; '0.9': number | null };
+  /** Mass of squared singular values > 1; null when it could not be computed (reason in `unavailable`). */
+  fractionAboveOne: number | null;
+  /** E[ln lambda]; null when an atom sits at 0 (then it is -infinity) or it could not be computed. */
   expectedLog: number | null;
+  /** For each derived field reported as null: why. */
+  unavailable: Record<string, string>;
   /** q_1..q_L and chi_l = sigma_w^2 E[phi'(sqrt(q_l) z)^2]. */
   layers: { q: number[]; chi: number[] };
   /** The mean-field fixed point q* when it exists. */
@@ -121,9 +124,27 @@ export function solveLightJacobian(spec: LightJacobianSpec, at: readonly number[
   const { factors, q, qStar } = jacobianFactors(s, opts);
   const { report, table } = freeMultiplicativeConvolution(factors, at, { moments: opts.moments ?? 4, ...(opts.onStep ? { onStep: opts.onStep } : {}) });
   const t = table!;
-  const quantiles = { '0.1': quantileFromTable(t, 0.1), '0.5': quantileFromTable(t, 0.5), '0.9': quantileFromTable(t, 0.9) };
-  const fractionAboveOne = Math.max(0, 1 - cdfFromTable(t, 1));
+  report.diagnostics.momentCheck = firstMomentCheck(s, q, report.moments[0] ?? NaN, report.diagnostics);
+  const unavailable: Record<string, string> = {};
+  const moments = report.moments.map((m, k) => {
+    if (Number.isFinite(m)) return m;
+    unavailable[`moments.${k + 1}`] = 'beyond double precision (above 1.8e308)';
+    return null;
+  });
+  const derived = (field: string, v: number, why: string): number | null => {
+    if (Number.isFinite(v)) return v;
+    unavailable[field] = why;
+    return null;
+  };
+  const tableWhy = 'the integrated spectral table did not give a finite value (the law is too spread in scale for double precision)';
+  const quantiles = {
+    '0.1': derived('quantiles.0.1', quantileFromTable(t, 0.1), tableWhy),
+    '0.5': derived('quantiles.0.5', quantileFromTable(t, 0.5), tableWhy),
+    '0.9': derived('quantiles.0.9', quantileFromTable(t, 0.9), tableWhy),
+  };
+  const fractionAboveOne = derived('fractionAboveOne', Math.max(0, 1 - cdfFromTable(t, 1)), tableWhy);
   const el = expectedLogFromTable(t);
+  const expectedLog = derived('expectedLog', el, el === -Infinity ? 'an atom sits at 0, so E[ln lambda] = -infinity' : tableWhy);
   const chi = Array.from(q, (ql) => susceptibility(s.activation, s.sigmaW, ql));
   report.diagnostics.mu1 = derivativeSquaredMoment(s.activation, q[0]!, 1);
   report.diagnostics.mu2 = derivativeSquaredMoment(s.activation, q[0]!, 2);
@@ -131,12 +152,69 @@ export function solveLightJacobian(spec: LightJacobianSpec, at: readonly number[
   if (s.activation === 'erf') report.diagnostics.activationConvention = 'erf: phi(x) = erf(sqrt(pi) x / 2)';
   return {
     ...report,
+    moments,
     quantiles,
     fractionAboveOne,
-    expectedLog: Number.isFinite(el) ? el : null,
+    expectedLog,
+    unavailable,
     layers: { q: Array.from(q), chi },
     qStar,
   };
+}
+
+/** The first-moment self-check of a light-tailed solve (theory/04-light-tailed.md (4.26)). */
+export interface MomentCheck {
+  /** prod_l sigma_w^2 mu_1(q_l), mu_1 by adaptive quadrature (independent of the discretised D^2 laws). */
+  expected: number;
+  /** m_1 of the solved law (from the discretised factors). */
+  got: number;
+  /** m_1 integrated from the solved density and atoms. */
+  integrated: number;
+  /** Relative disagreement of `got` and of `integrated` with `expected`. */
+  relativeError: number;
+  integratedRelativeError: number;
+  /** Tolerances: `got` is exact up to quadrature rounding; `integrated` carries the density quadrature error. */
+  tolerance: number;
+  integratedTolerance: number;
+  passed: true;
+}
+
+/** Relative tolerance per layer for m_1 of the discretised law against (4.26). */
+export const MOMENT_TOLERANCE_PER_LAYER = 1e-9;
+/** Relative tolerance for m_1 and the mass integrated from the solved density (theory/03 (3.13)-(3.15)). */
+export const INTEGRATED_TOLERANCE = 1e-3;
+
+/**
+ * Check the solved law against the exact first moment m_1 = prod_l sigma_w^2 E[phi'(sqrt(q_l) z)^2]
+ * (4.26) and the integrated density against mass 1 and m_1. Throws NonConvergenceError (exit 3)
+ * with a sentence naming the disagreement; returns the check for the diagnostics otherwise.
+ */
+export function firstMomentCheck(s: { activation: ActivationName; sigmaW: number; L: number }, q: Float64Array, got: number, diagnostics: Record<string, unknown>): MomentCheck {
+  let logExpected = 0;
+  const memo = new Map<number, number>();
+  for (const ql of q) {
+    let mu = memo.get(ql);
+    if (mu === undefined) { mu = derivativeSquaredMeanByQuadrature(s.activation, ql).value; memo.set(ql, mu); }
+    logExpected += Math.log(s.sigmaW * s.sigmaW) + Math.log(mu);
+  }
+  const expected = Math.exp(logExpected);
+  const integrated = typeof diagnostics.firstMoment === 'number' ? diagnostics.firstMoment : NaN;
+  const mass = typeof diagnostics.totalMass === 'number' ? diagnostics.totalMass : NaN;
+  if (!Number.isFinite(expected) || !(expected > 0) || !Number.isFinite(got)) {
+    throw new NonConvergenceError(`the mean squared singular value is e^${logExpected.toFixed(1)}, outside double precision: this network's spectrum cannot be reported as numbers (use a smaller depth or sigma_w)`, { logExpected });
+  }
+  const tolerance = MOMENT_TOLERANCE_PER_LAYER * (s.L + 1);
+  const relativeError = Math.abs(got - expected) / expected;
+  const integratedRelativeError = Math.abs(integrated - expected) / expected;
+  const massError = Math.abs(mass - 1);
+  const check = { expected, got, integrated, relativeError, integratedRelativeError, tolerance, integratedTolerance: INTEGRATED_TOLERANCE };
+  if (!(relativeError <= tolerance)) {
+    throw new NonConvergenceError(`self-check failed: the solved mean squared singular value ${got.toPrecision(6)} differs from the exact ${expected.toPrecision(6)} by ${(100 * relativeError).toPrecision(3)}% (tolerance ${tolerance.toExponential(1)}); try more --quadrature-points`, check);
+  }
+  if (!(integratedRelativeError <= INTEGRATED_TOLERANCE) || !(massError <= INTEGRATED_TOLERANCE)) {
+    throw new NonConvergenceError(`self-check failed: integrating the solved density gives mass ${mass.toPrecision(6)} and mean ${integrated.toPrecision(6)}, against 1 and the exact ${expected.toPrecision(6)} (tolerance ${INTEGRATED_TOLERANCE} relative): the density cannot be trusted here`, { ...check, mass });
+  }
+  return { ...check, passed: true };
 }
 
 /** CDF of the predicted law at each x (for Kolmogorov distances against Monte Carlo). */

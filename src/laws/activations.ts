@@ -74,22 +74,35 @@ function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
+function sigmoidDerivative(x: number): number {
+  const e = Math.exp(-Math.abs(x));
+  return e / ((1 + e) * (1 + e));
+}
+
+function tanhDerivative(x: number): number {
+  const e = Math.exp(-2 * Math.abs(x));
+  return (4 * e) / ((1 + e) * (1 + e));
+}
+
 const TABLE: Record<ActivationName, Activation> = {
   sigmoid: {
     name: 'sigmoid',
     phi: sigmoid,
-    // theory/02-finite-networks.md (2.2): s' = s(1-s), s'' = s(1-s)(1-2s).
-    dphi: (x) => { const s = sigmoid(x); return s * (1 - s); },
-    d2phi: (x) => { const s = sigmoid(x); return s * (1 - s) * (1 - 2 * s); },
+    // theory/02-finite-networks.md (2.2): s' = s(1-s), s'' = s(1-s)(1-2s), in the forms
+    // s' = e^{-|x|}/(1+e^{-|x|})^2 and 1-2s = -tanh(x/2), which keep full relative accuracy in the
+    // tails (s(1-s) is 0 in doubles beyond |x| ~ 37, where s' is still ~1e-16).
+    dphi: sigmoidDerivative,
+    d2phi: (x) => -sigmoidDerivative(x) * Math.tanh(0.5 * x),
     range: [0, 1],
     rangeIsImage: true,
   },
   tanh: {
     name: 'tanh',
     phi: Math.tanh,
-    // theory/02-finite-networks.md (2.3)
-    dphi: (x) => { const t = Math.tanh(x); return 1 - t * t; },
-    d2phi: (x) => { const t = Math.tanh(x); return -2 * t * (1 - t * t); },
+    // theory/02-finite-networks.md (2.3): tanh' = sech^2 = 4 e^{-2|x|}/(1+e^{-2|x|})^2 (accurate in the
+    // tails, where 1 - tanh^2 cancels to 0), tanh'' = -2 tanh sech^2.
+    dphi: tanhDerivative,
+    d2phi: (x) => -2 * Math.tanh(x) * tanhDerivative(x),
     range: [-1, 1],
     rangeIsImage: true,
   },

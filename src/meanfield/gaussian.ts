@@ -15,7 +15,7 @@ import { InvalidSpecError, NonConvergenceError, requireFinite, requireInteger, r
 import { erf, getActivation } from '../laws/activations.ts';
 import { ACTIVATIONS, type ActivationName } from '../network/spec.ts';
 import type { SolverResult } from '../types.ts';
-import { gaussHermite, gaussLegendre } from './quadrature.ts';
+import { adaptiveIntegral, gaussHermite, gaussLegendre } from './quadrature.ts';
 
 export interface MeanFieldActivation {
   name: ActivationName;
@@ -41,20 +41,42 @@ export function meanFieldActivation(name: ActivationName): MeanFieldActivation {
   };
 }
 
-/** E[f(sqrt(q) z)] by composite Gauss-Legendre on z in [-12, 12] (robust for large q; theory (4.21)). */
-function expectation(f: (h: number) => number, q: number): number {
-  const gl = gaussLegendre(16);
-  const panels = 48;
+/**
+ * Breakpoints in z for E[f(sqrt(q) z)]: the activation's features sit at |h| of order 1, i.e. at
+ * |z| ~ 1/sqrt(q), and the Gaussian weight at |z| of order 1 (theory/04-light-tailed.md (4.21)).
+ */
+function gaussianBreakpoints(q: number): number[] {
   const sq = Math.sqrt(q);
-  let s = 0;
-  for (let p = 0; p < panels; p++) {
-    const a = -12 + (24 * p) / panels, b = a + 24 / panels;
-    for (let k = 0; k < gl.nodes.length; k++) {
-      const z = 0.5 * (a + b) + 0.5 * (b - a) * gl.nodes[k]!;
-      s += 0.5 * (b - a) * gl.weights[k]! * Math.exp(-0.5 * z * z) * f(sq * z);
-    }
+  const out = new Set<number>([0]);
+  for (const h of [0.25, 0.5, 1, 2, 4, 8, 16, 32]) { const z = h / sq; if (z < Z_MAX) { out.add(z); out.add(-z); } }
+  for (const z of [1, 2, 4, 8, 16]) { out.add(z); out.add(-z); }
+  return [...out].sort((a, b) => a - b);
+}
+
+/** Relative level below which an atom of the quantised D^2 law is put at 0 (4.25). */
+export const D2_ZERO_FLOOR = 1e-12;
+
+/** |z| beyond which the standard Gaussian density underflows (e^{-40^2/2} = 0 in doubles). */
+const Z_MAX = 40;
+
+/**
+ * E[f(sqrt(q) z)], z ~ N(0, 1), by adaptive Gauss-Kronrod on z in [-40, 40] with breakpoints at the
+ * activation's scale (theory (4.21)-(4.22)): accurate at any q, including q >> 1 where phi'(sqrt(q) z)
+ * is a spike of width 1/sqrt(q). Throws NonConvergenceError if the relative tolerance is not met.
+ */
+export function gaussianImageExpectation(f: (h: number) => number, q: number, relTol = 1e-12): { value: number; error: number } {
+  const sq = Math.sqrt(q);
+  const g = (z: number) => Math.exp(-0.5 * z * z) * f(sq * z);
+  const r = adaptiveIntegral(g, -Z_MAX, Z_MAX, { breakpoints: gaussianBreakpoints(q), relTol, absTol: 1e-300 });
+  const value = r.value / Math.sqrt(2 * Math.PI), error = r.error / Math.sqrt(2 * Math.PI);
+  if (!Number.isFinite(value) || !(r.error <= Math.max(1e-300, relTol * r.absIntegral))) {
+    throw new NonConvergenceError(`a Gaussian expectation at pre-activation variance q = ${q} could not be computed to relative accuracy ${relTol} (estimate ${value}, error ${error})`, { q, value, error });
   }
-  return s / Math.sqrt(2 * Math.PI);
+  return { value, error };
+}
+
+function expectation(f: (h: number) => number, q: number): number {
+  return gaussianImageExpectation(f, q).value;
 }
 
 function checkArgs(sigmaW: number, sigmaB: number, q?: number): void {
@@ -170,6 +192,18 @@ export function derivativeSquaredMean(activation: ActivationName, q: number): nu
   return derivativeSquaredMoment(activation, q, 1);
 }
 
+/**
+ * mu_1(q) = E[phi'(sqrt(q) z)^2] by adaptive Gauss-Kronrod quadrature for every activation (no closed
+ * form, no discretised law): the independent reference of the first-moment self-check (4.26).
+ */
+export function derivativeSquaredMeanByQuadrature(activation: ActivationName, q: number): { value: number; error: number } {
+  requireFinite('q', q);
+  if (q < 0) throw new InvalidSpecError('q', `must be >= 0, got ${q}`);
+  const act = meanFieldActivation(activation);
+  if (q === 0) return { value: act.dphi(0) ** 2, error: 0 };
+  return gaussianImageExpectation((h) => act.dphi(h) ** 2, q, 1e-11);
+}
+
 /** Susceptibility chi = sigma_w^2 E[phi'(sqrt(q) z)^2]  (4.3). */
 export function susceptibility(activation: ActivationName, sigmaW: number, q: number): number {
   checkArgs(sigmaW, 0, q);
@@ -183,9 +217,15 @@ export type DerivativeSquaredLaw =
   | { kind: 'discrete'; points: Float64Array; weights: Float64Array };
 
 /**
- * D^2 law at q: linear -> delta_1; relu -> Bernoulli(1/2); hardtanh -> Bernoulli(P(|h| < 1));
- * smooth activations -> the n-point Gauss-Hermite image measure sum_k w_k delta_{phi'(sqrt(q) z_k)^2}
- * (symmetric nodes merged: phi'^2 is even for sigmoid, tanh, erf)  (4.12).
+ * D^2 law at q (4.12): linear -> delta_1; relu -> Bernoulli(1/2); hardtanh -> Bernoulli(P(|h| < 1));
+ * smooth activations (sigmoid, tanh, erf: phi'^2 even and decreasing in |h|) -> the Gauss-Hermite image
+ * measure where it reproduces mu_1 and mu_2 to 1e-10 (4.12), otherwise (saturating pre-activations,
+ * q >> 1, where Gauss-Hermite nodes miss the spike of phi'^2 at h = 0) a quantisation in u = |z| adapted
+ * to the law (4.23): [0, 40] is cut into `points` cells of equal measure
+ * nu = (P + D^2 P / mu_1)/2 (half probability, half first moment, so the spike of phi'^2 at h = 0 is
+ * resolved however large q is, and so is the bulk where D^2 ~ 0); each cell becomes one atom of its
+ * exact probability at its conditional mean E[D^2 | cell]. Mass 1 and the first moment mu_1 are kept by
+ * construction (4.24); a cell whose D^2 underflows is an atom at 0, never dropped.
  */
 export function derivativeSquaredLaw(activation: ActivationName, q: number, points = 64): DerivativeSquaredLaw {
   requireFinite('q', q);
@@ -199,20 +239,72 @@ export function derivativeSquaredLaw(activation: ActivationName, q: number, poin
   }
   const act = meanFieldActivation(activation);
   if (q === 0) return { kind: 'dirac', at: act.dphi(0) ** 2 };
-  const { nodes, weights } = gaussHermite(points);
+  // Where the Gauss-Hermite image measure (4.12) reproduces mu_1 and mu_2 to 1e-10 (phi'(sqrt(q) .)^2
+  // smooth on the scale of the nodes: q of order 1) it is kept: it also matches the higher moments.
+  const gh = gaussHermiteLaw(act, q, points);
+  const ghMoment = (k: number) => { let m = 0; for (let i = 0; i < gh.points.length; i++) m += gh.weights[i]! * gh.points[i]! ** k; return m; };
+  const ref1 = gaussianImageExpectation((h) => act.dphi(h) ** 2, q).value;
+  const ref2 = gaussianImageExpectation((h) => act.dphi(h) ** 4, q).value;
+  if (Math.abs(ghMoment(1) - ref1) <= 1e-10 * ref1 && Math.abs(ghMoment(2) - ref2) <= 1e-10 * ref2) return { kind: 'discrete', ...gh };
+  const sq = Math.sqrt(q);
+  // Fine partition of u = |z| in [0, 40]: steps of 0.02 in z and of 0.05 in h = sqrt(q) u.
+  const cutSet = new Set<number>();
+  for (let i = 0; i <= 2000; i++) cutSet.add(i * 0.02);
+  for (let i = 1; i <= 800; i++) { const u = (i * 0.05) / sq; if (u < Z_MAX) cutSet.add(u); }
+  const cuts = [...cutSet].sort((x, y) => x - y);
+  const gl = gaussLegendre(8);
+  const n = cuts.length - 1;
+  const P = new Float64Array(n), M = new Float64Array(n);
+  let totalP = 0, totalM = 0;
+  for (let j = 0; j < n; j++) {
+    const a = cuts[j]!, b = cuts[j + 1]!, c = 0.5 * (a + b), h = 0.5 * (b - a);
+    let p = 0, m = 0;
+    for (let k = 0; k < gl.nodes.length; k++) {
+      const u = c + h * gl.nodes[k]!;
+      const w = h * gl.weights[k]! * 2 * Math.exp(-0.5 * u * u) / Math.sqrt(2 * Math.PI); // half-normal density
+      p += w;
+      m += w * act.dphi(sq * u) ** 2;
+    }
+    P[j] = p; M[j] = m; totalP += p; totalM += m;
+  }
+  // Cells of equal nu-measure (4.23).
+  const outPts: number[] = [], outW: number[] = [];
+  let cellP = 0, cellM = 0, acc = 0, next = 1;
+  for (let j = 0; j < n; j++) {
+    cellP += P[j]!; cellM += M[j]!;
+    acc += 0.5 * P[j]! / totalP + (totalM > 0 ? 0.5 * M[j]! / totalM : 0.5 * P[j]! / totalP);
+    // The last cell takes everything left (the far tail, where D^2 may underflow to an atom at 0).
+    if ((next < points && acc >= next / points) || j === n - 1) {
+      if (cellP > 0) { outPts.push(cellM / cellP); outW.push(cellP / totalP); }
+      cellP = 0; cellM = 0;
+      while (next < points && next / points <= acc) next++;
+    }
+  }
+  // Near-atom at 0 (4.25): atoms below D2_ZERO_FLOOR times the largest become one atom at 0. This moves
+  // the first moment by less than D2_ZERO_FLOOR relative (far inside the self-check tolerance (4.26)),
+  // and keeps the free-convolution solve and its integrated table within range: the part of the law
+  // that far below its scale is reported as the atom at 0.
+  const top = Math.max(...outPts);
+  for (let i = 0; i < outPts.length; i++) if (outPts[i]! < D2_ZERO_FLOOR * top) outPts[i] = 0;
+  const order = outPts.map((_, i) => i).sort((x, y) => outPts[x]! - outPts[y]!);
+  return { kind: 'discrete', points: Float64Array.from(order, (i) => outPts[i]!), weights: Float64Array.from(order, (i) => outW[i]!) };
+}
+
+/** The n-point Gauss-Hermite image measure of D^2 (4.12), symmetric nodes merged. */
+function gaussHermiteLaw(act: MeanFieldActivation, q: number, n: number): { points: Float64Array; weights: Float64Array } {
+  const { nodes, weights } = gaussHermite(n);
   const merged = new Map<number, number>();
   const sq = Math.sqrt(q);
   for (let k = 0; k < nodes.length; k++) {
-    const z = Math.abs(nodes[k]!);
-    const d = act.dphi(sq * z) ** 2;
+    const d = act.dphi(sq * Math.abs(nodes[k]!)) ** 2;
     merged.set(d, (merged.get(d) ?? 0) + weights[k]!);
   }
-  // Atoms of weight < 1e-18 (far Gauss-Hermite tails) are dropped: they change no moment or density
-  // beyond rounding, and keep the inner solves of theory/03-free-multiplicative.md (3.6) short.
-  const keys = [...merged.keys()].filter((d) => d > 0 && merged.get(d)! >= 1e-18).sort((a, b) => a - b);
+  // Atoms of weight < 1e-18 (far Gauss-Hermite tails) are dropped: in the regime where this law is
+  // used they change no moment beyond rounding, and keep the inner solves of theory/03 (3.6) short.
+  const keys = [...merged.keys()].filter((d) => merged.get(d)! >= 1e-18).sort((a, b) => a - b);
   let total = 0;
   for (const d of keys) total += merged.get(d)!;
-  return { kind: 'discrete', points: Float64Array.from(keys), weights: Float64Array.from(keys.map((d) => merged.get(d)! / total)) };
+  return { points: Float64Array.from(keys), weights: Float64Array.from(keys.map((d) => merged.get(d)! / total)) };
 }
 
 /**

@@ -35,6 +35,8 @@ export const STREAM = {
   KAC_RICE: 8,
   /** Starts of the Newton search for all fixed points (src/fixedpoints/newtonAll.ts). */
   NEWTON_START: 9,
+  /** Pre-activations h ~ N(0, q_l) sampled directly (mean-field Monte Carlo checks). */
+  PREACTIVATION: 10,
 } as const;
 
 function imul32Mix(h: number): number {

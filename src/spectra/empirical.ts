@@ -2,7 +2,7 @@
  * Empirical spectra of finite-network Jacobians and the statistics used to compare them with
  * theory (docs/design.md section 2; theory/02-finite-networks.md section 2.5).
  */
-import { InvalidSpecError, requireInteger } from '../errors.ts';
+import { InvalidSpecError, NonConvergenceError, requireInteger } from '../errors.ts';
 import { linalg } from '../linalg/index.ts';
 import type { Matrix } from '../types.ts';
 
@@ -42,6 +42,70 @@ export function spectrumSummary(J: Matrix): SpectrumSummary {
   for (let i = 0; i < s2.length; i++) s2[i] = (sv[i] ?? 0) ** 2;
   s2.sort();
   return summarizeSquaredSingularValues(s2, linalg().eigenvalues(J));
+}
+
+/**
+ * The spectrum summary in the log domain (theory/02-finite-networks.md (2.21)): ln of the squared
+ * singular values, ln m_k by log-sum-exp, type-7 quantiles of ln lambda, P(lambda > 1), E ln lambda and
+ * the Hill index from logs. Finite whenever J is finite, including deep heavy-tailed networks whose
+ * squared singular values (sigma^2 > 1.8e308) or moments overflow. A Jacobian with a non-finite entry is
+ * a numerical failure (NonConvergenceError): its spectrum cannot be computed in double precision.
+ */
+export interface LogSpectrumSummary {
+  /** ln lambda_i ascending (-Infinity for an exactly zero singular value). */
+  logSquaredSingularValues: Float64Array;
+  eigenvalues: { re: Float64Array; im: Float64Array };
+  /** ln m_k, k = 1..4 (-Infinity only if every value is 0). */
+  logMoments: number[];
+  /** Quantiles "0.1", "0.5", "0.9" of ln lambda. */
+  logQuantiles: Record<string, number>;
+  fractionAboveOne: number;
+  meanLog: number;
+  hillTailIndex: number;
+}
+
+export function logSpectrumSummary(J: Matrix): LogSpectrumSummary {
+  if (J.rows !== J.cols) throw new InvalidSpecError('J', `must be square, got ${J.rows} x ${J.cols}`);
+  for (let i = 0; i < J.data.length; i++) {
+    if (!Number.isFinite(J.data[i]!)) {
+      throw new NonConvergenceError(`the Jacobian's entries overflow double precision (beyond 1.8e308), so its spectrum cannot be computed; use a smaller depth or weight scale`);
+    }
+  }
+  const sv = linalg().singularValues(J);
+  const logs = new Float64Array(J.rows);
+  for (let i = 0; i < logs.length; i++) logs[i] = 2 * Math.log(sv[i] ?? 0);
+  return summarizeLogSquaredSingularValues(logs, linalg().eigenvalues(J));
+}
+
+/** LogSpectrumSummary of given ln lambda values (pooled spectra of several matrices). */
+export function summarizeLogSquaredSingularValues(logValues: Float64Array, eigenvalues: { re: Float64Array; im: Float64Array }): LogSpectrumSummary {
+  if (logValues.length === 0) throw new InvalidSpecError('squaredSingularValues', 'needs at least one value');
+  for (let i = 0; i < logValues.length; i++) if (Number.isNaN(logValues[i]!) || logValues[i] === Infinity) throw new NonConvergenceError('a singular value of the Jacobian is not finite');
+  const sorted = Float64Array.from(logValues).sort();
+  const n = sorted.length;
+  const top = sorted[n - 1]!;
+  const logMoments = [1, 2, 3, 4].map((k) => {
+    if (top === -Infinity) return -Infinity;
+    let acc = 0;
+    for (const l of sorted) acc += Math.exp(k * (l - top));
+    return k * top + Math.log(acc / n);
+  });
+  const logQuantiles: Record<string, number> = {};
+  for (const p of SUMMARY_QUANTILES) {
+    const h = (n - 1) * p, lo = Math.floor(h), hi = Math.min(lo + 1, n - 1);
+    logQuantiles[String(p)] = sorted[hi]! === sorted[lo]! ? sorted[lo]! : sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
+  }
+  let above = 0, logSum = 0;
+  for (const l of sorted) { if (l > 0) above++; logSum += l; }
+  const finiteDesc = Array.from(sorted).filter((l) => l > -Infinity).reverse();
+  let hill = NaN;
+  if (finiteDesc.length >= 3) {
+    const kk = Math.floor(Math.sqrt(finiteDesc.length));
+    let sum = 0;
+    for (let i = 0; i < kk; i++) sum += finiteDesc[i]! - finiteDesc[kk]!;
+    if (sum > 0) hill = kk / sum;
+  }
+  return { logSquaredSingularValues: sorted, eigenvalues, logMoments, logQuantiles, fractionAboveOne: above / n, meanLog: logSum / n, hillTailIndex: hill };
 }
 
 /** Summary statistics of given squared singular values (pooled spectra of several matrices). */

@@ -29,7 +29,7 @@ export function toFlagError(e: unknown): unknown {
 export function formatLawReport(r: LawReport): string {
   const lines = [`edges: ${r.edges ? `[${r.edges[0]}, ${r.edges[1]}]` : 'unbounded'}`];
   lines.push(`atoms: ${r.atoms.length ? r.atoms.map((a) => `${a.mass} at ${a.at}`).join(', ') : 'none'}`);
-  lines.push(`moments: ${r.moments.length ? r.moments.join(', ') : '(diverge)'}`);
+  lines.push(`moments: ${r.moments.length ? r.moments.map((m) => (m === null ? 'beyond double precision' : String(m))).join(', ') : '(diverge)'}`);
   lines.push('x\tdensity');
   r.x.forEach((x, i) => lines.push(`${x}\t${r.density[i]}`));
   return lines.join('\n');

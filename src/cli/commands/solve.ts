@@ -6,10 +6,11 @@
  */
 import type { Command } from 'commander';
 import { createProgress, type ProgressReporter } from '../../montecarlo/progress.ts';
-import { InvalidSpecError } from '../../errors.ts';
+import { InvalidSpecError, NonConvergenceError } from '../../errors.ts';
 import { solveJacobianSpectrum, takesLightRoute } from '../../jacobian/index.ts';
 import { lightJacobianCdf, sampleJacobianSquaredSingularValues, type WeightEnsemble } from '../../jacobian/light.ts';
 import type { LawReport } from '../../freeprob/lawReport.ts';
+import { D2_ZERO_FLOOR } from '../../meanfield/gaussian.ts';
 import { histogramPlot } from '../../report/svg.ts';
 import { histogram, kolmogorovDistance } from '../../spectra/empirical.ts';
 import { addNetworkFlags, parseChoice, parseInteger, parseNumber, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
@@ -21,10 +22,16 @@ const FIELD_TO_FLAG: Record<string, string> = {
   q1: '--q1', ensemble: '--ensemble', quadraturePoints: '--quadrature-points', width: '--compare-mc', networks: '--networks',
 };
 
+/**
+ * A library InvalidSpecError names a flag (exit 2) when its field is one the user gave; any other
+ * field was produced inside the solver from a valid request, so it is a numerical failure (exit 3),
+ * told in a sentence without internal names (the detail stays in the error's diagnostics).
+ */
 function flagError(e: unknown): unknown {
   if (e instanceof InvalidSpecError && !(e instanceof FlagError)) {
-    const flag = FIELD_TO_FLAG[e.field] ?? (e.field.startsWith('at[') ? '--at' : e.field);
-    return new FlagError(flag, e.detail);
+    const flag = FIELD_TO_FLAG[e.field] ?? (e.field.startsWith('at[') ? '--at' : e.field.startsWith('--') ? e.field : null);
+    if (flag !== null) return new FlagError(flag, e.detail);
+    return new NonConvergenceError('the solve failed numerically for these parameters (an intermediate quantity could not be represented in double precision); a smaller --depth or --sigma-w may work', { field: e.field, detail: e.detail });
   }
   return e;
 }
@@ -48,6 +55,13 @@ function heavySummary(r: LawReport & Record<string, unknown>): string {
   ].join('\n');
 }
 
+/** The first-moment self-check of a light-tailed solve (theory/04 (4.26)), one text line. */
+function momentCheckLine(r: LawReport): string {
+  const c = r.diagnostics.momentCheck as { expected: number; got: number; relativeError: number; tolerance: number } | undefined;
+  if (c === undefined) return '';
+  return `\nself-check: mean squared singular value ${c.got.toPrecision(10)}, exact ${c.expected.toPrecision(10)} (relative error ${c.relativeError.toExponential(1)}, tolerance ${c.tolerance.toExponential(1)})`;
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('solve')
@@ -55,7 +69,7 @@ export function register(program: Command): void {
     .option('--at <list>', 'grid of x > 0: x1,x2,... or a..b:step')
     .option('--ensemble <e>', 'gaussian|orthogonal weights (default gaussian; orthogonal = sigma_w times Haar)')
     .option('--q1 <q>', 'second moment of layer-1 pre-activations (default: the mean-field fixed point q*)')
-    .option('--quadrature-points <n>', 'Gauss-Hermite points for the D^2 law of smooth activations (default 64)')
+    .option('--quadrature-points <n>', 'atoms of the discretised D^2 law of smooth activations (Gauss-Hermite, or a moment-keeping quantisation where pre-activations saturate; default 64)')
     .option('--csv <file>', 'also write x,density as CSV')
     .option('--plot <file>', 'also write an SVG figure of the density')
     .option('--compare-mc <N>', 'overlay the Monte Carlo spectrum of width-N networks and report the Kolmogorov distance')
@@ -107,12 +121,26 @@ export function register(program: Command): void {
       const light = { activation: spec.activation, sigmaW: spec.weights.scale, sigmaB: spec.bias?.scale ?? 0, L: spec.L, ...(q1 !== undefined ? { q1 } : {}) };
       log(`sampling ${networks} network(s) of width ${N}, depth ${spec.L} ...`);
       const samples = sampleJacobianSquaredSingularValues(light, N, networks, spec.seed);
-      const sorted = Float64Array.from(samples).sort();
+      // The solved law lumps squared singular values below D2_ZERO_FLOOR times the upper edge into its
+      // atom at 0 (theory/04 (4.25)); samples there are lumped the same way, so the distance compares
+      // P(lambda <= x) only where the law resolves x.
+      const floor = report.atoms.some((a) => a.at === 0) && report.edges !== null ? D2_ZERO_FLOOR * report.edges[1] : 0;
+      const sorted = Float64Array.from(samples, (v) => (v < floor ? 0 : v)).sort();
       const grid = Array.from(sorted);
       const cdfValues = lightJacobianCdf(light, grid);
       const cdfMap = new Map<number, number>();
       grid.forEach((x, i) => cdfMap.set(x, cdfValues[i]!));
-      const kolmogorov = kolmogorovDistance(sorted, (x) => cdfMap.get(x) ?? cdfValues[cdfValues.length - 1]!);
+      const cdf = (x: number) => cdfMap.get(x) ?? cdfValues[cdfValues.length - 1]!;
+      // Samples lumped at 0 meet the law's atom there: compare the right limits F_n(0) and F(0) once
+      // (the continuous-F formula would count the atom's whole mass as distance); above 0 as usual.
+      const zeros = sorted.findIndex((v) => v > 0);
+      const nZero = zeros < 0 ? sorted.length : zeros;
+      const kolmogorov = nZero === 0
+        ? kolmogorovDistance(sorted, cdf)
+        : Math.max(Math.abs(nZero / sorted.length - cdf(0)), ...Array.from(sorted.subarray(nZero), (x, j) => {
+          const i = nZero + j, F = cdf(x);
+          return Math.max((i + 1) / sorted.length - F, F - i / sorted.length);
+        }));
       mc = { N, networks, kolmogorov, samples };
       report.monteCarlo = { width: N, networks, seed: spec.seed, kolmogorov, samples: samples.length };
     }
@@ -120,12 +148,14 @@ export function register(program: Command): void {
       writeOutputFile('--csv', raw.csv, 'x,density\n' + report.x.map((x, i) => `${x},${report.density[i]}`).join('\n') + '\n');
     }
     if (raw.plot !== undefined) {
-      const lo = Math.min(...at), hi = Math.max(...at);
+      // A one-point grid is drawn on [x/2, 3x/2] around its point (the figure needs a range).
+      const lo0 = Math.min(...at), hi0 = Math.max(...at);
+      const lo = lo0 < hi0 ? lo0 : 0.5 * lo0, hi = lo0 < hi0 ? hi0 : 1.5 * hi0;
       const title = `J J^T spectrum: ${spec.activation}, ${spec.weights.name} weights, sigma_w=${spec.weights.scale}, sigma_b=${spec.bias?.scale ?? 0}, L=${spec.L}`;
       let edges: number[] = [lo, hi];
       let heights: number[] = [0];
       const overlays = [{ name: 'theory (free probability)', x: report.x, y: report.density }];
-      if (mc !== null) {
+      if (mc !== null && mc.samples.some((v) => v >= lo && v <= hi)) {
         const h = histogram(mc.samples.filter((v) => v >= lo && v <= hi), { bins: 40, range: [lo, hi] });
         const inRange = mc.samples.filter((v) => v >= lo && v <= hi).length;
         const scale = inRange / mc.samples.length; // density relative to the whole sample
@@ -145,6 +175,6 @@ export function register(program: Command): void {
       writeOutputFile('--plot', raw.plot, svg);
     }
     if (raw.json) printJson(report);
-    else process.stdout.write(formatLawReport(report) + heavySummary(report) + (mc !== null ? `\nKolmogorov distance to Monte Carlo (N=${mc.N}, ${mc.networks} networks): ${mc.kolmogorov}` : '') + '\n');
+    else process.stdout.write(formatLawReport(report) + heavySummary(report) + momentCheckLine(report) + (mc !== null ? `\nKolmogorov distance to Monte Carlo (N=${mc.N}, ${mc.networks} networks): ${mc.kolmogorov}` : '') + '\n');
   });
 }

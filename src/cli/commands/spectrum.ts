@@ -9,7 +9,7 @@ import { findFixedPoints } from '../../fixedpoints/search.ts';
 import { jacobian, randomInput, sampleNetwork } from '../../network/network.ts';
 import { describeSpec } from '../../network/spec.ts';
 import { STREAM, stream } from '../../random/rng.ts';
-import { spectrumSummary, summarizeSquaredSingularValues } from '../../spectra/empirical.ts';
+import { logSpectrumSummary, quantiles as sampleQuantiles, SUMMARY_QUANTILES, summarizeLogSquaredSingularValues } from '../../spectra/empirical.ts';
 import { addNetworkFlags, parseChoice, parseInteger, resolveNetworkFlags, singleSpec, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, printJson } from '../io.ts';
 import { addSearchFlags, resolveSearchFlags, type SearchFlags } from './fixed-points.ts';
@@ -48,23 +48,47 @@ export function register(program: Command): void {
         pointInfo.push({ spectralRadius: f.spectralRadius, basinShare: f.basinShare });
       }
     }
-    const summaries = points.map((x) => spectrumSummary(jacobian(net, x)));
-    const pooled = summaries.length === 1 ? summaries[0]! : summarizeSquaredSingularValues(
-      Float64Array.from(summaries.flatMap((s) => Array.from(s.squaredSingularValues))),
+    const summaries = points.map((x) => logSpectrumSummary(jacobian(net, x)));
+    const pooled = summaries.length === 1 ? summaries[0]! : summarizeLogSquaredSingularValues(
+      Float64Array.from(summaries.flatMap((s) => Array.from(s.logSquaredSingularValues))),
       {
         re: Float64Array.from(summaries.flatMap((s) => Array.from(s.eigenvalues.re))),
         im: Float64Array.from(summaries.flatMap((s) => Array.from(s.eigenvalues.im))),
       },
     );
+    // One rule for text and JSON (theory/02-finite-networks.md (2.21)): a quantity that overflows double
+    // precision is null with a reason, and its logarithm (always finite) is reported beside it.
+    const unavailable: Record<string, string> = {};
+    const OVERFLOW = 'beyond double precision (above 1.8e308); see its logarithm';
+    const lin = (field: string, l: number): number | null => {
+      const v = Math.exp(l);
+      if (Number.isFinite(v)) return v;
+      unavailable[field] = OVERFLOW;
+      return null;
+    };
     const eigenvalues = Array.from(pooled.eigenvalues.re, (re, i) => [re, pooled.eigenvalues.im[i]!]);
+    const squared = Array.from(pooled.logSquaredSingularValues, (l) => Math.exp(l));
+    const squaredFinite = squared.every((v) => Number.isFinite(v));
+    if (!squaredFinite) unavailable.squaredSingularValues = OVERFLOW;
+    const moments = pooled.logMoments.map((l, k) => lin(`moments.${k + 1}`, l));
+    // Type-7 quantiles of lambda where lambda is representable, else e^(type-7 quantile of ln lambda).
+    const linearQ = squaredFinite ? sampleQuantiles(squared, [...SUMMARY_QUANTILES]) : null;
+    const quantiles = Object.fromEntries(SUMMARY_QUANTILES.map((p, i) => [String(p), linearQ !== null ? linearQ[i]! : lin(`quantiles.${p}`, pooled.logQuantiles[String(p)]!)]));
+    const meanLog = Number.isFinite(pooled.meanLog) ? pooled.meanLog : null;
+    if (meanLog === null) unavailable.meanLog = 'a squared singular value is exactly 0, so the mean of ln lambda is -infinity';
+    const spectralRadius = Math.max(...eigenvalues.map(([a, b]) => Math.hypot(a!, b!)));
     const doc = {
-      squaredSingularValues: Array.from(pooled.squaredSingularValues),
+      squaredSingularValues: squaredFinite ? squared : null,
+      ...(squaredFinite ? {} : { logSquaredSingularValues: Array.from(pooled.logSquaredSingularValues, (l) => (Number.isFinite(l) ? l : null)) }),
       eigenvalues,
-      moments: pooled.moments,
-      quantiles: pooled.quantiles,
+      moments,
+      logMoments: pooled.logMoments.map((l) => (Number.isFinite(l) ? l : null)),
+      quantiles,
+      logQuantiles: Object.fromEntries(Object.entries(pooled.logQuantiles).map(([p, l]) => [p, Number.isFinite(l) ? l : null])),
       fractionAboveOne: pooled.fractionAboveOne,
-      meanLog: Number.isFinite(pooled.meanLog) ? pooled.meanLog : null,
+      meanLog,
       hillTailIndex: Number.isFinite(pooled.hillTailIndex) ? pooled.hillTailIndex : null,
+      unavailable,
       at,
       points: points.length,
       ...(at === 'fixed-points' ? { fixedPoints: pointInfo } : {}),
@@ -78,14 +102,16 @@ export function register(program: Command): void {
       printJson(doc);
       return;
     }
-    const q = pooled.quantiles;
+    const num = (v: number | null, l: number | null, digits: number) => (v !== null ? v.toPrecision(digits) : l !== null ? `e^${l.toPrecision(digits)}` : 'undefined');
+    const q = doc.quantiles, lq = doc.logQuantiles;
     process.stdout.write([
       describeSpec(spec) + ` network=${net.index}` + (flags.presetApplied ? ` preset=${flags.presetApplied}` : ''),
-      `Jacobian at ${points.length} ${at === 'random' ? 'random input(s)' : 'stable fixed point(s)'}: ${pooled.squaredSingularValues.length} squared singular values`,
-      `  moments m1..m4: ${pooled.moments.map((m) => m.toPrecision(6)).join(', ')}`,
-      `  quantiles 0.1/0.5/0.9: ${q['0.1']!.toPrecision(6)} / ${q['0.5']!.toPrecision(6)} / ${q['0.9']!.toPrecision(6)}`,
+      `Jacobian at ${points.length} ${at === 'random' ? 'random input(s)' : 'stable fixed point(s)'}: ${pooled.logSquaredSingularValues.length} squared singular values`,
+      `  moments m1..m4: ${moments.map((m, k) => num(m, doc.logMoments[k]!, 6)).join(', ')}`,
+      `  quantiles 0.1/0.5/0.9: ${['0.1', '0.5', '0.9'].map((p) => num(q[p]!, lq[p]!, 6)).join(' / ')}`,
+      `  mean ln lambda: ${meanLog !== null ? meanLog.toPrecision(6) : '-infinity (a zero singular value)'}`,
       `  fraction above one: ${pooled.fractionAboveOne.toPrecision(4)}`,
-      `  spectral radius of J: ${Math.max(...eigenvalues.map(([a, b]) => Math.hypot(a!, b!))).toPrecision(6)}`,
+      `  spectral radius of J: ${spectralRadius.toPrecision(6)}`,
     ].join('\n') + '\n');
   });
 }
