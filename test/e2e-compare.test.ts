@@ -13,11 +13,17 @@ describe('jesd compare', () => {
   it('prints [{depth, predictedQ, meanQ, stderrQ}] and writes the SVG', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jesd-compare-'));
     const svg = join(dir, 'q.svg');
-    const out = execFileSync(bin, ['compare', '--preset', 'study', '--weights', 'cauchy', '--depths', '1..3', '--networks', '3', '--starts', '10', '--population', '200', '--sweeps', '8', '--json', '--plot', svg], { encoding: 'utf8', timeout: 60_000 });
-    const rows = JSON.parse(out) as { depth: number; predictedQ: number; meanQ: number; stderrQ: number }[];
+    const out = execFileSync(bin, ['compare', '--preset', 'study', '--weights', 'cauchy', '--depths', '1..3', '--networks', '3', '--starts', '10', '--population', '200', '--sweeps', '8', '--samples', '1024', '--json', '--plot', svg], { encoding: 'utf8', timeout: 60_000 });
+    const rows = JSON.parse(out) as { depth: number; predictedQ: number; predictionMethod: string; kacRiceQ: number; kacRiceStderr: number; spectralLinkQ: number; meanQ: number; stderrQ: number }[];
     expect(rows.map((r) => r.depth)).toEqual([1, 2, 3]);
     for (const r of rows) {
-      expect(r.predictedQ).toBeGreaterThanOrEqual(1);
+      // Sigmoid with Gaussian biases: predictedQ is the Kac-Rice E[# stable], a count >= 0 with its
+      // standard error; the spectral link 1 + N0 p>1 is kept beside it and is >= 1 by construction.
+      expect(r.predictionMethod).toBe('kac-rice');
+      expect(r.predictedQ).toBe(r.kacRiceQ);
+      expect(r.predictedQ).toBeGreaterThanOrEqual(0);
+      expect(r.kacRiceStderr).toBeGreaterThan(0);
+      expect(r.spectralLinkQ).toBeGreaterThanOrEqual(1);
       expect(r.meanQ).toBeGreaterThanOrEqual(0);
       expect(r.stderrQ).toBeGreaterThanOrEqual(0);
     }

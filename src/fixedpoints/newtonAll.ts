@@ -35,7 +35,8 @@ export interface PreactEval {
   d: Float64Array;
 }
 
-const INVERTIBLE = ['sigmoid', 'tanh', 'erf'] as const;
+/** Activations whose inverse maps a fixed point to its last pre-activation (counting in u coordinates). */
+export const INVERTIBLE = ['sigmoid', 'tanh', 'erf'] as const;
 
 /** Throws unless the network's activation is one of sigmoid/tanh/erf (strictly increasing, smooth). */
 export function requireInvertibleActivation(net: Network): void {

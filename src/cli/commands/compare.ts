@@ -10,6 +10,8 @@ import { findFixedPoints } from '../../fixedpoints/search.ts';
 import { jacobian, randomInput, sampleNetwork } from '../../network/network.ts';
 import { describeSpec, type NetworkSpec } from '../../network/spec.ts';
 import { predictQ } from '../../predict/qPrediction.ts';
+import { kacRice } from '../../counting/kacRice.ts';
+import { INVERTIBLE } from '../../fixedpoints/newtonAll.ts';
 import { smoothedObservables, solveHeavySpectrum, type HeavyRoute } from '../../jacobian/heavy.ts';
 import { freeSurrogateSquaredSingularValues } from '../../jacobian/freeSurrogate.ts';
 import { linalg } from '../../linalg/index.ts';
@@ -17,13 +19,25 @@ import { meanAndSd } from '../../montecarlo/summary.ts';
 import { stream } from '../../random/rng.ts';
 import { empiricalCdf, hillTailIndex } from '../../spectra/empirical.ts';
 import { linePlot } from '../../report/svg.ts';
-import { addNetworkFlags, parseInteger, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
+import { addNetworkFlags, parseChoice, parseInteger, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { checkOutputPath, FlagError, log, printJson, writeOutputFile } from '../io.ts';
 import { PRESETS } from '../presets.ts';
 
+/** Which prediction `predictedQ` holds: the Kac-Rice estimate of E[# stable fixed points] (theory/06 (6.9)-(6.16), exact at finite N) or the spectral link Q = 1 + N0 p_{>1} (6.5), a hypothesis that fails the Gaussian control. */
+export const PREDICTIONS = ['auto', 'kac-rice', 'spectral-link'] as const;
+export type PredictionChoice = (typeof PREDICTIONS)[number];
+
 export interface CompareRow {
   depth: number;
+  /** The chosen prediction (`predictionMethod`). */
   predictedQ: number;
+  predictionMethod: 'kac-rice' | 'spectral-link';
+  /** Kac-Rice E[# stable fixed points] with its standard error and Kish ESS (null where it does not apply: no bias density, a non-invertible activation, or --prediction spectral-link). */
+  kacRiceQ: number | null;
+  kacRiceStderr: number | null;
+  kacRiceEss: number | null;
+  /** The spectral link 1 + N0 p_{>1} (6.5). */
+  spectralLinkQ: number;
   meanQ: number;
   stderrQ: number;
   fractionAboveOne: number;
@@ -43,7 +57,12 @@ export interface CompareRow {
   predictionConverged: boolean;
 }
 
-export interface CompareOptions { networks: number; starts: number; maxIterations: number; populationSize: number; sweeps: number; replicas?: number; onProgress?: (msg: string) => void }
+export interface CompareOptions { networks: number; starts: number; maxIterations: number; populationSize: number; sweeps: number; replicas?: number; prediction?: PredictionChoice; kacRiceSamples?: number; onProgress?: (msg: string) => void }
+
+/** Kac-Rice needs an invertible activation (fixed points in its image) and a last bias with a density (theory/06 section 6.6). */
+export function kacRiceApplies(spec: Omit<NetworkSpec, 'L'>): boolean {
+  return spec.bias !== null && (INVERTIBLE as readonly string[]).includes(spec.activation);
+}
 
 /** Monte Carlo and predicted Q over depths (theory/06-fixed-points.md (6.1), (6.5)). */
 export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], opts: CompareOptions): CompareRow[] {
@@ -67,8 +86,12 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
     const cond = pos.length > 0 ? meanAndSd(pos) : { mean: 0, sd: null };
     const attr = n > 0 ? meanAndSd(att) : { mean: 0, sd: null };
     const pred = predictQ(spec, { populationSize: opts.populationSize, sweeps: opts.sweeps, seed: spec.seed, ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}) });
+    const choice = opts.prediction ?? 'auto';
+    const kr = choice !== 'spectral-link' && kacRiceApplies(spec) ? kacRice(spec, { samples: opts.kacRiceSamples ?? 16384 }) : null;
     rows.push({
-      depth: L, predictedQ: pred.predictedQ, meanQ: mean, stderrQ: sd !== null ? sd / Math.sqrt(n) : 0,
+      depth: L, predictedQ: kr ? kr.stable.mean : pred.predictedQ, predictionMethod: kr ? 'kac-rice' : 'spectral-link',
+      kacRiceQ: kr ? kr.stable.mean : null, kacRiceStderr: kr ? kr.stable.stderr : null, kacRiceEss: kr ? kr.essStable : null,
+      spectralLinkQ: pred.predictedQ, meanQ: mean, stderrQ: sd !== null ? sd / Math.sqrt(n) : 0,
       fractionAboveOne: pred.fractionAboveOne, pQAbove1: n > 0 ? qs.filter((q) => q > 1).length / n : 0,
       meanUnsettledShare: n > 0 ? uns / n : 0, meanCycles: n > 0 ? cyc / n : 0,
       meanQGivenPositive: cond.mean, stderrQGivenPositive: cond.sd !== null ? cond.sd / Math.sqrt(pos.length) : 0,
@@ -76,7 +99,7 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
       meanAttractors: attr.mean, stderrAttractors: attr.sd !== null ? attr.sd / Math.sqrt(n) : 0,
       networks: n, failedNetworks: failed, predictionConverged: pred.diagnostics.converged,
     });
-    opts.onProgress?.(`depth ${L}: meanQ ${mean.toFixed(3)} predictedQ ${pred.predictedQ.toFixed(3)}`);
+    opts.onProgress?.(`depth ${L}: meanQ ${mean.toFixed(3)} predictedQ ${rows[rows.length - 1]!.predictedQ.toFixed(3)} (${rows[rows.length - 1]!.predictionMethod})`);
   }
   return rows;
 }
@@ -87,7 +110,10 @@ export function compareSvg(rows: CompareRow[], title: string, caption: string): 
     { name: 'Monte Carlo mean Q (+- 1 s.e.)', x, y: rows.map((r) => r.meanQ), yErr: rows.map((r) => r.stderrQ), mode: 'both' },
     { name: 'Monte Carlo E[Q | Q >= 1] (+- 1 s.e.)', x, y: rows.map((r) => r.meanQGivenPositive), yErr: rows.map((r) => r.stderrQGivenPositive), mode: 'both' },
     { name: 'Monte Carlo attractors (fixed points + cycles)', x, y: rows.map((r) => r.meanAttractors), yErr: rows.map((r) => r.stderrAttractors), mode: 'both' },
-    { name: 'predicted Q (theory/06 (6.5))', x, y: rows.map((r) => r.predictedQ), mode: 'line', dashed: true },
+    ...(rows.some((r) => r.kacRiceQ !== null)
+      ? [{ name: 'Kac-Rice E[# stable fixed points] (theory/06 (6.9)-(6.16), +- 1 s.e.)', x, y: rows.map((r) => r.kacRiceQ ?? NaN), yErr: rows.map((r) => r.kacRiceStderr ?? 0), mode: 'both' as const }]
+      : []),
+    { name: 'spectral link 1 + N0 p>1 (theory/06 (6.5), a hypothesis)', x, y: rows.map((r) => r.spectralLinkQ), mode: 'line', dashed: true },
   ], { title, xLabel: 'depth L', yLabel: 'stable fixed points / attractors per network', caption, referenceLines: [{ y: 1, label: 'Q = 1' }] });
 }
 
@@ -228,10 +254,12 @@ export function register(program: Command): void {
     .option('--population <P>', 'population size of the prediction (default 1000)')
     .option('--sweeps <S>', 'population sweeps per grid point (default 40)')
     .option('--replicas <R>', 'independent populations averaged per grid point; their spread is the error bar (default 3)')
+    .option('--prediction <p>', `${PREDICTIONS.join('|')}: what predictedQ holds; auto = kac-rice where it applies (a bias law with a density, sigmoid|tanh|erf), else spectral-link (default auto)`)
+    .option('--samples <S>', 'Kac-Rice importance draws per depth (default 16384)')
     .option('--plot <FILE.svg>', 'write the figure')
     .option('--spectrum', 'instead of Q: compare predicted spectrum quantiles of J J^T (population and decoupled routes, and the free surrogate by Haar-rotated Monte Carlo) with Monte Carlo at each --width (a list) and depth');
   addNetworkFlags(cmd);
-  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean; replicas?: string }) => {
+  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean; replicas?: string; prediction?: string; samples?: string }) => {
     if (raw.plot !== undefined) checkOutputPath('--plot', raw.plot); // before the whole computation
     if (raw.depths === undefined) throw new FlagError('--depths', 'is required (a list or range of positive integers, e.g. 1..40)');
     const depths = parseNumberList('--depths', raw.depths).map((d) => {
@@ -267,19 +295,26 @@ export function register(program: Command): void {
       populationSize: parseInteger('--population', raw.population ?? '1000', 50, 1_000_000),
       sweeps: parseInteger('--sweeps', raw.sweeps ?? '40', 4, 100_000),
       replicas: parseInteger('--replicas', raw.replicas ?? '3', 1, 1000),
+      prediction: parseChoice('--prediction', raw.prediction ?? 'auto', PREDICTIONS) as PredictionChoice,
+      kacRiceSamples: parseInteger('--samples', raw.samples ?? '16384', 64, 1e9),
       onProgress: (m) => log(m),
     };
+    if (opts.prediction === 'kac-rice' && !kacRiceApplies(base)) {
+      throw new FlagError('--prediction', 'kac-rice needs a bias law with a density (--bias gaussian|cauchy|stable) and --activation sigmoid|tanh|erf');
+    }
+    if (raw.samples !== undefined && (opts.prediction === 'spectral-link' || !kacRiceApplies(base))) throw new FlagError('--samples', 'applies only to the Kac-Rice prediction');
     const desc = describeSpec({ ...base, L: depths[0]! });
     log(`jesd compare: ${desc}${flags.presetApplied ? ` (preset ${flags.presetApplied})` : ''}`);
     const rows = compareDepths(base, depths, opts);
     if (raw.plot !== undefined) {
       writeOutputFile('--plot', raw.plot, compareSvg(rows, `Q(N0=${base.N}, L): prediction vs Monte Carlo, ${base.weights.name}${base.weights.alpha !== undefined ? ` alpha=${base.weights.alpha}` : ''}`,
-        `${desc.replace(/ L=\d+/, '')}; ${opts.networks} networks x ${opts.starts} starts per depth; prediction Q = 1 + N0 p_{>1} (theory/06 (6.5))`));
+        `${desc.replace(/ L=\d+/, '')}; ${opts.networks} networks x ${opts.starts} starts per depth; predictedQ: ${rows[0]?.predictionMethod ?? ''}`));
     }
     if (raw.json) printJson(rows);
     else {
-      process.stdout.write('depth  predictedQ  meanQ   stderrQ  E[Q|Q>0]  attractors  P(Q=0)  P(Q>1)  p>1       networks\n');
-      for (const r of rows) process.stdout.write(`${String(r.depth).padStart(5)}  ${r.predictedQ.toFixed(3).padStart(10)}  ${r.meanQ.toFixed(3).padStart(6)}  ${r.stderrQ.toFixed(3).padStart(7)}  ${r.meanQGivenPositive.toFixed(3).padStart(8)}  ${r.meanAttractors.toFixed(3).padStart(10)}  ${r.pQZero.toFixed(2).padStart(6)}  ${r.pQAbove1.toFixed(2).padStart(6)}  ${r.fractionAboveOne.toExponential(2)}  ${r.networks}\n`);
+      process.stdout.write(`predictedQ: ${rows[0]?.predictionMethod === 'kac-rice' ? 'Kac-Rice E[# stable] (theory/06 (6.9)-(6.16))' : 'spectral link 1 + N0 p>1 (theory/06 (6.5))'}\n`);
+      process.stdout.write('depth  predictedQ  kr s.e.  link Q  meanQ   stderrQ  E[Q|Q>0]  attractors  P(Q=0)  P(Q>1)  p>1       networks\n');
+      for (const r of rows) process.stdout.write(`${String(r.depth).padStart(5)}  ${r.predictedQ.toFixed(3).padStart(10)}  ${r.kacRiceStderr !== null ? r.kacRiceStderr.toFixed(3).padStart(7) : '      -'}  ${r.spectralLinkQ.toFixed(3).padStart(6)}  ${r.meanQ.toFixed(3).padStart(6)}  ${r.stderrQ.toFixed(3).padStart(7)}  ${r.meanQGivenPositive.toFixed(3).padStart(8)}  ${r.meanAttractors.toFixed(3).padStart(10)}  ${r.pQZero.toFixed(2).padStart(6)}  ${r.pQAbove1.toFixed(2).padStart(6)}  ${r.fractionAboveOne.toExponential(2)}  ${r.networks}\n`);
     }
   });
 }

@@ -5,6 +5,7 @@
  * `--networks` networks (src/counting/multistart.ts).
  */
 import type { Command } from 'commander';
+import { INVERTIBLE } from '../../fixedpoints/newtonAll.ts';
 import { KISH_ESS_MIN, kacRice, PROPOSALS, type Proposal } from '../../counting/kacRice.ts';
 import { countByMultistart } from '../../counting/multistart.ts';
 import { createProgress } from '../../montecarlo/progress.ts';
@@ -13,7 +14,6 @@ import { addNetworkFlags, parseChoice, parseInteger, resolveNetworkFlags, single
 import { FlagError, log, printJson } from '../io.ts';
 
 const METHODS = ['kac-rice', 'multistart'] as const;
-const INVERTIBLE = ['sigmoid', 'tanh', 'erf'];
 
 interface CountFlags extends RawNetworkFlags {
   method?: string; samples?: string; samplesPerNetwork?: string; proposal?: string; networks?: string; starts?: string;
@@ -48,7 +48,7 @@ export function register(program: Command): void {
     for (const [flag, value] of other) {
       if (value !== undefined) throw new FlagError(flag, `does not apply to --method ${method}`);
     }
-    if (!INVERTIBLE.includes(spec.activation)) {
+    if (!(INVERTIBLE as readonly string[]).includes(spec.activation)) {
       throw new FlagError('--activation', `counting in pre-activation coordinates needs ${INVERTIBLE.join('|')}, got ${spec.activation}`);
     }
     const base = { description: describeSpec(spec), spec, preset: flags.presetApplied };
