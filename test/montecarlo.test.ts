@@ -14,6 +14,7 @@ import { readSweepFile } from '../src/montecarlo/store.ts';
 import { runChecksum } from '../src/montecarlo/jsonlStore.ts';
 import { quantileSorted, summarizeSweep } from '../src/montecarlo/summary.ts';
 import { runSweep } from '../src/montecarlo/sweep.ts';
+import { syntheticSweepUnit } from '../src/montecarlo/syntheticUnit.ts';
 import { canonicalRecords, smallSweepConfig } from './fixtures/sweep.ts';
 
 const SYNTH = { url: new URL('../src/montecarlo/syntheticUnit.ts', import.meta.url).href, exportName: 'syntheticSweepUnit' };
@@ -29,17 +30,40 @@ describe('runPool', () => {
       spec: { N: 2, L: 1 + (k % 3), activation: 'tanh' as const, weights: { name: 'gaussian' as const, scale: 1 }, bias: null, scaling: 'natural' as const, seed: 3 },
       network: k, starts: 1, fixedPointOptions: {},
     }));
-    for (const workers of [1, 2]) {
+    // workers 1: in process; 2: main thread plus a worker if the work pays for it; 2 and 3 with
+    // mainThreadWorks false: worker threads only (the thread path, batches of one unit).
+    for (const [workers, mainThreadWorks] of [[1, true], [2, true], [2, false], [3, false]] as const) {
       const seen: number[] = [];
-      const out = await runPool<typeof units[number], SweepRecord>(units, SYNTH.url, { workers, exportName: SYNTH.exportName, onResult: (i) => { seen.push(i); } });
+      const out = await runPool<typeof units[number], SweepRecord>(units, SYNTH.url, { workers, mainThreadWorks, exportName: SYNTH.exportName, onResult: (i) => { seen.push(i); } });
       expect(out.map((r) => r.network)).toEqual(units.map((u) => u.network));
       expect([...seen].sort((a, b) => a - b)).toEqual(units.map((_, i) => i));
     }
   });
 
+  it('shares the units between the main thread and a worker fed in batches, results in unit order', async () => {
+    // 300 units of 2 ms: the worker (started at once, minThreadWorkMs 0) joins while the main thread
+    // works and receives batches of BATCH_MS / 2 ms units.
+    const units = Array.from({ length: 300 }, (_, k) => ({
+      spec: { N: 2, L: 1, activation: 'tanh' as const, weights: { name: 'gaussian' as const, scale: 1 }, bias: null, scaling: 'natural' as const, seed: 3 },
+      network: k, starts: 1, fixedPointOptions: { delayMs: 2 },
+    }));
+    const seen: number[] = [];
+    const threadIds = new Set<number>();
+    const out = await runPool<typeof units[number], SweepRecord>(units, SYNTH.url, {
+      workers: 2, minThreadWorkMs: 0, exportName: SYNTH.exportName, onResult: (i) => { seen.push(i); },
+      onBatch: (thread) => { threadIds.add(thread); },
+    });
+    const ref = units.map((u) => syntheticSweepUnit(u));
+    expect(out).toEqual(ref);
+    expect([...seen].sort((a, b) => a - b)).toEqual(units.map((_, i) => i));
+    expect(new Set(seen).size).toBe(units.length);
+    expect(threadIds.size).toBeGreaterThan(0); // a worker thread did compute some of them
+  });
+
   it('rethrows a worker error as the same typed error', async () => {
     const bad = [{ spec: { N: 2, L: 1, activation: 'tanh', weights: { name: 'gaussian', scale: 1 }, bias: null, scaling: 'natural', seed: 3 }, network: -1, starts: 1, fixedPointOptions: {} }];
     await expect(runPool(bad, SYNTH.url, { workers: 2, exportName: SYNTH.exportName })).rejects.toBeInstanceOf(InvalidSpecError);
+    await expect(runPool(bad, SYNTH.url, { workers: 2, mainThreadWorks: false, exportName: SYNTH.exportName })).rejects.toBeInstanceOf(InvalidSpecError);
     await expect(runPool(bad, SYNTH.url, { workers: 1, exportName: SYNTH.exportName })).rejects.toBeInstanceOf(InvalidSpecError);
   });
 
