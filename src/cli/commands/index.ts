@@ -7,6 +7,7 @@ import { register as reproduce } from './reproduce.ts';
 import { register as law } from './law.ts';
 import { register as solve } from './solve.ts';
 import { register as compare } from './compare.ts';
+import { register as merge } from './merge.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -14,6 +15,7 @@ export const COMMANDS: RegisterCommand[] = [
   fixedPoints,
   spectrum,
   sweep,
+  merge,
   reproduce,
   compare,
   law,
