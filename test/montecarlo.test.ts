@@ -85,7 +85,9 @@ describe('runSweep determinism and store', () => {
     expect(lines).toHaveLength(a.records.length);
     for (const l of lines) expect(JSON.parse(l)).toMatchObject({ width: expect.any(Number), depth: expect.any(Number), weights: expect.any(String), seed: 7, network: expect.any(Number), Q: expect.any(Number) });
     expect(JSON.parse(readFileSync(join(dir, 'w1.jsonl.meta.json'), 'utf8'))).toMatchObject({ format: 'jesd-sweep', version: 2, config: { widths: [3, 5], networks: 6 } });
-    // The files hold the same run description and the same records (completion order may differ).
+    // A finished run's file is rewritten in unit order: the same bytes for any worker count.
+    expect(readFileSync(join(dir, 'w2.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'w1.jsonl'), 'utf8'));
+    expect(readFileSync(join(dir, 'w2.jsonl.meta.json'), 'utf8')).toBe(readFileSync(join(dir, 'w1.jsonl.meta.json'), 'utf8'));
     const fa = readSweepFile(join(dir, 'w1.jsonl')), fb = readSweepFile(join(dir, 'w2.jsonl'));
     expect(fb.header).toEqual(fa.header);
     expect(canonical(fb.records)).toEqual(canonical(fa.records));
@@ -107,15 +109,20 @@ describe('runSweep determinism and store', () => {
     await runSweep(config, { workers: 2, quiet: true, unitModule: SYNTH, out: path });
     // Simulate the crash: keep 10 records, then half of the 11th line.
     const lines = readFileSync(path, 'utf8').split('\n');
-    writeFileSync(path, lines.slice(0, 10).join('\n') + '\n' + lines[10]!.slice(0, 25));
+    // Line 3 is dropped too, so the resumed run appends it after later units and must reorder.
+    writeFileSync(path, [...lines.slice(0, 3), ...lines.slice(4, 10)].join('\n') + '\n' + lines[10]!.slice(0, 25));
     const resumed = await runSweep(config, { workers: 2, quiet: true, unitModule: SYNTH, out: path, resume: true });
-    expect(resumed.resumed).toBe(10);
-    expect(resumed.computed).toBe(full.records.length - 10);
+    expect(resumed.resumed).toBe(9);
+    expect(resumed.computed).toBe(full.records.length - 9);
     const onDisk = readSweepFile(path);
     expect(onDisk.truncatedTail).toBe(false);
     expect(new Set(onDisk.records.map(recordKey)).size).toBe(onDisk.records.length);
     expect(canonical(onDisk.records)).toEqual(canonical(full.records));
     expect(JSON.stringify(resumed.summary)).toBe(JSON.stringify(full.summary));
+    // The resumed file is the same bytes as an uninterrupted run's (records in unit order).
+    const ref = join(dir, 'crash-ref.jsonl');
+    await runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: ref });
+    expect(readFileSync(path, 'utf8')).toBe(readFileSync(ref, 'utf8'));
     // Resuming a finished file computes nothing and leaves it unchanged.
     const before = readFileSync(path, 'utf8');
     const again = await runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: path, resume: true });
