@@ -38,6 +38,8 @@ export interface RunSweepOptions {
   onStart?: (info: { total: number; resumed: number; workers: number }) => void;
   /** No progress output on stderr. */
   quiet?: boolean;
+  /** Called when a worker thread returns a batch of units (pool statistics; see pool.ts). */
+  onBatch?: (thread: number, size: number) => void;
   /**
    * The work function, as a module URL and export name; default the fixed-point unit
    * (./sweepUnit.ts, runSweepUnit). It receives a SweepUnit and returns a SweepRecord.
@@ -87,6 +89,7 @@ export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}):
       await runPool<SweepUnit, SweepRecord>(todo, mod.url, {
         workers,
         exportName: mod.exportName,
+        onBatch: opts.onBatch,
         onResult: (i, record) => {
           const key = recordKey(record);
           if (key !== unitKey(todo[i]!)) throw new Error(`sweep unit ${unitKey(todo[i]!)} returned a record for ${key}`);
