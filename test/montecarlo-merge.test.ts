@@ -66,5 +66,6 @@ describe('mergeSweepShards refusals (in process, synthetic unit)', () => {
     appendFileSync(edited, readFileSync(b, 'utf8').replace(/"Q":(\d)/, (_m, q) => `"Q":${Number(q) + 1}`));
     refused([a, edited], /edit2\.jsonl line 1 was edited/);
     refused([], /give the shard files/);
+    expect(() => mergeSweepShards(a, [a, b], { force: true })).toThrow(/OUT .*a1\.jsonl is also given as a shard/);
   });
 });

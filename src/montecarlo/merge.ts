@@ -13,6 +13,7 @@
  * - an unfinished shard (fewer records than its units: resume it first) or a record outside its shard.
  */
 import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ResultStoreError } from '../errors.ts';
 import { sidecarPath } from './jsonlStore.ts';
 import { checkOutputPath } from '../io/files.ts';
@@ -58,6 +59,8 @@ const shardName = (s: { index: number; count: number }) => `${s.index}/${s.count
 export function mergeSweepShards(out: string, shardPaths: readonly string[], opts: { force?: boolean } = {}): MergeResult {
   if (shardPaths.length === 0) throw new ResultStoreError('merge: give the shard files to merge after OUT');
   checkOutputPath('OUT', out);
+  const same = shardPaths.find((p) => resolve(p) === resolve(out));
+  if (same !== undefined) throw new ResultStoreError(`merge: OUT ${out} is also given as a shard; write the merge to another file`);
   if (!opts.force && (nonEmpty(out) || existsSync(sidecarPath(out)))) throw new ResultStoreError(`merge: OUT ${out} exists; add --force to overwrite it`);
   const shards = shardPaths.map((path) => {
     const file = readSweepFile(path, 'merge');
