@@ -13,7 +13,7 @@
  * - Units go to a worker in batches of about BATCH_MS of work (one message per batch, not per
  *   unit), at most IN_FLIGHT batches per worker (one running, one queued, so a worker does not
  *   wait for the main thread to finish its own unit before it gets more). Batches shrink towards
- *   the end so the threads finish together.
+ *   the end, and the last units get no second batch queued, so the threads finish together.
  *
  * Units finish in whatever order the machine decides; `onResult` sees them one at a time in
  * completion order and the returned array is in unit order. Determinism is the caller's job and is
@@ -169,6 +169,9 @@ async function runMixed<TIn, TOut>(
       const inFlight = new Map<number, number[]>();
       const feed = () => {
         if (failed || next >= n) return;
+        // Near the end a worker gets no second batch: the main thread takes those units instead of
+        // waiting for a queue it cannot reach.
+        if (work !== null && inFlight.size >= 1 && n - next < 2 * workers) return;
         const size = batchSize();
         const ids = Array.from({ length: size }, (_, j) => next + j);
         next += size;
