@@ -41,23 +41,28 @@ describe('runPool', () => {
   });
 
   it('shares the units between the main thread and a worker fed in batches, results in unit order', async () => {
-    // 300 units of 2 ms: the worker (started at once, minThreadWorkMs 0) joins while the main thread
-    // works and receives batches of BATCH_MS / 2 ms units.
-    const units = Array.from({ length: 300 }, (_, k) => ({
+    // 1000 units that take 2 ms on the main thread only: the worker (started after the first unit,
+    // minThreadWorkMs 0) joins while the main thread works (2 s of work alone) and receives batches of
+    // BATCH_MS / 2 ms units, so it takes most of them once it is ready.
+    const units = Array.from({ length: 1000 }, (_, k) => ({
       spec: { N: 2, L: 1, activation: 'tanh' as const, weights: { name: 'gaussian' as const, scale: 1 }, bias: null, scaling: 'natural' as const, seed: 3 },
-      network: k, starts: 1, fixedPointOptions: { delayMs: 2 },
+      network: k, starts: 1, fixedPointOptions: { mainThreadDelayMs: 2 },
     }));
     const seen: number[] = [];
     const threadIds = new Set<number>();
+    let byThreads = 0, maxBatch = 0;
     const out = await runPool<typeof units[number], SweepRecord>(units, SYNTH.url, {
       workers: 2, minThreadWorkMs: 0, exportName: SYNTH.exportName, onResult: (i) => { seen.push(i); },
-      onBatch: (thread) => { threadIds.add(thread); },
+      onBatch: (thread, size) => { threadIds.add(thread); byThreads += size; maxBatch = Math.max(maxBatch, size); },
     });
-    const ref = units.map((u) => syntheticSweepUnit(u));
+    const ref = units.map((u) => syntheticSweepUnit({ ...u, fixedPointOptions: {} }));
     expect(out).toEqual(ref);
     expect([...seen].sort((a, b) => a - b)).toEqual(units.map((_, i) => i));
     expect(new Set(seen).size).toBe(units.length);
-    expect(threadIds.size).toBeGreaterThan(0); // a worker thread did compute some of them
+    expect(threadIds).toEqual(new Set([0])); // one worker thread (workers 2 = main + 1) computed some of them
+    expect(byThreads).toBeGreaterThan(0);
+    expect(byThreads).toBeLessThan(units.length);
+    expect(maxBatch).toBeGreaterThan(1); // units went in batches
   });
 
   it('rethrows a worker error as the same typed error', async () => {
