@@ -85,10 +85,15 @@ for (let rep = 0; rep < 3; rep++) {
   const b = await time(small, W);
   if (b.ms < bestW.ms) bestW = b;
 }
+const effs: { case: string; cpuEfficiency: number; 'W x cpuEfficiency': number }[] = [];
 const add = (label: string, c: SweepConfig, one: Timed, many: Timed, target: number) => {
   const units = unitsOf(c);
   rows.push({ case: label, units, workers: 1, ms: Math.round(one.ms), msPerUnit: +(one.ms / units).toFixed(3), unitsOnWorkerThreads: 0, coresObtained: +one.cores.toFixed(2), speedup: 1, target: '' });
   const s = one.ms / many.ms;
+  // CPU time of the 1-thread run over that of the W-thread run: 1 means the threads add no work
+  // (start-up, messages, idle spinning); W x this bounds the speed-up on W otherwise idle cores.
+  const eff = (one.cores * one.ms) / (many.cores * many.ms);
+  effs.push({ case: label, cpuEfficiency: +eff.toFixed(2), 'W x cpuEfficiency': +(W * eff).toFixed(2) });
   rows.push({ case: label, units, workers: W, ms: Math.round(many.ms), msPerUnit: +(many.ms / units).toFixed(3), unitsOnWorkerThreads: many.byThreads, coresObtained: +many.cores.toFixed(2), speedup: +s.toFixed(2), target: `>= ${target}: ${s >= target ? 'met' : 'NOT met'}` });
   return s;
 };
@@ -102,5 +107,6 @@ const yW = await time({ ...base, networks: 200, starts: 1 }, W, true);
 add('synthetic unit (pool overhead)', { ...base, networks: 200, starts: 1 }, y1, yW, 0.9);
 console.log(`\njesd sweep throughput (${availableParallelism()} cores available; W = ${W}; speedup = time(1) / time(W); build in dist/ current: ${buildIsCurrent()})`);
 console.table(rows);
+console.table(effs);
 console.log(`ratios: speedup(W=${W}) on ~30 s = ${s30.toFixed(2)} (target >= 1.8), on ~2 s = ${s2.toFixed(2)} (target >= 1)`);
-console.log('coresObtained = CPU time of all threads / wall time: below W on the W-thread rows, the machine did not give the process W cores (other load), which bounds the speed-up whatever the pool does.');
+console.log('coresObtained = CPU time of all threads / wall time: below W on the W-thread rows, the machine did not give the process W cores (other load), which bounds the speed-up whatever the pool does. cpuEfficiency = CPU time(1) / CPU time(W): the share of the W-thread CPU time that is useful work; W x cpuEfficiency is what the speed-up approaches on W idle cores (a bound, not a measurement).');
