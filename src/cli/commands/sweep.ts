@@ -133,6 +133,7 @@ export function register(program: Command): void {
         printJson(result.summary);
       } else {
         const lawOrder = config.weightLaws.map((l) => ({ weights: l.name, alpha: l.alpha ?? null, sigmaW: l.scale }));
+        if (config.shard) process.stdout.write(`# shard ${config.shard.index}/${config.shard.count}: this shard's networks only; jesd merge joins the shards (docs/cluster.md)\n`);
         if (flags.presetApplied) process.stdout.write(`# preset ${flags.presetApplied}: ${PRESETS[flags.presetApplied]!.description}\n`);
         process.stdout.write(formatSweepTable(result.summary, { lawOrder }));
       }
