@@ -5,7 +5,7 @@
  * `opts.workers` computing threads (default: all cores), the main thread being one of them:
  * - The main thread starts at once on the first units, in process (no start-up cost).
  * - Worker threads (workers - 1 of them) start only when the work left is long enough to pay for
- *   them: estimated as units left x mean time of the units run so far in process, against
+ *   them: estimated as units left x mean CPU time of the units run so far in process, against
  *   `minThreadWorkMs` (default WORKER_START_MS, what starting a worker costs). While they start,
  *   the main thread keeps working.
  * - A worker runs the compiled JavaScript twin of the module when a current build exists
@@ -36,8 +36,8 @@ export interface PoolOptions<TOut> {
   /** Called in completion order as each unit finishes; awaited before the next result is handled. */
   onResult?: (index: number, output: TOut) => void | Promise<void>;
   /**
-   * Worker threads start once the estimated work left (units left x mean in-process unit time)
-   * exceeds this many ms. Default: WORKER_START_MS for the module the workers would load.
+   * Worker threads start once the estimated work left (units left x mean CPU time of the
+   * in-process units) exceeds this many ms. Default: WORKER_START_MS for the module the workers would load.
    */
   minThreadWorkMs?: number;
   /**
@@ -137,6 +137,7 @@ async function runMixed<TIn, TOut>(
   let chain: Promise<void> = Promise.resolve();
   let inProcessMs = 0;
   let inProcessUnits = 0;
+  let inProcessCpuMs = 0; // CPU time of the in-process units before the threads start
   let batchSeq = 0;
 
   const fail = (err: unknown) => {
@@ -215,6 +216,7 @@ async function runMixed<TIn, TOut>(
       if (work !== null && next < n) {
         const i = next++;
         const t0 = performance.now();
+        const c0 = threadsStarted ? null : process.cpuUsage();
         let out: TOut;
         try {
           out = await work(units[i]!);
@@ -224,9 +226,15 @@ async function runMixed<TIn, TOut>(
         }
         inProcessMs += performance.now() - t0;
         inProcessUnits++;
+        if (c0 !== null) {
+          const c = process.cpuUsage(c0);
+          inProcessCpuMs += (c.user + c.system) / 1000;
+        }
         deliver(i, out);
         await chain;
-        if (!threadsStarted && n - next > 0 && (n - next) * (inProcessMs / inProcessUnits) > threshold) {
+        // CPU time, not wall time: on a loaded machine the wall time of a unit overstates its work,
+        // and a worker's start costs more wall time in the same proportion.
+        if (!threadsStarted && n - next > 0 && (n - next) * (inProcessCpuMs / inProcessUnits) > threshold) {
           startThreads(Math.min(workers - 1, n - next));
           threadsStarted = true;
         }
