@@ -44,6 +44,7 @@ const BASE: Record<string, () => string[]> = {
   law: () => ['--name', 'semicircle', '--at', '0'],
   solve: () => ['--depth', '1', '--at', '1'],
   count: () => ['--width', '1', '--depth', '1', '--samples', '64', '--quiet'],
+  merge: () => [join(dir, 'merged.jsonl'), join(dir, 'no-such-shard.jsonl'), '--quiet'],
 };
 
 /** Flags whose value is a path or free text (any string is valid there). */

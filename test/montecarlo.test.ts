@@ -14,6 +14,7 @@ import { readSweepFile } from '../src/montecarlo/store.ts';
 import { runChecksum } from '../src/montecarlo/jsonlStore.ts';
 import { quantileSorted, summarizeSweep } from '../src/montecarlo/summary.ts';
 import { runSweep } from '../src/montecarlo/sweep.ts';
+import { syntheticSweepUnit } from '../src/montecarlo/syntheticUnit.ts';
 import { canonicalRecords, smallSweepConfig } from './fixtures/sweep.ts';
 
 const SYNTH = { url: new URL('../src/montecarlo/syntheticUnit.ts', import.meta.url).href, exportName: 'syntheticSweepUnit' };
@@ -29,17 +30,45 @@ describe('runPool', () => {
       spec: { N: 2, L: 1 + (k % 3), activation: 'tanh' as const, weights: { name: 'gaussian' as const, scale: 1 }, bias: null, scaling: 'natural' as const, seed: 3 },
       network: k, starts: 1, fixedPointOptions: {},
     }));
-    for (const workers of [1, 2]) {
+    // workers 1: in process; 2: main thread plus a worker if the work pays for it; 2 and 3 with
+    // mainThreadWorks false: worker threads only (the thread path, batches of one unit).
+    for (const [workers, mainThreadWorks] of [[1, true], [2, true], [2, false], [3, false]] as const) {
       const seen: number[] = [];
-      const out = await runPool<typeof units[number], SweepRecord>(units, SYNTH.url, { workers, exportName: SYNTH.exportName, onResult: (i) => { seen.push(i); } });
+      const out = await runPool<typeof units[number], SweepRecord>(units, SYNTH.url, { workers, mainThreadWorks, exportName: SYNTH.exportName, onResult: (i) => { seen.push(i); } });
       expect(out.map((r) => r.network)).toEqual(units.map((u) => u.network));
       expect([...seen].sort((a, b) => a - b)).toEqual(units.map((_, i) => i));
     }
   });
 
+  it('shares the units between the main thread and a worker fed in batches, results in unit order', async () => {
+    // 1000 units that take 2 ms on the main thread only: the worker (started after the first unit,
+    // minThreadWorkMs 0) joins while the main thread works (2 s of work alone) and receives batches of
+    // BATCH_MS / 2 ms units, so it takes most of them once it is ready.
+    const units = Array.from({ length: 1000 }, (_, k) => ({
+      spec: { N: 2, L: 1, activation: 'tanh' as const, weights: { name: 'gaussian' as const, scale: 1 }, bias: null, scaling: 'natural' as const, seed: 3 },
+      network: k, starts: 1, fixedPointOptions: { mainThreadDelayMs: 2 },
+    }));
+    const seen: number[] = [];
+    const threadIds = new Set<number>();
+    let byThreads = 0, maxBatch = 0;
+    const out = await runPool<typeof units[number], SweepRecord>(units, SYNTH.url, {
+      workers: 2, minThreadWorkMs: 0, exportName: SYNTH.exportName, onResult: (i) => { seen.push(i); },
+      onBatch: (thread, size) => { threadIds.add(thread); byThreads += size; maxBatch = Math.max(maxBatch, size); },
+    });
+    const ref = units.map((u) => syntheticSweepUnit({ ...u, fixedPointOptions: {} }));
+    expect(out).toEqual(ref);
+    expect([...seen].sort((a, b) => a - b)).toEqual(units.map((_, i) => i));
+    expect(new Set(seen).size).toBe(units.length);
+    expect(threadIds).toEqual(new Set([0])); // one worker thread (workers 2 = main + 1) computed some of them
+    expect(byThreads).toBeGreaterThan(0);
+    expect(byThreads).toBeLessThan(units.length);
+    expect(maxBatch).toBeGreaterThan(1); // units went in batches
+  });
+
   it('rethrows a worker error as the same typed error', async () => {
     const bad = [{ spec: { N: 2, L: 1, activation: 'tanh', weights: { name: 'gaussian', scale: 1 }, bias: null, scaling: 'natural', seed: 3 }, network: -1, starts: 1, fixedPointOptions: {} }];
     await expect(runPool(bad, SYNTH.url, { workers: 2, exportName: SYNTH.exportName })).rejects.toBeInstanceOf(InvalidSpecError);
+    await expect(runPool(bad, SYNTH.url, { workers: 2, mainThreadWorks: false, exportName: SYNTH.exportName })).rejects.toBeInstanceOf(InvalidSpecError);
     await expect(runPool(bad, SYNTH.url, { workers: 1, exportName: SYNTH.exportName })).rejects.toBeInstanceOf(InvalidSpecError);
   });
 
@@ -61,7 +90,9 @@ describe('runSweep determinism and store', () => {
     expect(lines).toHaveLength(a.records.length);
     for (const l of lines) expect(JSON.parse(l)).toMatchObject({ width: expect.any(Number), depth: expect.any(Number), weights: expect.any(String), seed: 7, network: expect.any(Number), Q: expect.any(Number) });
     expect(JSON.parse(readFileSync(join(dir, 'w1.jsonl.meta.json'), 'utf8'))).toMatchObject({ format: 'jesd-sweep', version: 2, config: { widths: [3, 5], networks: 6 } });
-    // The files hold the same run description and the same records (completion order may differ).
+    // A finished run's file is rewritten in unit order: the same bytes for any worker count.
+    expect(readFileSync(join(dir, 'w2.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'w1.jsonl'), 'utf8'));
+    expect(readFileSync(join(dir, 'w2.jsonl.meta.json'), 'utf8')).toBe(readFileSync(join(dir, 'w1.jsonl.meta.json'), 'utf8'));
     const fa = readSweepFile(join(dir, 'w1.jsonl')), fb = readSweepFile(join(dir, 'w2.jsonl'));
     expect(fb.header).toEqual(fa.header);
     expect(canonical(fb.records)).toEqual(canonical(fa.records));
@@ -83,15 +114,20 @@ describe('runSweep determinism and store', () => {
     await runSweep(config, { workers: 2, quiet: true, unitModule: SYNTH, out: path });
     // Simulate the crash: keep 10 records, then half of the 11th line.
     const lines = readFileSync(path, 'utf8').split('\n');
-    writeFileSync(path, lines.slice(0, 10).join('\n') + '\n' + lines[10]!.slice(0, 25));
+    // Line 3 is dropped too, so the resumed run appends it after later units and must reorder.
+    writeFileSync(path, [...lines.slice(0, 3), ...lines.slice(4, 10)].join('\n') + '\n' + lines[10]!.slice(0, 25));
     const resumed = await runSweep(config, { workers: 2, quiet: true, unitModule: SYNTH, out: path, resume: true });
-    expect(resumed.resumed).toBe(10);
-    expect(resumed.computed).toBe(full.records.length - 10);
+    expect(resumed.resumed).toBe(9);
+    expect(resumed.computed).toBe(full.records.length - 9);
     const onDisk = readSweepFile(path);
     expect(onDisk.truncatedTail).toBe(false);
     expect(new Set(onDisk.records.map(recordKey)).size).toBe(onDisk.records.length);
     expect(canonical(onDisk.records)).toEqual(canonical(full.records));
     expect(JSON.stringify(resumed.summary)).toBe(JSON.stringify(full.summary));
+    // The resumed file is the same bytes as an uninterrupted run's (records in unit order).
+    const ref = join(dir, 'crash-ref.jsonl');
+    await runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: ref });
+    expect(readFileSync(path, 'utf8')).toBe(readFileSync(ref, 'utf8'));
     // Resuming a finished file computes nothing and leaves it unchanged.
     const before = readFileSync(path, 'utf8');
     const again = await runSweep(config, { workers: 1, quiet: true, unitModule: SYNTH, out: path, resume: true });

@@ -264,6 +264,14 @@ export interface JsonlStore<R> {
   done: Map<string, R>;
   /** Append one record as one line and fsync it; refuses a key already in the store. */
   append(record: R): void;
+  /** Append records, one line each, with one fsync at the end (bulk writes such as a merge). */
+  appendAll(records: readonly R[]): void;
+  /**
+   * Put the file's lines in the order of `keys` (every key of the store, once): the records are
+   * written to FILE.tmp, fsync'ed, and renamed over FILE, so a crash leaves the old or the new file,
+   * both complete. Nothing is written when the file is already in that order. No append after it.
+   */
+  reorder(keys: readonly string[]): void;
   close(): void;
   /** True when a partial last line was cut off on resume. */
   repairedTail: boolean;
@@ -361,30 +369,67 @@ function openLocked<R, C>(opts: OpenJsonlStoreOptions<R, C>, lock: OutputLock): 
   }
   if (!file.exists) fsyncDir(path);
   let closed = false;
+  let fdOpen = true;
+  const lineOf = (record: R) => JSON.stringify({ ...record, [CHECKSUM_FIELD]: recordChecksum(run, record as object) }) + '\n';
+  const appendLines = (records: readonly R[]) => {
+    if (closed || !fdOpen) throw new ResultStoreError(`--out: ${path} is closed`);
+    const keys = new Set<string>();
+    for (const record of records) {
+      const key = opts.keyOf(record);
+      if (done.has(key) || keys.has(key)) throw new ResultStoreError(`--out: record ${key} is already in ${path}; each unit is written once`);
+      keys.add(key);
+    }
+    try {
+      writeAll(fd, records.map(lineOf).join(''));
+      fsyncSync(fd);
+    } catch (e) {
+      // The finished records before these are on disk; a partial line is repaired by --resume.
+      throw fileError('--out', path, e);
+    }
+    for (const record of records) done.set(opts.keyOf(record), record);
+  };
   return {
     path,
     done,
     repairedTail,
-    append(record: R) {
+    append: (record: R) => appendLines([record]),
+    appendAll: (records: readonly R[]) => appendLines(records),
+    reorder(keys: readonly string[]) {
       if (closed) throw new ResultStoreError(`--out: ${path} is closed`);
-      const key = opts.keyOf(record);
-      if (done.has(key)) throw new ResultStoreError(`--out: record ${key} is already in ${path}; each unit is written once`);
-      const line = JSON.stringify({ ...record, [CHECKSUM_FIELD]: recordChecksum(run, record as object) }) + '\n';
+      const current = [...done.keys()];
+      if (keys.length !== current.length || new Set(keys).size !== keys.length || keys.some((k) => !done.has(k))) {
+        throw new ResultStoreError(`--out: cannot reorder ${path}: the order given is not the store's records`);
+      }
+      if (fdOpen) {
+        fdOpen = false;
+        closeSync(fd);
+      }
+      if (keys.every((k, i) => k === current[i])) return;
+      const tmp = `${path}.tmp`;
       try {
-        writeAll(fd, line);
-        fsyncSync(fd);
+        const t = openSync(tmp, 'w');
+        try {
+          writeAll(t, keys.map((k) => lineOf(done.get(k)!)).join(''));
+          fsyncSync(t);
+        } finally {
+          closeSync(t);
+        }
+        renameSync(tmp, path);
       } catch (e) {
-        // The finished records before this one are on disk; a partial line is repaired by --resume.
         throw fileError('--out', path, e);
       }
-      done.set(key, record);
+      fsyncDir(path);
+      const reordered = new Map(keys.map((k) => [k, done.get(k)!]));
+      done.clear();
+      for (const [k, r] of reordered) done.set(k, r);
     },
     close() {
       if (!closed) {
         closed = true;
         try {
-          closeSync(fd);
+          if (fdOpen) closeSync(fd);
         } finally {
+          fdOpen = false;
           lock.release();
         }
       }

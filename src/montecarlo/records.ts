@@ -23,6 +23,26 @@ export interface SweepConfig {
   /** Starts of the multistart fixed-point search per network. */
   starts: number;
   fixedPointOptions?: SweepFixedPointOptions;
+  /** Run only this slice of the units (a cluster job's share; see shardOf). */
+  shard?: SweepShard;
+}
+
+/**
+ * Shard `index` of `count` (1 <= index <= count): the units whose position i in the grid order of
+ * sweepUnits (0-based) has i mod count = index - 1. Round robin rather than contiguous blocks, so
+ * every shard gets the same mix of cheap and costly grid points (units grow with width and depth).
+ */
+export interface SweepShard {
+  index: number;
+  count: number;
+}
+
+/** The shard (1-based index) that unit position `i` belongs to. */
+export const shardOf = (i: number, count: number): number => (i % count) + 1;
+
+/** The units of `shard` among `units` (all of a sweep, in grid order); all of them without a shard. */
+export function shardUnits<U>(units: readonly U[], shard: SweepShard | undefined): U[] {
+  return shard === undefined ? [...units] : units.filter((_, i) => shardOf(i, shard.count) === shard.index);
 }
 
 /** One unit of work: network `network` of grid point (width, depth, weight law). */
@@ -132,6 +152,11 @@ export function validateSweepConfig(config: SweepConfig): SweepConfig {
     const seen = new Set(xs.map((x) => JSON.stringify(x)));
     if (seen.size !== xs.length) throw new InvalidSpecError(field, 'lists a value twice');
   };
+  if (config.shard !== undefined) {
+    const total = config.widths.length * config.depths.length * config.weightLaws.length * config.networks;
+    requireInteger('shard', config.shard.count, 1, total);
+    requireInteger('shard', config.shard.index, 1, config.shard.count);
+  }
   dup(config.widths, 'widths');
   dup(config.depths, 'depths');
   dup(config.weightLaws.map((l) => lawKey(l.name, l.alpha, l.scale)), 'weightLaws');

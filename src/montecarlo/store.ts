@@ -41,6 +41,8 @@ export interface CanonicalSweepConfig {
   networks: number;
   starts: number;
   fixedPointOptions: Record<string, unknown>;
+  /** Present only in a shard's description (`jesd sweep --shard K/N`): {index: K, count: N}. */
+  shard?: { index: number; count: number };
 }
 
 const canonLaw = (l: LawSpec) => ({ name: l.name, alpha: l.alpha ?? null, scale: l.scale });
@@ -62,6 +64,7 @@ export function canonicalConfig(config: SweepConfig): CanonicalSweepConfig {
     networks: config.networks,
     starts: config.starts,
     fixedPointOptions: sortedFpo,
+    ...(config.shard === undefined ? {} : { shard: { index: config.shard.index, count: config.shard.count } }),
   };
 }
 
@@ -87,6 +90,8 @@ export function configMismatch(recorded: CanonicalSweepConfig, requested: Canoni
     ['--networks', recorded.networks, requested.networks],
     ['--starts', recorded.starts, requested.starts],
   ];
+  const shardText = (c: CanonicalSweepConfig) => (c.shard === undefined ? 'none' : `${c.shard.index}/${c.shard.count}`);
+  checks.push(['--shard', shardText(recorded), shardText(requested)]);
   const keys = new Set([...Object.keys(recorded.fixedPointOptions ?? {}), ...Object.keys(requested.fixedPointOptions)]);
   for (const k of [...keys].sort()) {
     checks.push([`--${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`, (recorded.fixedPointOptions ?? {})[k], requested.fixedPointOptions[k]]);
@@ -161,9 +166,20 @@ export interface SweepStore {
   done: Map<string, SweepRecord>;
   /** Append one record as one line and fsync it. */
   append(record: SweepRecord): void;
+  /** Append records with one fsync (a merge). */
+  appendAll(records: readonly SweepRecord[]): void;
+  /** Rewrite the file with its records in this order of keys (atomic rename); no append after it. */
+  reorder(keys: readonly string[]): void;
   close(): void;
   /** True when a partial last line was dropped on resume. */
   repairedTail: boolean;
+}
+
+/** JSON would silently turn NaN/Infinity into null: refuse them instead. */
+function checkFinite(record: SweepRecord): void {
+  for (const [k, v] of Object.entries(record)) {
+    if (typeof v === 'number' && !Number.isFinite(v)) throw new NonConvergenceError(`sweep record ${recordKey(record)}: field ${k} is ${v}; not written`);
+  }
 }
 
 /**
@@ -196,12 +212,14 @@ export function openSweepStore(
     done: store.done,
     repairedTail: store.repairedTail,
     append(record: SweepRecord) {
-      // JSON would silently turn NaN/Infinity into null: refuse them instead.
-      for (const [k, v] of Object.entries(record)) {
-        if (typeof v === 'number' && !Number.isFinite(v)) throw new NonConvergenceError(`sweep record ${recordKey(record)}: field ${k} is ${v}; not written`);
-      }
+      checkFinite(record);
       store.append(record);
     },
+    appendAll(records: readonly SweepRecord[]) {
+      records.forEach(checkFinite);
+      store.appendAll(records);
+    },
+    reorder: (keys: readonly string[]) => store.reorder(keys),
     close: () => store.close(),
   };
 }

@@ -7,13 +7,15 @@
  * (seed, NETWORK, k, ...) of src/random/rng.ts; the fixed-point search draws its starts from
  * streams addressed the same way. So a record depends only on (seed, grid point, k): the same
  * records come out for any number of workers and any completion order, and a resumed run equals
- * an uninterrupted one.
+ * an uninterrupted one. Records are appended as units finish (a crash loses nothing) and, when all
+ * are done, the file is rewritten in unit order: a finished run's file is the same bytes whatever
+ * the worker count, resumes or sharding (config.shard runs one slice; ./merge.ts joins them).
  */
 import { InvalidSpecError, requireInteger } from '../errors.ts';
 import { checkOutputPath, writeOutputFile } from '../io/files.ts';
 import { defaultWorkerCount, runPool } from './pool.ts';
 import { createProgress } from './progress.ts';
-import { recordKey, sweepUnits, unitKey, validateSweepConfig, type SweepConfig, type SweepRecord, type SweepSummaryRow, type SweepUnit } from './records.ts';
+import { recordKey, shardUnits, sweepUnits, unitKey, validateSweepConfig, type SweepConfig, type SweepRecord, type SweepSummaryRow, type SweepUnit } from './records.ts';
 import { openSweepStore, type SweepStore } from './store.ts';
 import { siblingModuleUrl } from '../moduleUrl.ts';
 import { summarizeSweep } from './summary.ts';
@@ -36,6 +38,8 @@ export interface RunSweepOptions {
   onStart?: (info: { total: number; resumed: number; workers: number }) => void;
   /** No progress output on stderr. */
   quiet?: boolean;
+  /** Called when a worker thread returns a batch of units (pool statistics; see pool.ts). */
+  onBatch?: (thread: number, size: number) => void;
   /**
    * The work function, as a module URL and export name; default the fixed-point unit
    * (./sweepUnit.ts, runSweepUnit). It receives a SweepUnit and returns a SweepRecord.
@@ -62,7 +66,8 @@ export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}):
   validateSweepConfig(config);
   const workers = requireInteger('workers', opts.workers ?? defaultWorkerCount(), 1, 4096);
   if (opts.resume && opts.out === undefined) throw new InvalidSpecError('resume', 'needs an output file (out) to resume from');
-  const units = sweepUnits(config);
+  // A shard runs its slice of the units (records.ts shardUnits); its store's description names the shard.
+  const units = shardUnits(sweepUnits(config), config.shard);
   const order = new Map<string, number>(units.map((u, i) => [unitKey(u), i]));
   let store: SweepStore | null = null;
   if (opts.out !== undefined) {
@@ -84,6 +89,7 @@ export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}):
       await runPool<SweepUnit, SweepRecord>(todo, mod.url, {
         workers,
         exportName: mod.exportName,
+        onBatch: opts.onBatch,
         onResult: (i, record) => {
           const key = recordKey(record);
           if (key !== unitKey(todo[i]!)) throw new Error(`sweep unit ${unitKey(todo[i]!)} returned a record for ${key}`);
@@ -98,6 +104,9 @@ export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}):
       progress.stop();
     }
     const records = [...done.values()].sort((a, b) => order.get(recordKey(a))! - order.get(recordKey(b))!);
+    // The file's lines go into unit order once every unit is done, so the file of a finished run is
+    // the same bytes for any --workers, after a resume, and as a merge of its shards (merge.ts).
+    store?.reorder(records.map(recordKey));
     if (opts.out !== undefined) {
       // Timings never go into the records: they differ between identical runs.
       const timings = { workers, computed: todo.length, resumed, wallMs: Math.round(performance.now() - t0) };

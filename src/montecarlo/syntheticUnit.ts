@@ -5,8 +5,11 @@
  * Its numbers mean nothing physically: Q = 1 + (number of 3 uniforms below 0.3), shares from
  * uniforms, all drawn from stream(seed, SAMPLE, N, L, law index, network) so a record depends only
  * on (seed, grid point, network) like the real unit. `fixedPointOptions.delayMs` (number) makes
- * each unit busy-wait that long (for interruption tests).
+ * each unit busy-wait that long (for interruption tests); `fixedPointOptions.mainThreadDelayMs`
+ * only when the unit runs on the main thread (pool tests: a slow main thread leaves units to the
+ * worker threads whatever the machine's load).
  */
+import { isMainThread } from 'node:worker_threads';
 import { requireInteger } from '../errors.ts';
 import { stream, STREAM } from '../random/rng.ts';
 import { WEIGHT_LAWS } from '../network/spec.ts';
@@ -22,7 +25,7 @@ export function syntheticSweepUnit(unit: SweepUnit): SweepRecord {
   const a = rng.uniform(), b = rng.uniform();
   const shareCycles = 0.2 * a;
   const shareUnsettled = 0.1 * b;
-  const delay = Number(unit.fixedPointOptions.delayMs ?? 0);
+  const delay = Number(unit.fixedPointOptions.delayMs ?? 0) + (isMainThread ? Number(unit.fixedPointOptions.mainThreadDelayMs ?? 0) : 0);
   if (delay > 0) {
     const until = Date.now() + delay;
     while (Date.now() < until) { /* busy wait: simulates work that occupies a core */ }

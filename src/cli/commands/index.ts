@@ -8,6 +8,7 @@ import { register as law } from './law.ts';
 import { register as solve } from './solve.ts';
 import { register as compare } from './compare.ts';
 import { register as count } from './count.ts';
+import { register as merge } from './merge.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -15,6 +16,7 @@ export const COMMANDS: RegisterCommand[] = [
   fixedPoints,
   spectrum,
   sweep,
+  merge,
   reproduce,
   compare,
   law,

@@ -16,7 +16,7 @@ import { PRESETS } from '../presets.ts';
 
 interface SweepFlags extends RawNetworkFlags {
   networks?: string; workers?: string; out?: string; resume?: boolean; force?: boolean; starts?: string;
-  maxIterations?: string; tolerance?: string; maxPeriod?: string; json?: boolean; quiet?: boolean;
+  maxIterations?: string; tolerance?: string; maxPeriod?: string; json?: boolean; quiet?: boolean; shard?: string;
 }
 
 /** Laws that take --alpha; in a --weights list, the others ignore it. */
@@ -58,6 +58,16 @@ export function resolveSweepFlags(raw: SweepFlags): { config: SweepConfig; worke
   if (raw.resume && raw.out === undefined) throw new FlagError('--resume', 'needs --out FILE.jsonl (the file to continue)');
   if (raw.resume && raw.force) throw new FlagError('--force', 'cannot be combined with --resume (--force starts over, --resume continues)');
   const config: SweepConfig = { widths: flags.widths, depths: flags.depths, weightLaws, base, networks, starts, fixedPointOptions };
+  if (raw.shard !== undefined) {
+    const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw.shard);
+    const units = flags.widths.length * flags.depths.length * weightLaws.length * networks;
+    if (m === null) throw new FlagError('--shard', `must be K/N with integers 1 <= K <= N (e.g. 2/3), got ${JSON.stringify(raw.shard)}`);
+    const index = Number(m[1]), count = Number(m[2]);
+    if (!(count >= 1 && index >= 1 && index <= count)) throw new FlagError('--shard', `must be K/N with 1 <= K <= N, got ${raw.shard}`);
+    if (count > units) throw new FlagError('--shard', `N = ${count} is more than the ${units} networks of the sweep`);
+    if (raw.out === undefined) throw new FlagError('--shard', 'needs --out FILE.jsonl (the shard\'s file, for jesd merge)');
+    config.shard = { index, count };
+  }
   return { config, workers, flags };
 }
 
@@ -80,6 +90,7 @@ export function register(program: Command): void {
     .option('--max-iterations <T>', 'iterations of x <- f(x) per start before it counts as unsettled (default 2000)')
     .option('--tolerance <eps>', 'settling tolerance on ||x_t - x_{t-p}||_inf (default 1e-9)')
     .option('--max-period <P>', 'longest periodic attractor detected (default 8)')
+    .option('--shard <K/N>', 'run only shard K of N (1 <= K <= N): the networks at positions i = K-1, K-1+N, ... of the grid order; needs --out; join the N files with jesd merge (docs/cluster.md)')
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print the summary as one JSON array instead of a table')
     .addHelpText('after', [
@@ -97,8 +108,9 @@ export function register(program: Command): void {
       const intro = (info: { total: number; resumed: number }) => {
         if (raw.quiet) return;
         log(
-          `jesd sweep: ${units} networks (${config.widths.length} widths x ${config.depths.length} depths x ${config.weightLaws.length} laws x ${config.networks}) ` +
-            `on ${workers} worker(s); first: ${describeSpec(first)}${flags.presetApplied ? ` [preset ${flags.presetApplied}]` : ''}` +
+          `jesd sweep: ${units} networks (${config.widths.length} widths x ${config.depths.length} depths x ${config.weightLaws.length} laws x ${config.networks})` +
+            `${config.shard ? ` [shard ${config.shard.index}/${config.shard.count}: ${info.total} of them]` : ''}` +
+            ` on ${workers} worker(s); first: ${describeSpec(first)}${flags.presetApplied ? ` [preset ${flags.presetApplied}]` : ''}` +
             `${raw.out !== undefined ? `; records -> ${raw.out}` : '; no --out: records are not saved'}` +
             `${raw.resume ? `; resumed ${info.resumed} finished networks, ${info.total - info.resumed} to go` : ''}`,
         );
@@ -121,6 +133,7 @@ export function register(program: Command): void {
         printJson(result.summary);
       } else {
         const lawOrder = config.weightLaws.map((l) => ({ weights: l.name, alpha: l.alpha ?? null, sigmaW: l.scale }));
+        if (config.shard) process.stdout.write(`# shard ${config.shard.index}/${config.shard.count}: this shard's networks only; jesd merge joins the shards (docs/cluster.md)\n`);
         if (flags.presetApplied) process.stdout.write(`# preset ${flags.presetApplied}: ${PRESETS[flags.presetApplied]!.description}\n`);
         process.stdout.write(formatSweepTable(result.summary, { lawOrder }));
       }
