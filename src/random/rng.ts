@@ -31,6 +31,10 @@ export const STREAM = {
   START: 5,
   PROBE: 6,
   SAMPLE: 7,
+  /** Random unit directions of the basin-radius bisection (src/fixedpoints/basins.ts). */
+  DIRECTION: 20,
+  /** Damage applied to stored patterns and images (src/memory/damage.ts). */
+  DAMAGE: 21,
 } as const;
 
 function imul32Mix(h: number): number {
