@@ -94,3 +94,38 @@ describe('damage', () => {
     expect(() => restoration(net, [new Float64Array(5)], [parseDamage('flip:10')], { lo: 0, hi: 1 })).toThrow(/width is N = 4/);
   });
 });
+
+describe('measureTrainedNetwork on the diagonal map (exact values)', () => {
+  it('Q, attractors, spurious, restoration, basins and the Jacobian at the corners', async () => {
+    const { measureTrainedNetwork } = await import('../src/memory/measure.ts');
+    const { basinDirection } = await import('../src/fixedpoints/basins.ts');
+    const rec = measureTrainedNetwork(net, patterns, {
+      search: { starts: 300, seed: 2 }, lo: LO, hi: HI, damages: parseDamageList('flip:0,flip:25'), trials: 3,
+      basin: { directions: 9, seed: 6 },
+    });
+    expect(rec.Q).toBe(16);
+    expect(rec.cycles).toBe(0);
+    expect(rec.attractors).toBe(3);
+    expect(rec.spurious).toBe(13);
+    expect(rec.restoration.map((r) => r.successes)).toEqual([9, 0]);
+    expect(rec.basins.length).toBe(3);
+    // Median over 9 directions of the exact radii min_{inward i} |c_i - 0.5| / |u_i|.
+    rec.basins.forEach((b) => {
+      const c = patterns[b.pattern]!;
+      const exact = Array.from({ length: 9 }, (_, j) => {
+        const u = basinDirection(net, 'sphere', 6, b.pattern, j);
+        let r = Infinity;
+        for (let i = 0; i < N; i++) if ((0.5 - c[i]!) * u[i]! > 0) r = Math.min(r, Math.abs(c[i]! - 0.5) / Math.abs(u[i]!));
+        return Math.min(r, 2);
+      }).sort((x, y) => x - y);
+      expect(Math.abs(b.radius - exact[4]!)).toBeLessThan(1e-5);
+    });
+    // J = diag(8 HI LO) at every corner.
+    expect(rec.jacobianAtFixedPoints!.maxSpectralRadius).toBeCloseTo(8 * HI * LO, 9);
+    expect(rec.jacobianAtFixedPoints!.meanSquaredSingularValue).toBeCloseTo((8 * HI * LO) ** 2, 9);
+    // Diagonal W: the off-diagonal zeros leave 4 equal positive entries (Hill undefined) and 4 eigenvalues (too few for CSN).
+    expect(rec.tailsAfter).toEqual([{ layer: 1, hill: null, powerLaw: null }]);
+    expect(rec.tailsBefore).toBeNull();
+    expect(JSON.parse(JSON.stringify(rec))).toEqual(rec);
+  });
+});

@@ -21,7 +21,7 @@ export interface SpectrumSummary {
   fractionAboveOne: number;
   /** Mean of log s over the squared singular values (-Infinity if one is exactly 0). */
   meanLog: number;
-  /** Hill estimate of the upper tail index of the squared singular values (default k). */
+  /** Hill estimate of the upper tail index of the squared singular values (default k; NaN when undefined). */
   hillTailIndex: number;
 }
 
@@ -59,7 +59,10 @@ export function summarizeSquaredSingularValues(s2: Float64Array, eigenvalues: { 
   }
   let hill = NaN;
   const positives = sorted.filter((v) => v > 0);
-  if (positives.length >= 3) hill = hillTailIndex(positives);
+  if (positives.length >= 3) {
+    // NaN when the k largest values are equal (e.g. J a multiple of an orthogonal matrix).
+    try { hill = hillTailIndex(positives); } catch (e) { if (!(e instanceof InvalidSpecError)) throw e; }
+  }
   return {
     squaredSingularValues: sorted,
     eigenvalues,
@@ -69,6 +72,19 @@ export function summarizeSquaredSingularValues(s2: Float64Array, eigenvalues: { 
     meanLog: logSum / sorted.length,
     hillTailIndex: hill,
   };
+}
+
+/** The spectra of several square Jacobians pooled into one summary (squared singular values and eigenvalues). */
+export function pooledSpectrum(summaries: SpectrumSummary[]): SpectrumSummary {
+  if (summaries.length === 0) throw new InvalidSpecError('summaries', 'needs at least one spectrum');
+  if (summaries.length === 1) return summaries[0]!;
+  return summarizeSquaredSingularValues(
+    Float64Array.from(summaries.flatMap((s) => Array.from(s.squaredSingularValues))),
+    {
+      re: Float64Array.from(summaries.flatMap((s) => Array.from(s.eigenvalues.re))),
+      im: Float64Array.from(summaries.flatMap((s) => Array.from(s.eigenvalues.im))),
+    },
+  );
 }
 
 /** Raw moments m_j = (1/n) sum v_i^j, j = 1..k. */

@@ -9,7 +9,7 @@ import { findFixedPoints } from '../../fixedpoints/search.ts';
 import { jacobian, randomInput, sampleNetwork } from '../../network/network.ts';
 import { describeSpec } from '../../network/spec.ts';
 import { STREAM, stream } from '../../random/rng.ts';
-import { spectrumSummary, summarizeSquaredSingularValues } from '../../spectra/empirical.ts';
+import { pooledSpectrum, spectrumSummary } from '../../spectra/empirical.ts';
 import { addNetworkFlags, parseChoice, parseInteger, resolveNetworkFlags, singleSpec, type RawNetworkFlags } from '../flags.ts';
 import { printJson } from '../io.ts';
 import { addSearchFlags, resolveSearchFlags, type SearchFlags } from './fixed-points.ts';
@@ -48,13 +48,7 @@ export function register(program: Command): void {
       }
     }
     const summaries = points.map((x) => spectrumSummary(jacobian(net, x)));
-    const pooled = summaries.length === 1 ? summaries[0]! : summarizeSquaredSingularValues(
-      Float64Array.from(summaries.flatMap((s) => Array.from(s.squaredSingularValues))),
-      {
-        re: Float64Array.from(summaries.flatMap((s) => Array.from(s.eigenvalues.re))),
-        im: Float64Array.from(summaries.flatMap((s) => Array.from(s.eigenvalues.im))),
-      },
-    );
+    const pooled = pooledSpectrum(summaries);
     const eigenvalues = Array.from(pooled.eigenvalues.re, (re, i) => [re, pooled.eigenvalues.im[i]!]);
     const doc = {
       squaredSingularValues: Array.from(pooled.squaredSingularValues),
