@@ -44,3 +44,9 @@ export {
 export { predictQ, fractionAboveOne, type QPrediction, type QPredictionOptions } from './predict/qPrediction.ts';
 export { runReproduction, stripTimings, type ReproduceOptions, type ReproductionResult } from './report/reproduce.ts';
 export { linePlot, histogramPlot, categoricalHeatmap, svgToPng, renderSvg, type Series, type AxesOptions, type DensityOverlay } from './report/svg.ts';
+export * from './fixedpoints/basins.ts';
+export * from './memory/damage.ts';
+export * from './memory/restoration.ts';
+export * from './memory/measure.ts';
+export * from './memory/restoreImages.ts';
+export * from './training/images.ts';
