@@ -129,3 +129,28 @@ describe('measureTrainedNetwork on the diagonal map (exact values)', () => {
     expect(JSON.parse(JSON.stringify(rec))).toEqual(rec);
   });
 });
+
+describe('measureTrainedNetwork on a sampled network (record shape, JSON-safe, seeded)', () => {
+  it('N = 32, L = 2 Gaussian network with 4 random {0.1, 0.9} patterns', async () => {
+    const { measureTrainedNetwork } = await import('../src/memory/measure.ts');
+    const { sampleNetwork } = await import('../src/network/network.ts');
+    const spec = { N: 32, L: 2, activation: 'sigmoid' as const, weights: { name: 'gaussian' as const, scale: 4 }, bias: null, scaling: 'natural' as const, seed: 3 };
+    const net = sampleNetwork(spec);
+    const rng = stream(3, 500);
+    const pats = Array.from({ length: 4 }, () => Float64Array.from({ length: 32 }, () => (rng.uniform() < 0.5 ? 0.1 : 0.9)));
+    const opts = { search: { starts: 40 }, trials: 2, basin: { directions: 4, bisectionSteps: 6 }, initial: net };
+    const rec = measureTrainedNetwork(net, pats, opts);
+    expect(rec.patterns).toBe(4);
+    expect(rec.restoration.length).toBe(3);
+    expect(rec.tailsAfter.length).toBe(2);
+    for (const t of rec.tailsAfter) {
+      expect(t.hill!.k).toBe(32); // floor(sqrt(32 * 32))
+      expect(t.powerLaw!.nTail).toBeGreaterThanOrEqual(10);
+      expect(t.powerLaw!.alpha).toBeGreaterThan(1);
+    }
+    expect(rec.tailsBefore).toEqual(rec.tailsAfter);
+    expect(rec.Q).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(JSON.stringify(rec))).toEqual(rec);
+    expect(measureTrainedNetwork(net, pats, opts)).toEqual(rec);
+  });
+});
