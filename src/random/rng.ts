@@ -31,6 +31,11 @@ export const STREAM = {
   START: 5,
   PROBE: 6,
   SAMPLE: 7,
+  /** Training: stream(seed, TRAIN, MINIBATCH, epoch) is the minibatch permutation of an epoch. */
+  TRAIN: 8,
+  MINIBATCH: 9,
+  /** Data sets: stream(seed, DATA, 0) draws the random {lo, hi}^N patterns. */
+  DATA: 10,
   /** Random unit directions of the basin-radius bisection (src/fixedpoints/basins.ts). */
   DIRECTION: 20,
   /** Damage applied to stored patterns and images (src/memory/damage.ts). */

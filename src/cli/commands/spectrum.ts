@@ -6,13 +6,13 @@
 import type { Command } from 'commander';
 import { NonConvergenceError } from '../../errors.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
-import { jacobian, randomInput, sampleNetwork } from '../../network/network.ts';
+import { jacobian, randomInput } from '../../network/network.ts';
 import { describeSpec } from '../../network/spec.ts';
 import { STREAM, stream } from '../../random/rng.ts';
 import { pooledSpectrum, spectrumSummary } from '../../spectra/empirical.ts';
-import { addNetworkFlags, parseChoice, parseInteger, resolveNetworkFlags, singleSpec, type RawNetworkFlags } from '../flags.ts';
+import { addNetworkFlags, parseChoice, parseInteger, type RawNetworkFlags } from '../flags.ts';
 import { printJson } from '../io.ts';
-import { addSearchFlags, resolveSearchFlags, type SearchFlags } from './fixed-points.ts';
+import { addSearchFlags, describeNet, resolveNetwork, resolveSearchFlags, type SearchFlags } from './fixed-points.ts';
 
 const AT = ['random', 'fixed-points'] as const;
 
@@ -26,12 +26,11 @@ export function register(program: Command): void {
   addNetworkFlags(cmd);
   addSearchFlags(cmd);
   cmd.action((raw: RawNetworkFlags & SearchFlags & { json?: boolean; at?: string; inputs?: string }) => {
-    const flags = resolveNetworkFlags(raw);
-    const spec = singleSpec(flags);
+    const { net, presetApplied, file } = resolveNetwork(raw);
+    const spec = net.spec;
     const at = parseChoice('--at', raw.at ?? 'random', AT);
     const inputs = parseInteger('--inputs', raw.inputs ?? '1', 1, 100_000);
     const search = resolveSearchFlags(raw);
-    const net = sampleNetwork(spec, search.network);
     const points: Float64Array[] = [];
     const pointInfo: Record<string, unknown>[] = [];
     if (at === 'random') {
@@ -62,10 +61,10 @@ export function register(program: Command): void {
       points: points.length,
       ...(at === 'fixed-points' ? { fixedPoints: pointInfo } : {}),
       spec,
-      network: net.index,
-      description: describeSpec(spec),
+      network: file ?? net.index,
+      description: file !== null ? `network file ${file}: ${describeNet(net)}` : describeSpec(spec),
       weightScale: net.weightScale,
-      preset: flags.presetApplied,
+      preset: presetApplied,
     };
     if (raw.json) {
       printJson(doc);
@@ -73,7 +72,7 @@ export function register(program: Command): void {
     }
     const q = pooled.quantiles;
     process.stdout.write([
-      describeSpec(spec) + ` network=${net.index}` + (flags.presetApplied ? ` preset=${flags.presetApplied}` : ''),
+      file !== null ? `network file ${file}: ${describeNet(net)}` : describeSpec(spec) + ` network=${net.index}` + (presetApplied ? ` preset=${presetApplied}` : ''),
       `Jacobian at ${points.length} ${at === 'random' ? 'random input(s)' : 'stable fixed point(s)'}: ${pooled.squaredSingularValues.length} squared singular values`,
       `  moments m1..m4: ${pooled.moments.map((m) => m.toPrecision(6)).join(', ')}`,
       `  quantiles 0.1/0.5/0.9: ${q['0.1']!.toPrecision(6)} / ${q['0.5']!.toPrecision(6)} / ${q['0.9']!.toPrecision(6)}`,
