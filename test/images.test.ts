@@ -66,3 +66,14 @@ describe('PNG in and out', () => {
     expect(g.pixels[0]).toBe(0.5);
   });
 });
+
+describe("the 'mnist' data set of the training registry", () => {
+  it('P images cycling through the digits, mapped to [lo, hi], through getDataset', async () => {
+    const { getDataset } = await import('../src/training/data.ts');
+    const ds = getDataset('mnist', { dim: 64, patterns: 12, lo: 0.1, hi: 0.9 });
+    expect([ds.inputs.rows, ds.inputs.cols]).toEqual([12, 64]);
+    const ref = loadMnist({ digits: [1], offset: 1, size: 8 }).images[0]!;
+    for (let i = 0; i < 64; i++) expect(ds.inputs.data[11 * 64 + i]).toBeCloseTo(0.1 + 0.8 * ref[i]!, 14);
+    expect(() => getDataset('mnist', { dim: 50 })).toThrow(/--width: mnist images are square/);
+  });
+});

