@@ -1,6 +1,6 @@
 /**
  * Train one network of the reference configuration (N = 32, P = 10 random {0.1, 0.9} patterns, sigmoid,
- * W = 4 g / sqrt(N), biases from 0, full-batch Adam lr 0.01, 3000 steps) and print one JSON line of
+ * W = 4 g / sqrt(N) or 4 c / N (Cauchy), biases from 0, full-batch Adam lr 0.01, 3000 steps) and print one JSON line of
  * measureTrainedNetwork (theory/08-associative-memory.md). Usage:
  *   node --import tsx scripts/memory-reference.ts L SEED [gaussian|cauchy]
  * The output holds wall-clock times (trainMs, measureMs) for orientation only; they are not results.
@@ -13,7 +13,11 @@ import { parseDamageList } from '../src/memory/damage.ts';
 const [L, seed, law] = [Number(process.argv[2]), Number(process.argv[3]), process.argv[4] ?? 'gaussian'];
 const N = 32, P = 10;
 const X = randomPatterns(P, N, 0.1, 0.9, seed);
-const init = { widths: Array(L + 1).fill(N), activation: 'sigmoid' as const, weights: { name: law as 'gaussian', scale: 4 }, bias: null, scaling: 'natural' as const, seed };
+// The probe's scalings: Gaussian W = 4 g / sqrt(N) (natural), Cauchy W = 4 c / N (raw 4 / N; the
+// natural Cauchy constant a_N = 2 N / pi would give 4 pi c / (2 N)).
+const init = law === 'cauchy'
+  ? { widths: Array(L + 1).fill(N), activation: 'sigmoid' as const, weights: { name: 'cauchy' as const, scale: 4 / N }, bias: null, scaling: 'raw' as const, seed }
+  : { widths: Array(L + 1).fill(N), activation: 'sigmoid' as const, weights: { name: 'gaussian' as const, scale: 4 }, bias: null, scaling: 'natural' as const, seed };
 const t0 = Date.now();
 
 const before = toNetwork(initNetwork(init));
