@@ -7,6 +7,7 @@ import { register as reproduce } from './reproduce.ts';
 import { register as law } from './law.ts';
 import { register as solve } from './solve.ts';
 import { register as compare } from './compare.ts';
+import { register as train } from './train.ts';
 import { register as restore } from './restore.ts';
 
 export type RegisterCommand = (program: Command) => void;
@@ -19,5 +20,6 @@ export const COMMANDS: RegisterCommand[] = [
   compare,
   law,
   solve,
+  train,
   restore,
 ];
