@@ -9,6 +9,8 @@ export interface NumpyReference {
   network: Record<string, { forwardPassesPerSecond: number; jacobianSvdPerSecond: number; forwardBatchMs: number; jacobianSvdMs: number }>;
   depth: number;
   batch: number;
+  /** One full-batch Adam step (--train-step N,L,P; bench/training.bench.ts), or null. */
+  train?: { adamStepMs: number; N: number; L: number; P: number } | null;
 }
 
 const SCRIPT = fileURLToPath(new URL('./numpy_reference.py', import.meta.url));
@@ -46,6 +48,7 @@ export function numpyReference(args: string[]): NumpyReference | string {
     m.forwardPassesPerSecond = Math.max(m.forwardPassesPerSecond, s.forwardPassesPerSecond);
     m.jacobianSvdPerSecond = Math.max(m.jacobianSvdPerSecond, s.jacobianSvdPerSecond);
   }
+  if (multi.train && single.train) multi.train.adamStepMs = Math.min(multi.train.adamStepMs, single.train.adamStepMs);
   multi.blas += ' (best of default threads and 1 thread)';
   return multi;
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """NumPy reference timings for bench/linalg.bench.ts and bench/network.bench.ts (issue 6).
 
-Usage: python3 bench/numpy_reference.py [--sizes 100,400,1000] [--network-sizes 100,400]
+Usage: python3 bench/numpy_reference.py [--sizes 100,400,1000] [--network-sizes 100,400] [--train-step N,L,P]
 Prints one JSON object: per-kernel best-of-repeats milliseconds at each N, and network-level
 throughputs (batched forward passes per second; Jacobian + singular values per second) for
 L = 10, sigmoid, Gaussian weights sigma_w / sqrt(N) with sigma_w = 1, Gaussian biases, batch 256.
@@ -96,12 +96,56 @@ def network(sizes, depth=10, batch=256):
     return out
 
 
+def train_step(spec):
+    """One full-batch Adam step (forward, MSE autoencoder loss, backprop, Adam update with bias
+    correction, beta1 0.9, beta2 0.999, eps 1e-8, lr 0.01) of an N -> N sigmoid network, depth L,
+    P patterns in {0.1, 0.9}^N, Gaussian weights 4 g / sqrt(N), zero biases: the arithmetic of
+    src/training/backprop.ts lossAndGradient + train.ts applyUpdate (theory/07 (7.1)-(7.8))."""
+    n, depth, P = spec
+    rng = np.random.default_rng(11)
+    ws = [4 * rng.standard_normal((n, n)) / np.sqrt(n) for _ in range(depth)]
+    bs = [np.zeros(n) for _ in range(depth)]
+    X = np.where(rng.uniform(size=(P, n)) < 0.5, 0.1, 0.9)
+    params = ws + bs
+    m = [np.zeros_like(q) for q in params]
+    v = [np.zeros_like(q) for q in params]
+    state = {"t": 0}
+
+    def step():
+        xs = [X]
+        for w, b in zip(ws, bs):
+            xs.append(sigmoid(xs[-1] @ w.T + b))
+        Y = xs[-1]
+        G = 2.0 * (Y - X) / Y.size
+        gw = [None] * depth
+        gb = [None] * depth
+        for l in range(depth - 1, -1, -1):
+            D = G * xs[l + 1] * (1 - xs[l + 1])
+            gw[l] = D.T @ xs[l]
+            gb[l] = D.sum(axis=0)
+            if l > 0:
+                G = D @ ws[l]
+        state["t"] += 1
+        t = state["t"]
+        c1 = 1 - 0.9 ** t
+        c2 = 1 - 0.999 ** t
+        for k, g in enumerate(gw + gb):
+            m[k] *= 0.9
+            m[k] += 0.1 * g
+            v[k] *= 0.999
+            v[k] += 0.001 * g * g
+            params[k] -= 0.01 * (m[k] / c1) / (np.sqrt(v[k] / c2) + 1e-8)
+
+    return {"adamStepMs": best_ms(step, budget=1.0, max_reps=50), "N": n, "L": depth, "P": P}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--sizes", default="100,400,1000")
     p.add_argument("--network-sizes", default="100,400")
     p.add_argument("--depth", type=int, default=10)
     p.add_argument("--batch", type=int, default=256)
+    p.add_argument("--train-step", default="", help="N,L,P of a full-batch Adam step to time (empty: none)")
     args = p.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     nsizes = [int(s) for s in args.network_sizes.split(",") if s]
@@ -120,6 +164,7 @@ def main():
         "network": network(nsizes, args.depth, args.batch) if nsizes else {},
         "depth": args.depth,
         "batch": args.batch,
+        "train": train_step([int(s) for s in args.train_step.split(",")]) if args.train_step else None,
     }
     print(json.dumps(result))
 

@@ -54,3 +54,9 @@ export { predictQ, fractionAboveOne, type QPrediction, type QPredictionOptions }
 export { runReproduction, stripTimings, type ReproduceOptions, type ReproductionResult } from './report/reproduce.ts';
 export { checkOutputPath, ensureOutputDirectory, writeOutputFile, fileError } from './io/files.ts';
 export { linePlot, histogramPlot, categoricalHeatmap, svgToPng, renderSvg, type Series, type AxesOptions, type DensityOverlay } from './report/svg.ts';
+export * from './fixedpoints/basins.ts';
+export * from './memory/damage.ts';
+export * from './memory/restoration.ts';
+export * from './memory/measure.ts';
+export * from './memory/restoreImages.ts';
+export * from './training/images.ts';

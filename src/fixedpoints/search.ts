@@ -448,16 +448,19 @@ export function findFixedPoints(net: Network, opts?: FixedPointOptions): FixedPo
 /**
  * Classify many starts (rows of a B x N matrix) for basin images. Fixed points are matched
  * against `known` first (index into known); points not in `known` get indices >= known.length,
- * listed in the returned `fixedPoints` (known followed by new ones).
+ * listed in the returned `fixedPoints` (known followed by new ones). `finals` are the last iterates,
+ * `evaluations` the number of map evaluations f(x) spent by the batched iteration.
  */
-export function classifyStarts(net: Network, starts: Matrix, known: FixedPoint[] = [], opts?: FixedPointOptions): { outcomes: StartOutcome[]; fixedPoints: FixedPoint[]; cycles: Cycle[] } {
+export function classifyStarts(net: Network, starts: Matrix, known: FixedPoint[] = [], opts?: FixedPointOptions): { outcomes: StartOutcome[]; fixedPoints: FixedPoint[]; cycles: Cycle[]; finals: Float64Array[]; evaluations: number } {
   if (starts.cols !== net.spec.N) throw new InvalidSpecError('starts', `must have N = ${net.spec.N} columns, got ${starts.cols}`);
   const o = resolveOptions(net, opts);
   const engine = newEngine(known);
   const rows: Float64Array[] = [];
   for (let r = 0; r < starts.rows; r++) rows.push(starts.data.slice(r * starts.cols, (r + 1) * starts.cols));
-  const { outcomes } = runStarts(net, rows, o, engine);
-  return { outcomes, fixedPoints: engine.fixedPoints, cycles: engine.cycles };
+  const { outcomes, iterations, finals } = runStarts(net, rows, o, engine);
+  // Map evaluations of the batched iteration (Newton polish and stability checks not included).
+  const evaluations = iterations.reduce((a, b) => a + b, 0);
+  return { outcomes, fixedPoints: engine.fixedPoints, cycles: engine.cycles, finals, evaluations };
 }
 
 /** Classify one start (see classifyStarts); index >= known.length means a fixed point not in `known`. */

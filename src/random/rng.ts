@@ -37,6 +37,15 @@ export const STREAM = {
   NEWTON_START: 9,
   /** Pre-activations h ~ N(0, q_l) sampled directly (mean-field Monte Carlo checks). */
   PREACTIVATION: 10,
+  /** Training: stream(seed, TRAIN, MINIBATCH, epoch) is the minibatch permutation of an epoch. */
+  TRAIN: 11,
+  MINIBATCH: 12,
+  /** Data sets: stream(seed, DATA, 0) draws the random {lo, hi}^N patterns. */
+  DATA: 13,
+  /** Random unit directions of the basin-radius bisection (src/fixedpoints/basins.ts). */
+  DIRECTION: 20,
+  /** Damage applied to stored patterns and images (src/memory/damage.ts). */
+  DAMAGE: 21,
 } as const;
 
 function imul32Mix(h: number): number {

@@ -21,7 +21,7 @@ export interface SpectrumSummary {
   fractionAboveOne: number;
   /** Mean of log s over the squared singular values (-Infinity if one is exactly 0). */
   meanLog: number;
-  /** Hill estimate of the upper tail index of the squared singular values (default k). */
+  /** Hill estimate of the upper tail index of the squared singular values (default k; NaN when undefined). */
   hillTailIndex: number;
 }
 
@@ -123,7 +123,10 @@ export function summarizeSquaredSingularValues(s2: Float64Array, eigenvalues: { 
   }
   let hill = NaN;
   const positives = sorted.filter((v) => v > 0);
-  if (positives.length >= 3) hill = hillTailIndex(positives);
+  if (positives.length >= 3) {
+    // NaN when the k largest values are equal (e.g. J a multiple of an orthogonal matrix).
+    try { hill = hillTailIndex(positives); } catch (e) { if (!(e instanceof InvalidSpecError)) throw e; }
+  }
   return {
     squaredSingularValues: sorted,
     eigenvalues,
@@ -133,6 +136,19 @@ export function summarizeSquaredSingularValues(s2: Float64Array, eigenvalues: { 
     meanLog: logSum / sorted.length,
     hillTailIndex: hill,
   };
+}
+
+/** The spectra of several square Jacobians pooled into one summary (squared singular values and eigenvalues). */
+export function pooledSpectrum(summaries: SpectrumSummary[]): SpectrumSummary {
+  if (summaries.length === 0) throw new InvalidSpecError('summaries', 'needs at least one spectrum');
+  if (summaries.length === 1) return summaries[0]!;
+  return summarizeSquaredSingularValues(
+    Float64Array.from(summaries.flatMap((s) => Array.from(s.squaredSingularValues))),
+    {
+      re: Float64Array.from(summaries.flatMap((s) => Array.from(s.eigenvalues.re))),
+      im: Float64Array.from(summaries.flatMap((s) => Array.from(s.eigenvalues.im))),
+    },
+  );
 }
 
 /** Raw moments m_j = (1/n) sum v_i^j, j = 1..k. */
@@ -225,12 +241,24 @@ export function histogram(values: ArrayLike<number>, opts: { bins?: number; log?
   return { edges, density };
 }
 
+/** A Hill estimate with its order k and standard error (theory/08-associative-memory.md (8.6)). */
+export interface HillEstimate {
+  /** Tail index alpha_hat of P(X > x) ~ x^-alpha. */
+  alpha: number;
+  /** Number of upper order statistics used. */
+  k: number;
+  /** Asymptotic standard error alpha_hat / sqrt(k) (exact Pareto tail). */
+  standardError: number;
+  /** Number of positive values the estimate was drawn from. */
+  n: number;
+}
+
 /**
- * Hill estimator of the upper tail index from the k largest of the positive values
- * (theory/02-finite-networks.md (2.20)): 1/alpha_hat = (1/k) sum_{i<=k} log(X_(i) / X_(k+1)),
- * X_(1) >= X_(2) >= ... Default k = floor(sqrt(n)).
+ * Hill estimator of the upper tail index from the k largest of the positive values, with its
+ * standard error alpha_hat / sqrt(k) (theory/02-finite-networks.md (2.20), theory/08 (8.6)):
+ * 1/alpha_hat = (1/k) sum_{i<=k} log(X_(i) / X_(k+1)), X_(1) >= X_(2) >= ... Default k = floor(sqrt(n)).
  */
-export function hillTailIndex(values: ArrayLike<number>, k?: number): number {
+export function hillTail(values: ArrayLike<number>, k?: number): HillEstimate {
   finiteValues('values', values);
   const pos = Array.from(values as ArrayLike<number>).filter((v) => v > 0).sort((x, y) => y - x);
   const kk = k ?? Math.floor(Math.sqrt(pos.length));
@@ -239,7 +267,88 @@ export function hillTailIndex(values: ArrayLike<number>, k?: number): number {
   let s = 0;
   for (let i = 0; i < kk; i++) s += Math.log(pos[i]! / ref);
   if (!(s > 0)) throw new InvalidSpecError('values', 'Hill estimator undefined: the k largest values are all equal');
-  return kk / s;
+  const alpha = kk / s;
+  return { alpha, k: kk, standardError: alpha / Math.sqrt(kk), n: pos.length };
+}
+
+/** Hill tail index alone (see hillTail, theory/02-finite-networks.md (2.20)). */
+export function hillTailIndex(values: ArrayLike<number>, k?: number): number {
+  return hillTail(values, k).alpha;
+}
+
+/** A continuous power-law fit p(x) ~ x^-alpha for x >= xmin (theory/08 (8.7)-(8.8)). */
+export interface PowerLawFit {
+  /** Density exponent alpha (= 1 + the tail index of the survival function). */
+  alpha: number;
+  /** Lower cut-off chosen by the Kolmogorov-Smirnov rule. */
+  xmin: number;
+  /** Number of values >= xmin used by the fit. */
+  nTail: number;
+  /** Asymptotic standard error (alpha - 1) / sqrt(nTail). */
+  standardError: number;
+  /** KS distance between the tail's empirical CDF and the fitted power law at the chosen xmin. */
+  ksDistance: number;
+  /** Number of candidate xmin values tried. */
+  candidates: number;
+}
+
+/**
+ * Power-law fit of the upper tail by the method of Clauset, Shalizi and Newman (SIAM Review 2009),
+ * the rule WeightWatcher applies to the ESD of W^T W (theory/08 (8.7)-(8.8)): for every candidate
+ * xmin among the sorted positive values (keeping at least `minTail` values, default 10, at or above it), the
+ * continuous MLE alpha = 1 + n / sum ln(x_i / xmin) over x_i >= xmin (8.7) and the KS distance
+ * D = max_x |S(x) - P(x)| between the empirical CDF S of the tail and P(x) = 1 - (x / xmin)^(1 - alpha)
+ * (8.8); the xmin with the smallest D is kept. Standard error (alpha - 1) / sqrt(n).
+ */
+export function powerLawFit(values: ArrayLike<number>, opts: { minTail?: number; xmin?: number } = {}): PowerLawFit {
+  finiteValues('values', values);
+  const x = Float64Array.from(Array.from(values as ArrayLike<number>).filter((v) => v > 0)).sort();
+  const n = x.length;
+  const minTail = requireInteger('minTail', opts.minTail ?? 10, 2);
+  if (n < minTail) throw new InvalidSpecError('values', `power-law fit needs at least ${minTail} positive values, got ${n}`);
+  // Suffix sums of ln x for the MLE at every candidate start index.
+  const logs = Float64Array.from(x, Math.log);
+  const suffix = new Float64Array(n + 1);
+  for (let i = n - 1; i >= 0; i--) suffix[i] = suffix[i + 1]! + logs[i]!;
+  let best: PowerLawFit | null = null;
+  let candidates = 0;
+  const fitAt = (start: number): PowerLawFit | null => {
+    const xmin = x[start]!;
+    const m = n - start;
+    const denom = suffix[start]! - m * Math.log(xmin);
+    if (!(denom > 0)) return null;
+    const alpha = 1 + m / denom;
+    let d = 0;
+    for (let j = 0; j < m; j++) {
+      const P = 1 - Math.pow(x[start + j]! / xmin, 1 - alpha);
+      d = Math.max(d, Math.abs((j + 1) / m - P), Math.abs(j / m - P));
+    }
+    return { alpha, xmin, nTail: m, standardError: (alpha - 1) / Math.sqrt(m), ksDistance: d, candidates: 0 };
+  };
+  if (opts.xmin !== undefined) {
+    let start = 0;
+    while (start < n && x[start]! < opts.xmin) start++;
+    if (n - start < minTail) throw new InvalidSpecError('xmin', `leaves ${n - start} values, need ${minTail}`);
+    const f = fitAt(start);
+    if (f === null) throw new InvalidSpecError('values', 'power-law fit undefined: the tail values are all equal');
+    return { ...f, candidates: 1 };
+  }
+  for (let start = 0; start <= n - minTail; start++) {
+    if (start > 0 && x[start] === x[start - 1]) continue; // distinct candidates only
+    const f = fitAt(start);
+    if (f === null) continue;
+    candidates++;
+    if (best === null || f.ksDistance < best.ksDistance) best = f;
+  }
+  if (best === null) throw new InvalidSpecError('values', 'power-law fit undefined: the tail values are all equal');
+  return { ...best, candidates };
+}
+
+/** Eigenvalues of W^T W (squared singular values of W), ascending: the ESD WeightWatcher fits. */
+export function gramEigenvalues(W: Matrix): Float64Array {
+  finiteValues('W', W.data);
+  const sv = linalg().singularValues(W);
+  return Float64Array.from(sv, (s) => s * s).sort();
 }
 
 /** sup_x |F_n(x) - F(x)| for the empirical CDF F_n of the sample (continuous F). */

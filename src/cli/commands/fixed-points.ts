@@ -6,6 +6,7 @@ import type { Command } from 'commander';
 import { findFixedPoints, type FixedPointResult } from '../../fixedpoints/search.ts';
 import { sampleNetwork, type Network } from '../../network/network.ts';
 import { describeSpec } from '../../network/spec.ts';
+import { readNetwork } from '../../training/file.ts';
 import { addNetworkFlags, parseInteger, parseNumber, resolveNetworkFlags, singleSpec, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, log, printJson } from '../io.ts';
 
@@ -20,7 +21,31 @@ export function addSearchFlags(cmd: Command): Command {
     .option('--max-iterations <T>', 'iterations of x <- f(x) per start before a run counts as unsettled (default 2000)')
     .option('--tolerance <eps>', 'settling tolerance on ||x_t - x_{t-p}||_inf (default 1e-9)')
     .option('--max-period <P>', 'longest periodic attractor detected (default 8)')
-    .option('--network <k>', 'network index within the seed (default 0)');
+    .option('--network <k|FILE>', 'network index within the seed (default 0), or a network file written by `jesd train` (any value that is not a plain integer is a path, e.g. ./3 for a file named 3); a file replaces the sampling flags');
+}
+
+const SAMPLING_FLAGS: [keyof RawNetworkFlags, string][] = [
+  ['width', '--width'], ['depth', '--depth'], ['activation', '--activation'], ['weights', '--weights'], ['alpha', '--alpha'],
+  ['sigmaW', '--sigma-w'], ['bias', '--bias'], ['sigmaB', '--sigma-b'], ['scaling', '--scaling'], ['seed', '--seed'], ['preset', '--preset'],
+];
+
+/**
+ * The network a command works on: network `--network k` sampled from the flags, or the network file
+ * `--network FILE` (equal widths, one activation; see src/training/file.ts), in which case the
+ * sampling flags do not apply and are refused.
+ */
+export function resolveNetwork(raw: RawNetworkFlags & SearchFlags): { net: Network; presetApplied: string | null; file: string | null } {
+  const v = raw.network;
+  if (v !== undefined && !/^[0-9]+$/.test(v)) {
+    for (const [k, flag] of SAMPLING_FLAGS) {
+      if (raw[k] !== undefined) throw new FlagError(flag, `does not apply with --network FILE (the network is read from ${v})`);
+    }
+    return { net: readNetwork(v), presetApplied: null, file: v };
+  }
+  const flags = resolveNetworkFlags(raw);
+  const spec = singleSpec(flags);
+  const search = resolveSearchFlags(raw);
+  return { net: sampleNetwork(spec, search.network), presetApplied: flags.presetApplied, file: null };
 }
 
 export function resolveSearchFlags(raw: SearchFlags): { starts: number; maxIterations: number; tolerance: number; maxPeriod: number; network: number } {
@@ -31,12 +56,12 @@ export function resolveSearchFlags(raw: SearchFlags): { starts: number; maxItera
     maxIterations: parseInteger('--max-iterations', raw.maxIterations ?? '2000', 1, 100_000_000),
     tolerance,
     maxPeriod: parseInteger('--max-period', raw.maxPeriod ?? '8', 1, 1000),
-    network: parseInteger('--network', raw.network ?? '0', 0, 0xffffffff),
+    network: raw.network !== undefined && !/^[0-9]+$/.test(raw.network) ? 0 : parseInteger('--network', raw.network ?? '0', 0, 0xffffffff),
   };
 }
 
 /** The JSON document of ../shared/CLI.md plus provenance fields. */
-export function fixedPointsJson(net: Network, res: FixedPointResult, presetApplied: string | null): Record<string, unknown> {
+export function fixedPointsJson(net: Network, res: FixedPointResult, presetApplied: string | null, file: string | null = null): Record<string, unknown> {
   return {
     Q: res.Q,
     fixedPoints: res.fixedPoints.map((f) => ({
@@ -46,8 +71,8 @@ export function fixedPointsJson(net: Network, res: FixedPointResult, presetAppli
     unsettledShare: res.unsettledShare,
     starts: res.starts,
     spec: net.spec,
-    network: net.index,
-    description: describeSpec(net.spec),
+    network: file ?? net.index,
+    description: file !== null ? `network file ${file}: ${describeNet(net)}` : describeSpec(net.spec),
     weightScale: net.weightScale,
     preset: presetApplied,
     diagnostics: res.diagnostics,
@@ -64,18 +89,17 @@ export function register(program: Command): void {
   addNetworkFlags(cmd);
   addSearchFlags(cmd);
   cmd.action((raw: RawNetworkFlags & SearchFlags & { json?: boolean }) => {
-    const flags = resolveNetworkFlags(raw);
-    const spec = singleSpec(flags);
     const search = resolveSearchFlags(raw);
-    const net = sampleNetwork(spec, search.network);
+    const { net, presetApplied, file } = resolveNetwork(raw);
+    const spec = net.spec;
     const res = findFixedPoints(net, { starts: search.starts, maxIterations: search.maxIterations, tolerance: search.tolerance, maxPeriod: search.maxPeriod });
     if (raw.json) {
-      printJson(fixedPointsJson(net, res, flags.presetApplied));
+      printJson(fixedPointsJson(net, res, presetApplied, file));
       return;
     }
     const lines = [
-      describeSpec(spec) + ` network=${net.index}` + (flags.presetApplied ? ` preset=${flags.presetApplied}` : ''),
-      `weight multiplier ${net.weightScale.toPrecision(6)} (sigma_w x ${spec.scaling === 'natural' ? '1/a_N' : '1'})`,
+      file !== null ? `network file ${file}: ${describeNet(net)}` : describeSpec(spec) + ` network=${net.index}` + (presetApplied ? ` preset=${presetApplied}` : ''),
+      ...(file !== null ? [] : [`weight multiplier ${net.weightScale.toPrecision(6)} (sigma_w x ${spec.scaling === 'natural' ? '1/a_N' : '1'})`]),
       `Q = ${res.Q} stable fixed point(s) from ${res.starts} starts`,
       ...res.fixedPoints.map((f, i) => `  fixed point ${i + 1}: ${f.stable ? 'stable  ' : 'unstable'} rho=${f.spectralRadius.toPrecision(6)} basin=${(100 * f.basinShare).toFixed(1)}%`),
       ...res.cycles.map((c) => `  cycle of period ${c.period}: rho=${c.spectralRadius.toPrecision(6)} basin=${(100 * c.basinShare).toFixed(1)}%`),
@@ -85,4 +109,9 @@ export function register(program: Command): void {
     process.stdout.write(lines.join('\n') + '\n');
     if (res.unsettledShare > 0) log(`jesd: ${(100 * res.unsettledShare).toFixed(1)}% of starts did not settle (not counted as fixed points)`);
   });
+}
+
+/** One line for an explicit (file) network: width, depth, activation. */
+export function describeNet(net: Network): string {
+  return `N=${net.spec.N} L=${net.spec.L} phi=${net.spec.activation} (explicit weights)`;
 }

@@ -9,6 +9,8 @@ import { register as solve } from './solve.ts';
 import { register as compare } from './compare.ts';
 import { register as count } from './count.ts';
 import { register as merge } from './merge.ts';
+import { register as train } from './train.ts';
+import { register as restore } from './restore.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -22,4 +24,6 @@ export const COMMANDS: RegisterCommand[] = [
   law,
   solve,
   count,
+  train,
+  restore,
 ];

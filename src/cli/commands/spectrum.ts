@@ -6,13 +6,13 @@
 import type { Command } from 'commander';
 import { NonConvergenceError } from '../../errors.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
-import { jacobian, randomInput, sampleNetwork } from '../../network/network.ts';
+import { jacobian, randomInput } from '../../network/network.ts';
 import { describeSpec } from '../../network/spec.ts';
 import { STREAM, stream } from '../../random/rng.ts';
 import { logSpectrumSummary, quantiles as sampleQuantiles, SUMMARY_QUANTILES, summarizeLogSquaredSingularValues } from '../../spectra/empirical.ts';
-import { addNetworkFlags, parseChoice, parseInteger, resolveNetworkFlags, singleSpec, type RawNetworkFlags } from '../flags.ts';
+import { addNetworkFlags, parseChoice, parseInteger, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, printJson } from '../io.ts';
-import { addSearchFlags, resolveSearchFlags, type SearchFlags } from './fixed-points.ts';
+import { addSearchFlags, describeNet, resolveNetwork, resolveSearchFlags, type SearchFlags } from './fixed-points.ts';
 
 const AT = ['random', 'fixed-points'] as const;
 
@@ -26,13 +26,12 @@ export function register(program: Command): void {
   addNetworkFlags(cmd);
   addSearchFlags(cmd);
   cmd.action((raw: RawNetworkFlags & SearchFlags & { json?: boolean; at?: string; inputs?: string }) => {
-    const flags = resolveNetworkFlags(raw);
-    const spec = singleSpec(flags);
+    const { net, presetApplied, file } = resolveNetwork(raw);
+    const spec = net.spec;
     const at = parseChoice('--at', raw.at ?? 'random', AT);
     if (raw.inputs !== undefined && at !== 'random') throw new FlagError('--inputs', 'applies only with --at random (at fixed points the spectra of all stable fixed points are pooled)');
     const inputs = parseInteger('--inputs', raw.inputs ?? '1', 1, 100_000);
     const search = resolveSearchFlags(raw);
-    const net = sampleNetwork(spec, search.network);
     const points: Float64Array[] = [];
     const pointInfo: Record<string, unknown>[] = [];
     if (at === 'random') {
@@ -93,10 +92,10 @@ export function register(program: Command): void {
       points: points.length,
       ...(at === 'fixed-points' ? { fixedPoints: pointInfo } : {}),
       spec,
-      network: net.index,
-      description: describeSpec(spec),
+      network: file ?? net.index,
+      description: file !== null ? `network file ${file}: ${describeNet(net)}` : describeSpec(spec),
       weightScale: net.weightScale,
-      preset: flags.presetApplied,
+      preset: presetApplied,
     };
     if (raw.json) {
       printJson(doc);
@@ -105,7 +104,7 @@ export function register(program: Command): void {
     const num = (v: number | null, l: number | null, digits: number) => (v !== null ? v.toPrecision(digits) : l !== null ? `e^${l.toPrecision(digits)}` : 'undefined');
     const q = doc.quantiles, lq = doc.logQuantiles;
     process.stdout.write([
-      describeSpec(spec) + ` network=${net.index}` + (flags.presetApplied ? ` preset=${flags.presetApplied}` : ''),
+      file !== null ? `network file ${file}: ${describeNet(net)}` : describeSpec(spec) + ` network=${net.index}` + (presetApplied ? ` preset=${presetApplied}` : ''),
       `Jacobian at ${points.length} ${at === 'random' ? 'random input(s)' : 'stable fixed point(s)'}: ${pooled.logSquaredSingularValues.length} squared singular values`,
       `  moments m1..m4: ${moments.map((m, k) => num(m, doc.logMoments[k]!, 6)).join(', ')}`,
       `  quantiles 0.1/0.5/0.9: ${['0.1', '0.5', '0.9'].map((p) => num(q[p]!, lq[p]!, 6)).join(' / ')}`,
