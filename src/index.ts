@@ -60,3 +60,17 @@ export * from './memory/restoration.ts';
 export * from './memory/measure.ts';
 export * from './memory/restoreImages.ts';
 export * from './training/images.ts';
+export { type LayeredNet, validateLayeredNet, cloneNet } from './training/model.ts';
+export {
+  forwardBatch as layeredForwardBatch, loss as trainingLoss, lossAndGradient, mseLoss, ridgePenalty, zeroGradients,
+  type ForwardCache, type Gradients,
+} from './training/backprop.ts';
+export {
+  train, initNetwork, applyUpdate, minibatchRows, batchSize, validateTrainConfig, checkpointPath, DEFAULT_TRAIN, OPTIMIZERS,
+  type TrainConfig, type TrainOptions, type TrainResult, type InitSpec, type OptimizerName, type OptimizerState,
+} from './training/train.ts';
+export {
+  saveNetworkFile, loadNetworkFile, parseNetworkFile, networkFileText, readNetwork, toNetwork, writeFileAtomic,
+  NETWORK_FILE_FORMAT, NETWORK_FILE_VERSION, type NetworkFile, type LogEntry,
+} from './training/file.ts';
+export { getDataset, registerDataset, datasetNames, randomPatterns, parseCsvMatrix, type Dataset, type DatasetOptions, type DatasetLoader } from './training/data.ts';

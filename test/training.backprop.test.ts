@@ -101,3 +101,22 @@ describe('ridge closed form', () => {
     }
   });
 });
+
+describe('minibatches', () => {
+  it('every epoch visits each row exactly once, in an order fixed by (seed, step) alone', async () => {
+    const { minibatchRows } = await import('../src/training/train.ts');
+    const P = 23;
+    const B = 5; // 5 batches per epoch, the last one of 3 rows
+    for (const epoch of [0, 1, 7]) {
+      const seen: number[] = [];
+      for (let k = 0; k < 5; k++) {
+        const rows = minibatchRows(3, epoch * 5 + k, P, B);
+        expect(rows.length).toBe(k < 4 ? 5 : 3);
+        seen.push(...rows);
+      }
+      expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: P }, (_, i) => i));
+    }
+    expect(Array.from(minibatchRows(3, 6, P, B))).toEqual(Array.from(minibatchRows(3, 6, P, B)));
+    expect(Array.from(minibatchRows(3, 0, P, P))).not.toEqual(Array.from(minibatchRows(3, 1, P, P)));
+  });
+});
