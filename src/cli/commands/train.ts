@@ -5,6 +5,8 @@
 import type { Command } from 'commander';
 import { ACTIVATIONS, BIAS_LAWS, SCALINGS, WEIGHT_LAWS, type ActivationName, type LawSpec, type Scaling, type WeightLawName } from '../../network/spec.ts';
 import { datasetNames, getDataset } from '../../training/data.ts';
+// The image data sets (mnist) register themselves in the data registry when this module loads.
+import '../../training/images.ts';
 import { createTrainProgress } from '../../training/progress.ts';
 import { DEFAULT_TRAIN, OPTIMIZERS, train, type OptimizerName } from '../../training/train.ts';
 import { parseChoice, parseInteger, parseNumber, parseNumberList } from '../flags.ts';
