@@ -4,7 +4,7 @@
 // stack trace and nothing on stdout. Bad output paths are covered by test/store-safety.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildProgram, main } from '../src/cli/main.ts';
@@ -13,6 +13,8 @@ let dir = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'jesd-contract-'));
   process.env.JESD_QUIET_BACKEND = '1';
+  // Two 2x2 grey images for restore (the JSON form of --images).
+  writeFileSync(join(dir, 'images.json'), JSON.stringify({ width: 2, height: 2, images: [[0, 1, 1, 0], [1, 0, 0, 1]] }));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,10 +47,12 @@ const BASE: Record<string, () => string[]> = {
   solve: () => ['--depth', '1', '--at', '1'],
   count: () => ['--width', '1', '--depth', '1', '--samples', '64', '--quiet'],
   merge: () => [join(dir, 'merged.jsonl'), join(dir, 'no-such-shard.jsonl'), '--quiet'],
+  train: () => ['--width', '2', '--depth', '1', '--patterns', '2', '--steps', '2', '--quiet', '--out', join(dir, `net-${Math.random().toString(36).slice(2)}.json`)],
+  restore: () => ['--width', '4', '--depth', '1', '--images', join(dir, 'images.json'), '--damage', 'flip:25', '--trials', '1'],
 };
 
 /** Flags whose value is a path or free text (any string is valid there). */
-const FREE_TEXT = new Set(['--out', '--plot', '--csv', '--network-file']);
+const FREE_TEXT = new Set(['--out', '--plot', '--csv', '--images', '--data-file']);
 const BAD_VALUES = ['abc', '0x10', '1...3', '1.', 'NaN', 'Infinity', '1e999', '', '-', '1,,2', '3abc'];
 
 function valueFlags(command: string): string[] {
@@ -82,7 +86,7 @@ describe('CLI contract: bad input is one line, exit 2 or 3, nothing on stdout', 
         const argv = i >= 0 ? [command, ...base.slice(0, i), ...base.slice(i + 2), `${flag}=${bad}`] : [command, ...base, `${flag}=${bad}`];
         expectOneLineRefusal(await run(argv), argv);
       }),
-      { numRuns: 120, seed: 20261128 },
+      { numRuns: Number(process.env.JESD_CONTRACT_RUNS ?? 120), seed: 20261128 },
     );
   });
 

@@ -80,6 +80,9 @@ export function register(program: Command): void {
       let field: string;
       if (raw.images !== undefined) {
         if (raw.dataset !== undefined) throw new FlagError('--dataset', 'give either --images or --dataset, not both');
+        for (const [flag, value] of [['--digits', raw.digits], ['--per-digit', raw.perDigit], ['--offset', raw.offset]] as const) {
+          if (value !== undefined) throw new FlagError(flag, 'applies only to --dataset mnist, not to --images');
+        }
         set = readImages(raw.images);
         field = '--images';
       } else {
