@@ -135,10 +135,11 @@ export function deconvolveSmoothed(lnR: ArrayLike<number>, cdf: ArrayLike<number
   const step = 1 / (1.01 * lip);
   let p = new Float64Array(n).fill(1 / n), tk = 1;
   const y = Float64Array.from(p);
+  // two buffers swapped every iteration (no allocation in the loop)
+  let next = new Float64Array(n);
   let iterations = 0;
   for (; iterations < maxIterations; iterations++) {
     mul(y, g);
-    const next = new Float64Array(n);
     let change = 0, norm = 0;
     for (let k = 0; k < n; k++) { next[k] = Math.max(0, y[k]! - step * (g[k]! - Atb[k]!)); change += Math.abs(next[k]! - p[k]!); norm += next[k]!; }
     // adaptive restart (O'Donoghue-Candes): drop the momentum when it points uphill
@@ -147,7 +148,8 @@ export function deconvolveSmoothed(lnR: ArrayLike<number>, cdf: ArrayLike<number
     if (uphill > 0) tk = 1;
     const tn = (1 + Math.sqrt(1 + 4 * tk * tk)) / 2;
     for (let k = 0; k < n; k++) y[k] = next[k]! + ((tk - 1) / tn) * (next[k]! - p[k]!);
-    p = next; tk = tn;
+    const prev = p;
+    p = next; next = prev; tk = tn;
     if (change < 1e-10 * Math.max(norm, 1e-300) && iterations > 50) break;
   }
   const res = new Float64Array(R);
