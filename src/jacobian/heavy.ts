@@ -15,6 +15,12 @@ import { buildLayeredPopulation, populationStieltjes, type CavityState, type Pop
 export type HeavyRoute = 'population' | 'decoupled';
 
 export interface HeavySpectrumOptions extends PopulationOptions {
+  /**
+   * Population size per layer and replica (default 1500 here, the size at which
+   * docs/heavy-tailed-accuracy.md section 2 measures the accuracy; buildLayeredPopulation alone
+   * defaults to 3000).
+   */
+  populationSize?: number;
   route?: HeavyRoute;
   /** Evaluation radii r (z = i r): from, to (> 0); default 10^{-min(290, 8L + 4)} .. 1e6. */
   gridFrom?: number;
@@ -186,7 +192,7 @@ export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOpti
   let sideBalance = 0, iterations = 0, P = 0, K = 0;
   const sweeps = opts.sweeps ?? 40;
   for (let rep = 0; rep < replicas; rep++) {
-    const pop = buildLayeredPopulation(spec, { ...opts, replica: rep, coupling: route === 'population' ? 'joint' : 'decoupled' });
+    const pop = buildLayeredPopulation(spec, { ...opts, populationSize: opts.populationSize ?? 1500, replica: rep, coupling: route === 'population' ? 'joint' : 'decoupled' });
     P = pop.P; K = pop.K;
     let state: CavityState | undefined;
     // from the top of the grid down: warm starts follow the solution continuously
