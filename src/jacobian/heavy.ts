@@ -15,6 +15,12 @@ import { buildLayeredPopulation, populationStieltjes, type CavityState, type Pop
 export type HeavyRoute = 'population' | 'decoupled';
 
 export interface HeavySpectrumOptions extends PopulationOptions {
+  /**
+   * Population size per layer and replica (default 1500 here, the size at which
+   * docs/heavy-tailed-accuracy.md section 2 measures the accuracy; buildLayeredPopulation alone
+   * defaults to 3000).
+   */
+  populationSize?: number;
   route?: HeavyRoute;
   /** Progress: called with (radii solved, replicas x radii) after each radius. */
   onStep?: (done: number, total: number) => void;
@@ -137,10 +143,11 @@ export function deconvolveSmoothed(lnR: ArrayLike<number>, cdf: ArrayLike<number
   const step = 1 / (1.01 * lip);
   let p = new Float64Array(n).fill(1 / n), tk = 1;
   const y = Float64Array.from(p);
+  // two buffers swapped every iteration (no allocation in the loop)
+  let next = new Float64Array(n);
   let iterations = 0;
   for (; iterations < maxIterations; iterations++) {
     mul(y, g);
-    const next = new Float64Array(n);
     let change = 0, norm = 0;
     for (let k = 0; k < n; k++) { next[k] = Math.max(0, y[k]! - step * (g[k]! - Atb[k]!)); change += Math.abs(next[k]! - p[k]!); norm += next[k]!; }
     // adaptive restart (O'Donoghue-Candes): drop the momentum when it points uphill
@@ -149,7 +156,8 @@ export function deconvolveSmoothed(lnR: ArrayLike<number>, cdf: ArrayLike<number
     if (uphill > 0) tk = 1;
     const tn = (1 + Math.sqrt(1 + 4 * tk * tk)) / 2;
     for (let k = 0; k < n; k++) y[k] = next[k]! + ((tk - 1) / tn) * (next[k]! - p[k]!);
-    p = next; tk = tn;
+    const prev = p;
+    p = next; next = prev; tk = tn;
     if (change < 1e-10 * Math.max(norm, 1e-300) && iterations > 50) break;
   }
   const res = new Float64Array(R);
@@ -186,7 +194,7 @@ export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOpti
   let sideBalance = 0, iterations = 0, P = 0, K = 0;
   const sweeps = opts.sweeps ?? 40;
   for (let rep = 0; rep < replicas; rep++) {
-    const pop = buildLayeredPopulation(spec, { ...opts, replica: rep, coupling: route === 'population' ? 'joint' : 'decoupled' });
+    const pop = buildLayeredPopulation(spec, { ...opts, populationSize: opts.populationSize ?? 1500, replica: rep, coupling: route === 'population' ? 'joint' : 'decoupled' });
     P = pop.P; K = pop.K;
     let state: CavityState | undefined;
     // from the top of the grid down: warm starts follow the solution continuously

@@ -186,6 +186,19 @@ export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOpt
   return { L, P, K, weightScale2: wScale, remainderSq, d, children, childW2, parents, parentW2, parentD, h };
 }
 
+/** z-independent edge factors of the S_up sum (5.45): d^2 and w^2 d^2 per parent edge, cached per population. */
+const edgeCache = new WeakMap<LayeredPopulation, { parentD2: Float64Array[]; parentF: Float64Array[] }>();
+function edgeCoefficients(pop: LayeredPopulation): { parentD2: Float64Array[]; parentF: Float64Array[] } {
+  let c = edgeCache.get(pop);
+  if (c === undefined) {
+    const parentD2 = pop.parentD.map((pd) => pd.map((x) => x * x));
+    const parentF = parentD2.map((d2, i) => { const w2 = pop.parentW2[i]!; return d2.map((x, j) => w2[j]! * x); });
+    c = { parentD2, parentF };
+    edgeCache.set(pop, c);
+  }
+  return c;
+}
+
 export interface CavityState {
   /** Converged populations for warm starts. */
   tDownRe: Float64Array[]; tDownIm: Float64Array[];
@@ -208,7 +221,8 @@ export interface StieltjesPoint {
  */
 export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: number, opts: PopulationOptions = {}, warm?: CavityState): { value: StieltjesPoint; state: CavityState } {
   if (!(zIm > 0)) throw new InvalidSpecError('z', `needs Im z > 0, got ${zIm}`);
-  const { L, P, K, weightScale2: ws, remainderSq: rs, d, children, childW2, parents, parentW2, parentD } = pop;
+  const { L, P, K, weightScale2: ws, remainderSq: rs, d, children, childW2, parents } = pop;
+  const { parentD2, parentF } = edgeCoefficients(pop);
   const sweeps = requireInteger('sweeps', opts.sweeps ?? 80, 4, 100_000);
   const damp = opts.damping ?? 0.5;
   const alloc = () => Array.from({ length: L + 1 }, () => new Float64Array(P));
@@ -257,32 +271,43 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
     for (let l = L; l >= 1; l--) {
       const tr = st.tDownRe[l]!, ti = st.tDownIm[l]!, sr = st.sUpRe[l]!, si = st.sUpIm[l]!, dl = d[l]!;
       const top = l === L;
-      const vEdge = (dd: number, m: number, out: [number, number]) => {
-        const d2 = dd * dd, ar = d2 * tr[m]!, ai = d2 * ti[m]!;
+      // V on an edge (5.45) with the edge's D: V = T_s / (1 - d^2 T_d S_up) below the top layer,
+      // 1 / (1 - d^2 T_d) at the top; inlined, with the z-independent d^2 and w^2 d^2 precomputed
+      let mr = 0, mi = 0;
+      for (let m = 0; m < P; m++) {
+        const d2 = dl[m]! * dl[m]!, ar = d2 * tr[m]!, ai = d2 * ti[m]!;
         if (top) {
           const br = 1 - ar, bi = -ai, n = br * br + bi * bi;
-          out[0] = br / n; out[1] = -bi / n;
+          mr += d2 * (br / n); mi += d2 * (-bi / n);
         } else {
-          const br = 1 - (ar * sr[m]! - ai * si[m]!), bi = -(ar * si[m]! + ai * sr[m]!), n = br * br + bi * bi;
-          out[0] = (sr[m]! * br + si[m]! * bi) / n; out[1] = (si[m]! * br - sr[m]! * bi) / n;
+          const s0 = sr[m]!, s1 = si[m]!;
+          const br = 1 - (ar * s0 - ai * s1), bi = -(ar * s1 + ai * s0), n = br * br + bi * bi;
+          mr += d2 * ((s0 * br + s1 * bi) / n); mi += d2 * ((s1 * br - s0 * bi) / n);
         }
-      };
-      const v: [number, number] = [0, 0];
-      let mr = 0, mi = 0;
-      for (let m = 0; m < P; m++) { vEdge(dl[m]!, m, v); const d2 = dl[m]! * dl[m]!; mr += d2 * v[0]; mi += d2 * v[1]; }
+      }
       mr /= P; mi /= P;
-      const pa = parents[l - 1]!, pw = parentW2[l - 1]!, pd = parentD[l - 1]!;
+      const pa = parents[l - 1]!, pd2 = parentD2[l - 1]!, pf = parentF[l - 1]!;
       const outR = st.sUpRe[l - 1]!, outI = st.sUpIm[l - 1]!;
+      const fresh = it === 0 && warm === undefined;
       for (let p = 0; p < P; p++) {
         let ar = rs * mr, ai = rs * mi;
-        for (let k = 0; k < K; k++) {
-          const idx = p * K + k, dd = pd[idx]!;
-          vEdge(dd, pa[idx]!, v);
-          const f = pw[idx]! * dd * dd;
-          ar += f * v[0]; ai += f * v[1];
+        const o = p * K;
+        if (top) {
+          for (let k = 0; k < K; k++) {
+            const idx = o + k, m = pa[idx]!, d2 = pd2[idx]!;
+            const br = 1 - d2 * tr[m]!, bi = d2 * ti[m]!, f = pf[idx]! / (br * br + bi * bi);
+            ar += f * br; ai += f * bi;
+          }
+        } else {
+          for (let k = 0; k < K; k++) {
+            const idx = o + k, m = pa[idx]!, d2 = pd2[idx]!;
+            const xr = d2 * tr[m]!, xi = d2 * ti[m]!, s0 = sr[m]!, s1 = si[m]!;
+            const br = 1 - (xr * s0 - xi * s1), bi = -(xr * s1 + xi * s0), f = pf[idx]! / (br * br + bi * bi);
+            ar += f * (s0 * br + s1 * bi); ai += f * (s1 * br - s0 * bi);
+          }
         }
         const nr = ws * ar, ni = ws * ai;
-        if (it === 0 && warm === undefined) { outR[p] = nr; outI[p] = ni; } else { outR[p] = damp * nr + (1 - damp) * outR[p]!; outI[p] = damp * ni + (1 - damp) * outI[p]!; }
+        if (fresh) { outR[p] = nr; outI[p] = ni; } else { outR[p] = damp * nr + (1 - damp) * outR[p]!; outI[p] = damp * ni + (1 - damp) * outI[p]!; }
       }
     }
     // (4) G(z) = E[1/(z - S_up^{(0)})] (5.48) and E[1/(z (1 - S_down^{(L)}))] (5.48b)
