@@ -124,6 +124,9 @@ describe('CLI contract: bad input is one line, exit 2 or 3, nothing on stdout', 
       ['law', '--name', 'semicircle', '--at', '0', '--alpha', '1'],
       ['law', '--name', 'marchenko-pastur', '--at', '1', '--depth', '2'],
       ['spectrum', ...BASE.spectrum!(), '--at', 'fixed-points', '--inputs', '3'],
+      ['spectrum', ...BASE.spectrum!(), '--starts', '10'],
+      ['compare', ...BASE.compare!(), '--depth', '2'],
+      ['sweep', '--width', '2', '--depth', '1', '--networks', '1', '--force'],
     ];
     for (const argv of cases) expectOneLineRefusal(await run(argv), argv);
   });

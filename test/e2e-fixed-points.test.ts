@@ -44,7 +44,8 @@ describe('jesd fixed-points', () => {
 describe('jesd spectrum', () => {
   it('prints the contract JSON at a random input and at fixed points', () => {
     for (const at of ['random', 'fixed-points']) {
-      const r = jesd('spectrum', '--width', '6', '--depth', '2', '--activation', 'tanh', '--at', at, '--starts', '10', '--json');
+      // --starts configures the fixed-point search, so it is given (and accepted) only with --at fixed-points.
+      const r = jesd('spectrum', '--width', '6', '--depth', '2', '--activation', 'tanh', '--at', at, ...(at === 'fixed-points' ? ['--starts', '10'] : []), '--json');
       expect(r.status).toBe(0);
       const doc = JSON.parse(r.stdout);
       expect(doc.squaredSingularValues).toHaveLength(6);

@@ -266,7 +266,8 @@ export function register(program: Command): void {
       if (!Number.isInteger(d) || d < 1 || d > 10_000) throw new FlagError('--depths', `must be integers in [1, 10000], got ${d}`);
       return d;
     });
-    const flags = resolveNetworkFlags({ ...raw, depth: raw.depth ?? String(depths[0]) });
+    if (raw.depth !== undefined) throw new FlagError('--depth', 'does not apply to compare: give the depths with --depths LIST');
+    const flags = resolveNetworkFlags({ ...raw, depth: String(depths[0]) });
     if (raw.spectrum) {
       const rows = spectrumAccuracy(flags.base, flags.widths, depths, {
         ...(raw.networks !== undefined ? { networks: parseInteger('--networks', raw.networks, 1, 1_000_000) } : {}),

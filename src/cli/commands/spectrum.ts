@@ -31,6 +31,11 @@ export function register(program: Command): void {
     const at = parseChoice('--at', raw.at ?? 'random', AT);
     if (raw.inputs !== undefined && at !== 'random') throw new FlagError('--inputs', 'applies only with --at random (at fixed points the spectra of all stable fixed points are pooled)');
     const inputs = parseInteger('--inputs', raw.inputs ?? '1', 1, 100_000);
+    if (at === 'random') {
+      for (const [flag, value] of [['--starts', raw.starts], ['--max-iterations', raw.maxIterations], ['--tolerance', raw.tolerance], ['--max-period', raw.maxPeriod]] as const) {
+        if (value !== undefined) throw new FlagError(flag, 'applies only with --at fixed-points (it configures the fixed-point search)');
+      }
+    }
     const search = resolveSearchFlags(raw);
     const points: Float64Array[] = [];
     const pointInfo: Record<string, unknown>[] = [];

@@ -57,6 +57,7 @@ export function resolveSweepFlags(raw: SweepFlags): { config: SweepConfig; worke
   };
   if (raw.resume && raw.out === undefined) throw new FlagError('--resume', 'needs --out FILE.jsonl (the file to continue)');
   if (raw.resume && raw.force) throw new FlagError('--force', 'cannot be combined with --resume (--force starts over, --resume continues)');
+  if (raw.force && raw.out === undefined) throw new FlagError('--force', 'applies only with --out FILE.jsonl (there is no file to replace)');
   const config: SweepConfig = { widths: flags.widths, depths: flags.depths, weightLaws, base, networks, starts, fixedPointOptions };
   if (raw.shard !== undefined) {
     const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw.shard);
