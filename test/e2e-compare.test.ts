@@ -1,5 +1,5 @@
 /**
- * End-to-end: `jesd compare` as ../shared/CLI.md states it (JSON fields, exit statuses, --plot).
+ * End-to-end: `jesd compare` as docs/cli.md states it (JSON fields, exit statuses, --plot).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';

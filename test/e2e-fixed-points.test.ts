@@ -1,4 +1,4 @@
-// End-to-end: spawn bin/jesd and check the JSON contract of ../shared/CLI.md for `fixed-points` and
+// End-to-end: spawn bin/jesd and check the JSON contract of docs/cli.md for `fixed-points` and
 // `spectrum`, and the exit status / message / empty stdout on bad input.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 
 const jesd = (...args: string[]) => spawnSync('bin/jesd', args, { encoding: 'utf8', cwd: join(import.meta.dirname, '..') });
 
-describe('jesd law / jesd solve (../shared/CLI.md)', () => {
+describe('jesd law / jesd solve (docs/cli.md)', () => {
   it('law --name marchenko-pastur and fuss-catalan --json', () => {
     const mp = jesd('law', '--name', 'marchenko-pastur', '--at', '0.5,1,2,3', '--json');
     expect(mp.status).toBe(0);

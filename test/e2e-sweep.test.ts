@@ -1,4 +1,4 @@
-// End-to-end `jesd sweep` (../shared/CLI.md): the contract fields, determinism across --workers,
+// End-to-end `jesd sweep` (docs/cli.md): the contract fields, determinism across --workers,
 // interruption by SIGKILL and --resume, and bad input (exit 2 naming the flag, nothing written).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync, copyFileSync } from 'node:fs';

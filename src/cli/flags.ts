@@ -1,6 +1,6 @@
 /**
  * Flag parsing shared by the commands: number lists/ranges and the network flags of
- * ../shared/CLI.md. Every parser throws FlagError naming the flag and the allowed values.
+ * docs/cli.md. Every parser throws FlagError naming the flag and the allowed values.
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
@@ -82,7 +82,7 @@ export function parseChoice<T extends string>(flag: string, text: string, allowe
   return text as T;
 }
 
-/** Register the network flags of ../shared/CLI.md on a command. */
+/** Register the network flags of docs/cli.md on a command. */
 export function addNetworkFlags(cmd: Command, opts: { width?: boolean; lists?: boolean } = {}): Command {
   const lists = opts.lists ? ' (a list or range is allowed)' : '';
   if (opts.width !== false) cmd.option('--width <N>', `width N${lists}`);

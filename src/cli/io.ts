@@ -1,4 +1,4 @@
-/** CLI plumbing shared by every command: exit codes, JSON output, errors (../shared/CLI.md). */
+/** CLI plumbing shared by every command: exit codes, JSON output, errors (docs/cli.md). */
 import { InvalidSpecError, JesdError, NonConvergenceError, OutputFileError, ResultStoreError } from '../errors.ts';
 import { errnoCode, fileError } from '../io/files.ts';
 

@@ -1,5 +1,5 @@
 /**
- * The `jesd` command (../shared/CLI.md). Each command lives in src/cli/commands/<name>.ts and
+ * The `jesd` command (docs/cli.md). Each command lives in src/cli/commands/<name>.ts and
  * exports `register(program)`; this file wires them and maps errors to exit statuses.
  */
 import { Command, CommanderError } from 'commander';

@@ -1,5 +1,5 @@
 /**
- * Configuration presets for the network flags (../shared/CLI.md `--preset`).
+ * Configuration presets for the network flags (docs/cli.md `--preset`).
  * `study`: the configuration of the fixed-point study (arXiv 2501.04182), per weight law.
  * Its values and their provenance are documented in docs/study-configuration.md.
  */

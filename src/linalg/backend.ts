@@ -1,5 +1,5 @@
 /**
- * The dense linear-algebra interface every other module uses (issue 6, docs/design.md section 3).
+ * The dense linear-algebra interface every other module uses (docs/linalg-backends.md, docs/design.md section 3).
  * No module outside src/linalg/ calls ml-matrix or a native backend directly.
  */
 import type { Matrix } from '../types.ts';

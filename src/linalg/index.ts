@@ -1,5 +1,5 @@
 /**
- * Backend selection (issue 6). `JESD_BACKEND=native|ts|ml-matrix` forces one; otherwise the native
+ * Backend selection (docs/linalg-backends.md). `JESD_BACKEND=native|ts|ml-matrix` forces one; otherwise the native
  * addon when it loads, else the TypeScript fallback. One line on stderr says which backend is
  * active (printed once, on first use; silence it with JESD_QUIET_BACKEND=1).
  */

@@ -1,7 +1,7 @@
 /**
  * The shapes of a Monte Carlo sweep: its configuration, its units of work (one sampled network at
  * one grid point), the record each unit produces (one JSON line), and the summary per grid point.
- * Field names follow ../shared/CLI.md (`jesd sweep`); docs/sweeps.md lists them all.
+ * Field names follow docs/cli.md (`jesd sweep`); docs/sweeps.md lists them all.
  */
 import { InvalidSpecError, requireInteger } from '../errors.ts';
 import { validateSpec, type BiasLawName, type LawSpec, type NetworkSpec, type WeightLawName } from '../network/spec.ts';

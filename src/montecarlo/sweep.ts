@@ -1,5 +1,5 @@
 /**
- * Monte Carlo sweeps (issue 2 item 6; DESIGN.md sections 2 and 5): for every grid point
+ * Monte Carlo sweeps (docs/design.md sections 2 and 4; docs/sweeps.md): for every grid point
  * (width N, depth L, weight law) sample `networks` networks, run the multistart fixed-point search
  * on each, and record Q(N, L) and the basin shares; then summarize per grid point.
  *

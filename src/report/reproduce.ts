@@ -1,6 +1,6 @@
 /**
  * `jesd reproduce`: the fixed-point study (arXiv 2501.04182) end to end, on built-in defaults
- * (issue 5). Four sections, each a resumable JSON Lines file in the output directory:
+ * (docs/claims.md). Four sections, each a resumable JSON Lines file in the output directory:
  *
  * 1. light.jsonl  light tails: Q(N, L) over a grid of N and L (runSweep, Gaussian weights);
  * 2. heavy.jsonl  heavy tails: Q(N0, L) over depth (runSweep, Cauchy weights), beside the Q curve

@@ -1,5 +1,5 @@
 /**
- * Sizes of `jesd reproduce` (issue 5): `quick` (the default, a few minutes on 2 cores), `paper`
+ * Sizes of `jesd reproduce` (docs/guide.md): `quick` (the default, a few minutes on 2 cores), `paper`
  * (larger sizes, the closest to the study's that stay practical; its exact sizes could not be recovered,
  * docs/study-configuration.md) and `tiny` (a seconds-long run for tests; hidden
  * from --help's main list but accepted).

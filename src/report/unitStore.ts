@@ -1,6 +1,6 @@
 /**
  * A resumable JSON Lines store for the reproduction's own units of work (ESD samples, basin-image
- * rows, theory curves) (DESIGN.md section 5: one record per finished unit, appended and flushed),
+ * rows, theory curves) (docs/design.md section 4: one record per finished unit, appended and flushed),
  * on the generic store of src/montecarlo/jsonlStore.ts.
  *
  * FILE.jsonl holds one `{"key": ..., ..., "checksum": ...}` record per line and nothing else; the

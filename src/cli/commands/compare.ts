@@ -1,6 +1,6 @@
 /**
  * `jesd compare <network flags> --depths LIST [--networks K] [--starts S] [--plot FILE.svg]`
- * (../shared/CLI.md): predicted Q_pred(N0, L) (src/predict, theory/06-fixed-points.md (6.5))
+ * (docs/cli.md): predicted Q_pred(N0, L) (src/predict, theory/06-fixed-points.md (6.5))
  * against Monte Carlo Q(N0, L) (multistart fixed-point search on K sampled networks per depth),
  * as JSON [{ depth, predictedQ, meanQ, stderrQ, ... }] and an SVG figure.
  */

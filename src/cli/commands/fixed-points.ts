@@ -1,5 +1,5 @@
 /**
- * `jesd fixed-points <network flags> [--starts K]` (../shared/CLI.md): multistart fixed-point search
+ * `jesd fixed-points <network flags> [--starts K]` (docs/cli.md): multistart fixed-point search
  * on one sampled network (src/fixedpoints/search.ts; theory/02-finite-networks.md section 2.4).
  */
 import type { Command } from 'commander';
@@ -60,7 +60,7 @@ export function resolveSearchFlags(raw: SearchFlags): { starts: number; maxItera
   };
 }
 
-/** The JSON document of ../shared/CLI.md plus provenance fields. */
+/** The JSON document of docs/cli.md plus provenance fields. */
 export function fixedPointsJson(net: Network, res: FixedPointResult, presetApplied: string | null, file: string | null = null): Record<string, unknown> {
   return {
     Q: res.Q,

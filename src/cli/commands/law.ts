@@ -1,5 +1,5 @@
 /**
- * `jesd law --name NAME [--ratio C] [--depth L] [--alpha A] --at x1,x2,...` (../shared/CLI.md):
+ * `jesd law --name NAME [--ratio C] [--depth L] [--alpha A] --at x1,x2,...` (docs/cli.md):
  * a named law evaluated on a grid, as JSON {x, density, atoms, edges, moments, diagnostics}.
  */
 import type { Command } from 'commander';

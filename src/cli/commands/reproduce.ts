@@ -1,6 +1,6 @@
 /**
  * `jesd reproduce [--scale quick|paper] [--out DIR] [--workers W] [--seed S] [--resume]`
- * (../shared/CLI.md; issue 5): reproduces the fixed-point study (arXiv 2501.04182) and writes
+ * (docs/cli.md, docs/claims.md): reproduces the fixed-point study (arXiv 2501.04182) and writes
  * DIR/report.md, DIR/*.svg (+ PNG) and DIR/*.jsonl. See src/report/reproduce.ts.
  */
 import type { Command } from 'commander';

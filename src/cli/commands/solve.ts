@@ -1,5 +1,5 @@
 /**
- * `jesd solve <network flags without --width> --at x1,x2,...` (../shared/CLI.md): the limiting
+ * `jesd solve <network flags without --width> --at x1,x2,...` (docs/cli.md): the limiting
  * spectrum of J J^T (theory/04-light-tailed.md (4.14)) as JSON, CSV and an SVG figure; with
  * `--compare-mc N` the pooled empirical spectrum of sampled width-N networks is overlaid and the
  * Kolmogorov distance reported.

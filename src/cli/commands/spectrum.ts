@@ -1,5 +1,5 @@
 /**
- * `jesd spectrum <network flags> [--at fixed-points|random]` (../shared/CLI.md): the empirical
+ * `jesd spectrum <network flags> [--at fixed-points|random]` (docs/cli.md): the empirical
  * spectrum of the input-output Jacobian J = D_L W_L ... D_1 W_1 of one sampled network
  * (theory/02-finite-networks.md (2.14), section 2.5), at random inputs or at its fixed points.
  */

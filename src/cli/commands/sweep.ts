@@ -1,6 +1,6 @@
 /**
  * `jesd sweep <network flags; width, depth and weights may be lists> --networks K --workers W
- * --out FILE.jsonl [--resume]` (../shared/CLI.md; docs/sweeps.md): Monte Carlo sweep of Q(N, L)
+ * --out FILE.jsonl [--resume]` (docs/cli.md; docs/sweeps.md): Monte Carlo sweep of Q(N, L)
  * over a grid of widths x depths x weight laws, on a worker pool, with a resumable JSON Lines file
  * and a summary table (or JSON with --json) on stdout.
  */
