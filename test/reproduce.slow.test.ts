@@ -1,5 +1,5 @@
 /**
- * End-to-end checks of `jesd reproduce` at `--scale tiny` (issue 5): the report and figures are
+ * End-to-end checks of `jesd reproduce` at `--scale tiny` (docs/claims.md): the report and figures are
  * written; the report is the same (minus its Timings section) for 1 and 2 workers; a run killed
  * halfway and continued with --resume ends with the same report; verdicts match the tables.
  */
