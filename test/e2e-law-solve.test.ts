@@ -3,16 +3,17 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectReference, referenceWhere } from './fixtures/reference.ts';
 
 const jesd = (...args: string[]) => spawnSync('bin/jesd', args, { encoding: 'utf8', cwd: join(import.meta.dirname, '..') });
 
 describe('jesd law / jesd solve (docs/cli.md)', () => {
   it('law --name marchenko-pastur and fuss-catalan --json', () => {
-    const mp = jesd('law', '--name', 'marchenko-pastur', '--at', '0.5,1,2,3', '--json');
+    const ref = referenceWhere('freeprob', { law: 'marchenko-pastur', ratio: 1 }); // mpmath, relative 1e-12
+    const mp = jesd('law', '--name', 'marchenko-pastur', '--at', ref.map((c) => c.x).join(','), '--json');
     expect(mp.status).toBe(0);
     const r = JSON.parse(mp.stdout);
-    const ref = [0.421084, 0.275664, 0.159155, 0.091888]; // issue references, 6 digits
-    r.density.forEach((d: number, i: number) => expect(Math.abs(d - ref[i]!)).toBeLessThan(5e-7 + 1e-6 * ref[i]!));
+    ref.forEach((c, i) => expectReference(r.density[i], c, 'jesd law marchenko-pastur'));
     expect(r.edges).toEqual([0, 4]);
     expect(r.atoms).toEqual([]);
     expect(r.moments).toEqual([1, 2, 5, 14]);
@@ -31,16 +32,16 @@ describe('jesd law / jesd solve (docs/cli.md)', () => {
 
   it('solve relu network: JSON fields, diagnostics, CSV and SVG', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jesd-solve-'));
+    const ref = referenceWhere('jacobian', { quantity: 'relu-density', depth: 2 }); // mpmath, relative 1e-10
     const r = jesd('solve', '--activation', 'relu', '--weights', 'gaussian', '--sigma-w', String(Math.SQRT2), '--bias', 'none',
-      '--depth', '2', '--at', '0.5,1,2,4,8,10', '--json', '--csv', join(dir, 'd.csv'), '--plot', join(dir, 'd.svg'));
+      '--depth', '2', '--at', ref.map((c) => c.x).join(','), '--json', '--csv', join(dir, 'd.csv'), '--plot', join(dir, 'd.svg'));
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    const ref = [0.16018, 0.09649, 0.05504, 0.02848, 0.01075, 0.00531]; // issue references, 5 decimals
-    out.density.forEach((d: number, i: number) => expect(Math.abs(d - ref[i]!)).toBeLessThan(5e-6));
+    ref.forEach((c, i) => expectReference(out.density[i], c, 'jesd solve relu L = 2'));
     expect(out.atoms).toEqual([{ at: 0, mass: 0.5 }]);
     expect(out.diagnostics.converged).toBe(true);
     expect(out.diagnostics.maxResidual).toBeLessThan(1e-10);
-    expect(out.edges[1]).toBeCloseTo(11.09017, 5);
+    expectReference(out.edges[1], referenceWhere('jacobian', { quantity: 'relu-right-edge', depth: 2 })[0]!, 'jesd solve relu edge');
     expect(readFileSync(join(dir, 'd.csv'), 'utf8').split('\n')[0]).toBe('x,density');
     expect(readFileSync(join(dir, 'd.svg'), 'utf8')).toMatch(/<svg/);
   });

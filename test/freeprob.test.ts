@@ -11,17 +11,21 @@ import { freeMultiplicativeConvolution } from '../src/freeprob/spectrum.ts';
 import * as C from '../src/freeprob/complex.ts';
 import { gaussLegendre } from '../src/meanfield/quadrature.ts';
 import { lagrangeInversion, seriesMul, seriesReciprocal } from '../src/freeprob/series.ts';
+import { expectReference, referenceWhere } from './fixtures/reference.ts';
 
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
 describe('closed-form references', () => {
-  // References from the issue (computed independently); relative error < 1e-6 as required, but the
-  // quoted values have 6 significant digits, so the comparison is at 1e-6 relative to 5e-7 absolute.
+  // References: test/fixtures/reference/freeprob.json (mpmath at 50 digits: closed form for
+  // Marchenko-Pastur, polynomial roots of the moment generating function for Fuss-Catalan), relative 1e-12.
   const at = [0.5, 1, 2, 3];
   it('Marchenko-Pastur c = 1 density, by the S-transform solver and by the closed form', () => {
-    const ref = [0.421084, 0.275664, 0.159155, 0.091888];
-    const solved = freeMultiplicativeConvolution([{ factor: marchenkoPasturFactor(1, 1), power: 1 }], at).report;
-    solved.density.forEach((d, i) => expect(Math.abs(d - ref[i]!)).toBeLessThan(5e-7 + 1e-6 * ref[i]!));
+    const ref = referenceWhere('freeprob', { law: 'marchenko-pastur', ratio: 1 });
+    const solved = freeMultiplicativeConvolution([{ factor: marchenkoPasturFactor(1, 1), power: 1 }], ref.map((c) => c.x as number)).report;
+    ref.forEach((c, i) => expectReference(solved.density[i]!, c, 'S-transform solver'));
+    for (const c of referenceWhere('freeprob', { law: 'marchenko-pastur' })) {
+      expectReference(marchenkoPasturDensity(c.x as number, c.ratio as number, 1), c, 'closed form');
+    }
     // Solver vs closed form: independent formulas, agreement to 1e-10 (Newton converged to rounding).
     at.forEach((x, i) => expect(rel(solved.density[i]!, marchenkoPasturDensity(x, 1, 1))).toBeLessThan(1e-10));
     expect(solved.edges).toEqual([0, expect.closeTo(4, 12)]);
@@ -29,9 +33,12 @@ describe('closed-form references', () => {
   });
 
   it('Fuss-Catalan L = 2 density', () => {
-    const ref = [0.31831, 0.178979, 0.09386, 0.059973];
+    for (const depth of [1, 2]) {
+      const ref = referenceWhere('freeprob', { law: 'fuss-catalan', depth });
+      const d = NAMED_LAWS['fuss-catalan']!({ depth, at: ref.map((c) => c.x as number) }).density;
+      ref.forEach((c, i) => expectReference(d[i]!, c, 'fuss-catalan'));
+    }
     const r = NAMED_LAWS['fuss-catalan']!({ depth: 2, at });
-    r.density.forEach((d, i) => expect(Math.abs(d - ref[i]!)).toBeLessThan(5e-7 + 1e-6 * ref[i]!));
     // x = 0.5: the density is exactly 1/pi (closed form of the L = 2 law at x = 1/2).
     expect(rel(r.density[0]!, 1 / Math.PI)).toBeLessThan(1e-12);
   });

@@ -7,41 +7,45 @@ import { productEdges, productLaw, solveAtLog } from '../src/freeprob/multiplica
 import { densityOnGrid } from '../src/freeprob/spectrum.ts';
 import { criticalParameters } from '../src/meanfield/gaussian.ts';
 import { kolmogorovDistance } from '../src/spectra/empirical.ts';
+import { expectReference, referenceWhere } from './fixtures/reference.ts';
 
 const relu = (L: number, at: number[] = [1]) => solveLightJacobian({ activation: 'relu', sigmaW: Math.SQRT2, sigmaB: 0, L }, at);
 
-describe('ReLU, Gaussian weights, sigma_w^2 = 2, sigma_b = 0 (references from the issue)', () => {
+describe('ReLU, Gaussian weights, sigma_w^2 = 2, sigma_b = 0 (references: test/fixtures/reference/jacobian.json)', () => {
   it('m1 = 1, m2 = 2L + 1, atom 1/2 at 0, right edges', () => {
-    const edges: Record<number, number> = { 1: 5.828427, 2: 11.09017, 3: 16.457757, 5: 27.272773 };
-    for (const L of [1, 2, 3, 5]) {
+    for (const edge of referenceWhere('jacobian', { quantity: 'relu-right-edge' })) {
+      const L = edge.depth as number;
       const r = relu(L);
       // series reversion is exact up to rounding: 1e-12
       expect(r.moments[0]).toBeCloseTo(1, 12);
       expect(r.moments[1]).toBeCloseTo(2 * L + 1, 11);
       expect(r.atoms).toEqual([{ at: 0, mass: 0.5 }]);
-      expect(Math.abs(r.edges![1] - edges[L]!)).toBeLessThan(5e-7); // references have 7 significant digits
+      // Closed-form edge (double root of the S-transform equation) at 50 digits; relative 1e-12.
+      expectReference(r.edges![1], edge, `right edge L = ${L}`);
     }
     // L = 1: W^T D^2 W is MP with ratio 1/2 (times 2): closed-form edges 3 -+ 2 sqrt 2.
     expect(relu(1).edges![0]).toBeCloseTo(3 - 2 * Math.SQRT2, 12);
   });
   it('L = 2 density at 0.5, 1, 2, 4, 8, 10', () => {
-    const ref = [0.16018, 0.09649, 0.05504, 0.02848, 0.01075, 0.00531];
-    const r = relu(2, [0.5, 1, 2, 4, 8, 10]);
+    // mpmath roots of the cubic (1 + p)(1 + 2p)^2 = x p at 50 digits; relative 1e-10.
+    const ref = referenceWhere('jacobian', { quantity: 'relu-density', depth: 2 });
+    const r = relu(2, ref.map((c) => c.x as number));
     expect(r.diagnostics.converged).toBe(true);
-    r.density.forEach((d, i) => expect(Math.abs(d - ref[i]!)).toBeLessThan(5e-6)); // 5 decimals quoted
+    ref.forEach((c, i) => expectReference(r.density[i]!, c, 'relu L = 2 density'));
     expect(r.expectedLog).toBeNull(); // the atom at 0 makes E[ln lambda] = -infinity
   });
 });
 
 describe('erf at criticality with q* = 0.2', () => {
   const { sigmaW, sigmaB } = criticalParameters('erf', 0.2);
-  it('spectrum variance per layer: 0.0839481 (orthogonal), 1.0839481 (Gaussian)', () => {
-    for (const [ensemble, perLayer] of [['orthogonal', 0.0839481], ['gaussian', 1.0839481]] as const) {
+  it('spectrum variance per layer: (1 + pi q)/sqrt(1 + 2 pi q) - 1 = 0.0839481 (orthogonal), + 1 (Gaussian)', () => {
+    for (const c of referenceWhere('jacobian', { quantity: 'erf-variance-per-layer' })) {
+      const ensemble = c.ensemble as 'orthogonal' | 'gaussian';
       for (const L of [1, 3]) {
         const r = solveLightJacobian({ activation: 'erf', sigmaW, sigmaB, L, ensemble }, [0.5]);
         expect(r.moments[0]).toBeCloseTo(1, 10); // chi = 1: m1 = chi^L
-        // The variance is additive over layers at m1 = 1; reference quoted to 7 digits.
-        expect(Math.abs(r.moments[1]! - r.moments[0]! ** 2 - L * perLayer)).toBeLessThan(5e-7 * L);
+        // The variance is additive over layers at m1 = 1; closed-form reference, 1e-10 per layer.
+        expectReference((r.moments[1]! - r.moments[0]! ** 2) / L, c, `${ensemble} L = ${L}`);
       }
     }
   });

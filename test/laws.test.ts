@@ -4,6 +4,7 @@ import { cmsSymmetricStable, logGamma, naturalConstant, naturalScale, sampleLaw,
 import { hillTailIndex, kolmogorovDistance, quantiles } from '../src/spectra/empirical.ts';
 import { stream } from '../src/random/rng.ts';
 import { ACTIVATIONS, type LawSpec } from '../src/network/spec.ts';
+import { expectReference, referenceWhere } from './fixtures/reference.ts';
 
 // Kolmogorov: P(sqrt(n) D_n > 1.63) ~ 0.01 (theory/02-finite-networks.md section 2.5), so every KS
 // check below fails with probability ~1% for a correct sampler (fixed streams make it deterministic).
@@ -13,9 +14,11 @@ const draw = (law: LawSpec, tag: number, size = n) => sampleLaw(law, stream(1234
 const normalCdf = (s: number) => (x: number) => 0.5 * (1 + erf(x / (s * Math.SQRT2)));
 
 describe('special functions', () => {
-  it('erf matches reference values to 1e-15 (A&S tables / mpmath)', () => {
-    const ref: [number, number][] = [[0.5, 0.5204998778130465], [1, 0.8427007929497149], [2, 0.9953222650189527], [2.9, 0.9999589021219005], [3.5, 0.9999992569016276], [-1, -0.8427007929497149]];
-    for (const [x, v] of ref) expect(Math.abs(erf(x) - v)).toBeLessThan(1e-15);
+  it('erf matches the mpmath reference values to 1e-15 (test/fixtures/reference/special.json)', () => {
+    for (const c of referenceWhere('special', { fn: 'erf' })) expectReference(erf(c.x as number), c, 'erf');
+  });
+  it('logGamma matches the mpmath reference values to 1e-13 (test/fixtures/reference/special.json)', () => {
+    for (const c of referenceWhere('special', { fn: 'logGamma' })) expectReference(logGamma(c.x as number), c, 'logGamma');
   });
   it('logGamma matches closed forms to 1e-13', () => {
     expect(Math.abs(logGamma(5) - Math.log(24))).toBeLessThan(1e-13);

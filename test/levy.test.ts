@@ -11,6 +11,7 @@ import { matrix } from '../src/types.ts';
 import { InvalidSpecError } from '../src/errors.ts';
 import { NAMED_LAWS } from '../src/freeprob/named.ts';
 import { stableD2Law, stableScaleFixedPoint } from '../src/meanfield/stable.ts';
+import { expectReference, referenceWhere } from './fixtures/reference.ts';
 
 /** Composite Simpson integral of the density over [lo, hi] with n (even) panels. */
 function simpson(f: (x: number[]) => number[], lo: number, hi: number, n: number): { xs: number[]; cum: number[] } {
@@ -35,17 +36,14 @@ describe('levyScaling', () => {
 });
 
 describe('levyMatrixDensity', () => {
-  it('matches the issue-4 reference values for standard Cauchy entries scaled by 2N/pi', () => {
-    const r = levyMatrixDensity(1, [0, 0.5, 1, 2, 5]);
+  it('matches the mpmath fixed-point solution for standard Cauchy entries scaled by 2N/pi', () => {
+    // test/fixtures/reference/levy.json: (5.16) in the s-form (5.19) solved by mpmath at 30 digits
+    // with the s-integrals in closed form (complex erfc); relative 1e-12.
+    const ref = referenceWhere('levy', { alpha: 1 });
+    const r = levyMatrixDensity(1, ref.map((c) => c.x as number));
     expect(r.diagnostics.converged).toBe(true);
     expect(r.diagnostics.maxResidual).toBeLessThan(1e-9);
-    // Reference values of issue 4, rel. error < 1e-3 as required.
-    const ref = [1 / Math.PI, NaN, 0.13, 0.066, 0.01707];
-    for (const i of [0, 2, 3, 4]) expect(Math.abs(r.value[i]! / ref[i]! - 1)).toBeLessThan(1e-3);
-    // x = 0.5: the issue quotes 0.1992; we get 0.199516 (residual 1e-15, quadrature error estimate
-    // 1e-16, and an independent non-rotated quadrature below agrees). The 4-digit reference seems to
-    // be rounded/mistyped; we hold 2e-3 against it and 1e-9 against our own second method.
-    expect(Math.abs(r.value[1]! / 0.1992 - 1)).toBeLessThan(2e-3);
+    ref.forEach((c, i) => expectReference(r.value[i]!, c, 'levy alpha = 1'));
   });
 
   it('agrees at x = 0.5 with an independent real-axis fixed-point iteration (no contour rotation)', () => {
@@ -86,11 +84,12 @@ describe('levyMatrixDensity', () => {
     expect(Math.abs(re / Math.PI - levyMatrixDensity(1, [x]).value[0]!)).toBeLessThan(1e-9);
   });
 
-  it('matches the SaS(1.5) reference values', () => {
-    const r = levyMatrixDensity(1.5, [0, 1, 2]);
-    // Issue-4 reference values, stated to 5 digits (truncated): relative tolerance 1e-4.
-    const ref = [0.1518, 0.13602, 0.10366];
-    r.value.forEach((v, i) => expect(Math.abs(v / ref[i]! - 1)).toBeLessThan(1e-4));
+  it('matches the mpmath fixed-point solution for SaS(1.5) entries', () => {
+    // test/fixtures/reference/levy.json: (5.16)-(5.17) in the s-form (5.19) by mpmath quadrature and
+    // findroot at 30 digits; relative 1e-12.
+    const ref = referenceWhere('levy', { alpha: 1.5 });
+    const r = levyMatrixDensity(1.5, ref.map((c) => c.x as number));
+    ref.forEach((c, i) => expectReference(r.value[i]!, c, 'levy alpha = 1.5'));
   });
 
   it('reproduces the closed form rho_alpha(0) across alpha (property)', () => {

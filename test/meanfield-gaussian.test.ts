@@ -31,16 +31,19 @@ describe('quadrature', () => {
 
 describe('erf network at criticality with q* = 0.2 (references from the issue)', () => {
   const { sigmaW, sigmaB } = criticalParameters('erf', 0.2);
-  it('sigma_w^2 = 1.2760558, q* = 0.2, chi = 1', () => {
-    expect(Math.abs(sigmaW * sigmaW - 1.2760558)).toBeLessThan(5e-8); // reference has 8 digits
+  it('sigma_w^2 = sqrt(1 + 0.2 pi) = 1.2760558, q* = 0.2, chi = 1', () => {
+    // Closed form: phi'(h) = exp(-pi h^2 / 4), so E phi'(sqrt(q) z)^2 = (1 + pi q)^{-1/2} and chi = 1
+    // gives sigma_w^2 = sqrt(1 + pi q*). Was checked against the 8-digit value 1.2760558 to 5e-8.
+    expect(Math.abs(sigmaW * sigmaW - Math.sqrt(1 + 0.2 * Math.PI))).toBeLessThan(1e-12);
     const q = lengthFixedPoint('erf', sigmaW, sigmaB);
     expect(q.diagnostics.converged).toBe(true);
     expect(q.value).toBeCloseTo(0.2, 12);
     expect(susceptibility('erf', sigmaW, 0.2)).toBeCloseTo(1, 12);
   });
-  it('mu1 = 0.783665, mu2 = 0.665686 (closed form and Gauss-Hermite law of D^2 agree)', () => {
-    expect(Math.abs(derivativeSquaredMoment('erf', 0.2, 1) - 0.783665)).toBeLessThan(5e-7);
-    expect(Math.abs(derivativeSquaredMoment('erf', 0.2, 2) - 0.665686)).toBeLessThan(5e-7);
+  it('mu1 = (1 + 0.2 pi)^{-1/2} = 0.783665, mu2 = (1 + 0.4 pi)^{-1/2} = 0.665686 (closed form and Gauss-Hermite law of D^2 agree)', () => {
+    // mu_k = E exp(-k pi q z^2 / 2) = (1 + k pi q)^{-1/2}; was checked against 6-digit values to 5e-7.
+    expect(Math.abs(derivativeSquaredMoment('erf', 0.2, 1) - 1 / Math.sqrt(1 + 0.2 * Math.PI))).toBeLessThan(1e-13);
+    expect(Math.abs(derivativeSquaredMoment('erf', 0.2, 2) - 1 / Math.sqrt(1 + 0.4 * Math.PI))).toBeLessThan(1e-13);
     const law = derivativeSquaredLaw('erf', 0.2);
     if (law.kind !== 'discrete') throw new Error('expected a discrete law');
     let m1 = 0, m2 = 0;
