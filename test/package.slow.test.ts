@@ -1,9 +1,11 @@
 // The installable package: `npm pack` (which builds dist/ through prepack/prepare), then install the
 // tarball into an empty directory and use it as a user would: the library through a plain Node
 // `import`, the command through `npx jesd`. Needs the npm registry for the dependencies (CI has it).
+// The pack runs in a copy of the checkout (node_modules linked), so its build never replaces the
+// dist/ that other test files running at the same time use through bin/jesd.
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +17,12 @@ describe('npm package', () => {
     const dir = mkdtempSync(join(tmpdir(), 'jesd-pack-'));
     try {
       const env = { ...process.env, JESD_SKIP_NATIVE_BUILD: '1', npm_config_audit: 'false', npm_config_fund: 'false' };
-      execFileSync('npm', ['pack', '--pack-destination', dir], { cwd: root, env, stdio: 'pipe' });
+      const copy = join(dir, 'checkout');
+      for (const f of ['package.json', 'package-lock.json', 'README.md', 'binding.gyp', 'tsconfig.json', 'tsconfig.build.json', 'bin', 'native', 'src', 'scripts']) {
+        cpSync(join(root, f), join(copy, f), { recursive: true });
+      }
+      symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'), 'dir');
+      execFileSync('npm', ['pack', '--pack-destination', dir], { cwd: copy, env, stdio: 'pipe' });
       const tarball = readdirSync(dir).find((f) => f.endsWith('.tgz'));
       expect(tarball).toBeDefined();
       const app = join(dir, 'app');
