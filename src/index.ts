@@ -52,7 +52,7 @@ export {
 } from './jacobian/heavyPopulation.ts';
 export { predictQ, fractionAboveOne, type QPrediction, type QPredictionOptions } from './predict/qPrediction.ts';
 export { runReproduction, stripTimings, type ReproduceOptions, type ReproductionResult } from './report/reproduce.ts';
-export { checkOutputPath, ensureOutputDirectory, writeOutputFile, fileError } from './io/files.ts';
+export { checkOutputPath, ensureOutputDirectory, writeOutputFile, fileError, writeFileAtomic } from './io/files.ts';
 export { linePlot, histogramPlot, categoricalHeatmap, svgToPng, renderSvg, type Series, type AxesOptions, type DensityOverlay } from './report/svg.ts';
 export * from './fixedpoints/basins.ts';
 export * from './memory/damage.ts';
@@ -70,7 +70,7 @@ export {
   type TrainConfig, type TrainOptions, type TrainResult, type InitSpec, type OptimizerName, type OptimizerState,
 } from './training/train.ts';
 export {
-  saveNetworkFile, loadNetworkFile, parseNetworkFile, networkFileText, readNetwork, toNetwork, writeFileAtomic,
+  saveNetworkFile, loadNetworkFile, parseNetworkFile, networkFileText, readNetwork, toNetwork,
   NETWORK_FILE_FORMAT, NETWORK_FILE_VERSION, type NetworkFile, type LogEntry,
 } from './training/file.ts';
 export { getDataset, registerDataset, datasetNames, randomPatterns, parseCsvMatrix, type Dataset, type DatasetOptions, type DatasetLoader } from './training/data.ts';

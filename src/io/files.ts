@@ -13,7 +13,7 @@
  * The root user ignores permission bits, so for root a chmod'ed directory is writable and these
  * checks agree with what the write would do; a read-only file system (EROFS) is refused for anyone.
  */
-import { accessSync, constants, mkdirSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, statSync, writeFileSync, writeSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { OutputFileError } from '../errors.ts';
 
@@ -157,4 +157,39 @@ export function writeOutputFile(flag: string, path: string, data: string | Uint8
   } catch (e) {
     throw fileError(flag, path, e);
   }
+}
+
+/** Write all of `text` at the current position of the open file `fd` (writeSync may write less). */
+export function writeAll(fd: number, text: string): void {
+  const buf = Buffer.from(text, 'utf8');
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+/** fsync the directory holding `path`, so a rename or a new file in it survives a power loss. */
+export function fsyncDir(path: string): void {
+  try {
+    const fd = openSync(dirname(resolve(path)), 'r');
+    try { fsyncSync(fd); } finally { closeSync(fd); }
+  } catch {
+    // Some platforms cannot fsync a directory; the files' own data is fsync'ed regardless.
+  }
+}
+
+/**
+ * Replace `path` with `text` atomically: a temporary file beside it, fsync, rename over the target,
+ * fsync the directory. A crash leaves the old file or the new one, never a partial one. Node's fs
+ * errors pass through (callers name their flag with `fileError`).
+ */
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w');
+  try {
+    writeAll(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  fsyncDir(path);
 }

@@ -22,10 +22,10 @@
  * ResultStoreError (CLI exit 2) naming --resume / --out, thrown before the store modifies anything.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { closeSync, fsyncSync, ftruncateSync, openSync, readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { ResultStoreError } from '../errors.ts';
-import { fileError } from '../io/files.ts';
+import { fileError, fsyncDir, writeAll, writeFileAtomic } from '../io/files.ts';
 import { acquireLock, lockPathFor, type OutputLock } from './lock.ts';
 
 /** The sidecar's content. */
@@ -79,38 +79,14 @@ function inspect(path: string, flag: string, what: string): FileState {
 }
 
 /** fsync a directory so a created or renamed entry in it survives a crash (best effort). */
-function fsyncDir(path: string): void {
-  try {
-    const fd = openSync(dirname(resolve(path)), 'r');
-    try { fsyncSync(fd); } finally { closeSync(fd); }
-  } catch {
-    // Some platforms cannot fsync a directory; the files' own data is fsync'ed regardless.
-  }
-}
-
-function writeAll(fd: number, text: string): void {
-  const buf = Buffer.from(text, 'utf8');
-  let off = 0;
-  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-}
-
 /** Write the sidecar atomically: temporary file, fsync, rename over the target, fsync the directory. */
 function writeSidecar(path: string, meta: JsonlStoreMeta): void {
   const target = sidecarPath(path);
-  const tmp = `${target}.tmp`;
   try {
-    const fd = openSync(tmp, 'w');
-    try {
-      writeAll(fd, JSON.stringify({ format: meta.format, version: meta.version, config: meta.config, checksum: runChecksum(meta) }) + '\n');
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, target);
+    writeFileAtomic(target, JSON.stringify({ format: meta.format, version: meta.version, config: meta.config, checksum: runChecksum(meta) }) + '\n');
   } catch (e) {
     throw fileError('--out', target, e);
   }
-  fsyncDir(target);
 }
 
 export interface ReadJsonlStoreOptions<R> {
@@ -405,20 +381,11 @@ function openLocked<R, C>(opts: OpenJsonlStoreOptions<R, C>, lock: OutputLock): 
         closeSync(fd);
       }
       if (keys.every((k, i) => k === current[i])) return;
-      const tmp = `${path}.tmp`;
       try {
-        const t = openSync(tmp, 'w');
-        try {
-          writeAll(t, keys.map((k) => lineOf(done.get(k)!)).join(''));
-          fsyncSync(t);
-        } finally {
-          closeSync(t);
-        }
-        renameSync(tmp, path);
+        writeFileAtomic(path, keys.map((k) => lineOf(done.get(k)!)).join(''));
       } catch (e) {
         throw fileError('--out', path, e);
       }
-      fsyncDir(path);
       const reordered = new Map(keys.map((k) => [k, done.get(k)!]));
       done.clear();
       for (const [k, r] of reordered) done.set(k, r);

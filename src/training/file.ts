@@ -13,8 +13,9 @@
  * place of a good one. The loader validates everything and throws InvalidSpecError naming the file
  * and the field (CLI exit 2).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { InvalidSpecError } from '../errors.ts';
+import { writeFileAtomic } from '../io/files.ts';
 import { networkFromWeights, type Network } from '../network/network.ts';
 import { matrix } from '../types.ts';
 import { validateLayeredNet, type LayeredNet } from './model.ts';
@@ -44,21 +45,6 @@ export function packageVersion(): string {
   } catch {
     return 'jacobian-esd (version unknown)';
   }
-}
-
-/** Write `text` to `path` atomically: `path.tmp`, fsync, rename over `path`. */
-export function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w');
-  try {
-    const buf = Buffer.from(text, 'utf8');
-    let off = 0;
-    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
 }
 
 /** The JSON text of a network file. */
