@@ -11,8 +11,11 @@
 import cliProgress from 'cli-progress';
 
 export interface ProgressReporter {
-  /** `done` units finished out of `total` (including units already done before a resume). */
-  update(done: number): void;
+  /**
+   * `done` units finished out of `total` (including units already done before a resume); `detail`
+   * (e.g. the current loss) replaces the text shown beside the count without forcing a line.
+   */
+  update(done: number, detail?: string): void;
   /** `n` more units computed now. */
   add(n: number): void;
   /** `n` more units found already done (resume): counted, but not in the rate behind the ETA. */
@@ -65,7 +68,7 @@ export function createProgress(opts: {
     bar.start(total, done, payload());
     const show = () => bar.update(Math.min(done, total), payload());
     return {
-      update(d) { computed += Math.max(0, d - done); done = d; show(); },
+      update(d, detail) { computed += Math.max(0, d - done); done = d; if (detail !== undefined) section = detail; show(); },
       add(n) { computed += n; done += n; show(); },
       skip(n) { done += n; show(); },
       setSection(name) { section = name; show(); },
@@ -82,7 +85,7 @@ export function createProgress(opts: {
   };
   const maybe = () => { if (Date.now() - lastPrint >= interval) line(); };
   return {
-    update(d) { computed += Math.max(0, d - done); done = d; maybe(); },
+    update(d, detail) { computed += Math.max(0, d - done); done = d; if (detail !== undefined) section = detail; maybe(); },
     add(n) { computed += n; done += n; maybe(); },
     skip(n) { done += n; },
     setSection(name) { section = name; if (Date.now() - t0 >= interval) line(); },

@@ -7,7 +7,7 @@ import { ACTIVATIONS, BIAS_LAWS, SCALINGS, WEIGHT_LAWS, type ActivationName, typ
 import { datasetNames, getDataset } from '../../training/data.ts';
 // The image data sets (mnist) register themselves in the data registry when this module loads.
 import '../../training/images.ts';
-import { createTrainProgress } from '../../training/progress.ts';
+import { createProgress, type ProgressReporter } from '../../montecarlo/progress.ts';
 import { DEFAULT_TRAIN, OPTIMIZERS, train, type OptimizerName } from '../../training/train.ts';
 import { parseChoice, parseInteger, parseNumber, parseNumberList } from '../flags.ts';
 import { FlagError, printJson } from '../io.ts';
@@ -103,17 +103,17 @@ export function register(program: Command): void {
         seed,
       };
       const checkpointEvery = parseInteger('--checkpoint-every', raw.checkpointEvery ?? '500', 0, 1e12);
-      let progress: ReturnType<typeof createTrainProgress> | null = null;
+      let progress: ProgressReporter | null = null;
       const res = train({
         init: { widths, activation, outputActivation, weights, bias, scaling, seed },
         config, inputs: ds.inputs, targets: ds.targets, out: raw.out, checkpointEvery, resume: raw.resume === true,
         extra: { data: ds.description },
         onStep: (s, l) => {
-          progress ??= createTrainProgress({ total: config.steps, initial: s - 1, quiet: raw.quiet === true });
-          progress.update(s, l);
+          progress ??= createProgress({ total: config.steps, initial: s - 1, label: 'train', units: 'steps', quiet: raw.quiet === true });
+          progress.update(s, `loss ${l.toExponential(4)}`);
         },
       });
-      (progress as ReturnType<typeof createTrainProgress> | null)?.stop();
+      (progress as ProgressReporter | null)?.stop();
       const doc = { finalLoss: res.finalLoss, steps: res.steps, resumedFrom: res.resumedFrom, file: raw.out, widths, activations: res.net.activations, optimizer, lr: config.lr, patterns: ds.inputs.rows };
       if (raw.json) {
         printJson(doc);
