@@ -32,6 +32,7 @@
  * networks themselves are sampleNetwork(spec, n) (so they are the networks a multistart run with the
  * same spec sees). Nothing depends on the order of networks or the number of workers.
  */
+import { meanAndSd } from '../montecarlo/summary.ts';
 import { InvalidSpecError, NonConvergenceError, requireInRange, requireInteger } from '../errors.ts';
 import {
   evalPreact, evalPreactAtInput, fixedPointJacobian, jacobianSpectrumSummary, preactDerivative, preactStarts,
@@ -334,11 +335,8 @@ export interface KacRiceResult {
 
 /** Mean and standard error over networks (each network's mean is i.i.d. across networks). */
 export function meanStderr(values: number[]): CountEstimate {
-  const K = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / K;
-  if (K < 2) return { mean, stderr: Infinity };
-  const v = values.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (K - 1);
-  return { mean, stderr: Math.sqrt(v / K) };
+  const { mean, sd } = meanAndSd(values);
+  return { mean, stderr: sd === null ? Infinity : sd / Math.sqrt(values.length) };
 }
 
 /** Kac-Rice estimate of E[# fixed points] and E[# stable fixed points] for a spec (see top). */
