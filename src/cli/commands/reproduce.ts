@@ -7,12 +7,13 @@ import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { runReproduction } from '../../report/reproduce.ts';
+import { DEFAULT_STUDY, runStudy, STUDIES, studyNames } from '../../report/studies/index.ts';
 import { SCALE_NAMES, SCALES, type ScaleName } from '../../report/scales.ts';
 import { parseChoice, parseInteger, parseWorkers } from '../flags.ts';
 import { checkOutputPath, FlagError, log, printJson } from '../io.ts';
 
 interface ReproduceFlags {
-  scale?: string; out?: string; workers?: string; seed?: string; resume?: boolean; force?: boolean; quiet?: boolean; json?: boolean;
+  study?: string; scale?: string; out?: string; workers?: string; seed?: string; resume?: boolean; force?: boolean; quiet?: boolean; json?: boolean;
 }
 
 export function register(program: Command): void {
@@ -24,6 +25,7 @@ export function register(program: Command): void {
         'heavy-tailed network. Writes DIR/report.md (parameters, versions, seeds, tables, a verdict per claim with its rule, timings), ' +
         'figures (SVG + PNG), summary.json and the raw JSON Lines.',
     )
+    .option('--study <name>', `which study: ${DEFAULT_STUDY} (the default: arXiv 2501.04182)${STUDIES.map((s) => `, ${s.name} (${s.paper})`).join('')}`)
     .option('--scale <name>', `quick (the default: ${SCALES.quick.description}) | paper (${SCALES.paper.description})`)
     .option('--out <DIR>', 'output directory (default reproduction); only its last component is created, its parent must exist')
     .option('--workers <W>', `worker threads, an integer >= 1 (default and maximum: all cores, here ${availableParallelism()}), more are capped with a warning; results do not depend on it`)
@@ -45,7 +47,17 @@ export function register(program: Command): void {
       const scale = parseChoice('--scale', raw.scale ?? 'quick', SCALE_NAMES) as ScaleName;
       const workers = parseWorkers(raw.workers, raw.quiet === true);
       const seed = parseInteger('--seed', raw.seed ?? '1', 0);
+      const study = parseChoice('--study', raw.study ?? DEFAULT_STUDY, studyNames());
       const out = raw.out ?? 'reproduction';
+      if (study !== DEFAULT_STUDY) {
+        if (raw.resume) throw new FlagError('--resume', `applies to --study ${DEFAULT_STUDY} only`);
+        checkOutputPath('--out', out, 'directory');
+        if (!raw.quiet) log(`jesd reproduce: study ${study}, scale ${scale}, seed ${seed} -> ${resolve(out)}`);
+        const r = await runStudy(study, { out, scale, seed, workers, quiet: !!raw.quiet });
+        if (raw.json) printJson({ out: r.out, files: r.files, verdicts: r.verdicts });
+        else process.stdout.write([`Report: ${resolve(out, 'report.md')}`, ...r.verdicts.map((v) => `  ${v.id} ${v.verdict}: ${v.evidence}`)].join('\n') + '\n');
+        return;
+      }
       if (raw.resume && raw.force) throw new FlagError('--force', 'cannot be combined with --resume (--force starts over, --resume continues)');
       checkOutputPath('--out', out, 'directory');
       if (!raw.quiet) log(`jesd reproduce: scale ${scale}, seed ${seed}, ${workers} worker(s) -> ${resolve(out)}${raw.resume ? ' (resuming)' : raw.force ? ' (replacing any earlier run)' : ''}`);
