@@ -94,9 +94,10 @@ export function createProgress(opts: {
 }
 
 export function formatSeconds(s: number): string {
-  if (s < 60) return `${s.toFixed(1)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${Math.round(s - 60 * m).toString().padStart(2, '0')}s`;
-  const h = Math.floor(m / 60);
-  return `${h}h${(m - 60 * h).toString().padStart(2, '0')}m`;
+  if (s < 59.95) return `${s.toFixed(1)}s`;
+  // Round once, then split, so that 779.6 s reads 13m00s (not 12m60s) and 3599.7 s reads 1h00m.
+  const sec = Math.round(s);
+  if (sec < 3600) return `${Math.floor(sec / 60)}m${(sec % 60).toString().padStart(2, '0')}s`;
+  const min = Math.round(s / 60);
+  return `${Math.floor(min / 60)}h${(min % 60).toString().padStart(2, '0')}m`;
 }
