@@ -71,4 +71,14 @@ describe('jesd landscape', () => {
       expect(lines[0]).toMatch(re);
     }
   });
+
+  it('reproduce --study landscape --scale tiny: the exact constructions are reproduced, the GD numbers marked not run', async () => {
+    const out = join(dir, 'study');
+    const r = await run(['reproduce', '--study', 'landscape', '--scale', 'tiny', '--out', out, '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { verdicts: { id: string; verdict: string }[] };
+    expect(doc.verdicts.find((v) => v.id === '001-e')!.verdict).toBe('reproduced');
+    expect(doc.verdicts.filter((v) => v.id !== '001-e').every((v) => v.verdict === 'not run')).toBe(true);
+    expect(readFileSync(join(out, 'report.md'), 'utf8')).toMatch(/001-e/);
+  });
 });
