@@ -28,6 +28,8 @@ export interface LandscapeRunOptions {
   plateauBoundaryTol?: number;
   /** Neurons whose output contribution is below this are zeroed before a plateau is classified (default 1e-6). */
   pruneTol?: number;
+  /** Plateau detection (9.5): flatness threshold per window (default 1e-4). */
+  flatTol?: number;
   /** Perturbation-test draws (default 5000). */
   draws?: number;
   embedZeroNeuron?: boolean;
@@ -73,6 +75,7 @@ export function validateRunOptions(o: LandscapeRunOptions): void {
   requireInteger('--steps', o.steps, 1, 1e9);
   requireInteger('--seed', o.seed, 0);
   if (o.continueSteps !== undefined) requireInteger('--continue-steps', o.continueSteps, 0, 1e9);
+  if (o.flatTol !== undefined && !(Number.isFinite(o.flatTol) && o.flatTol > 0 && o.flatTol < 1)) throw new InvalidSpecError('--flat-tol', `must be in (0, 1), got ${o.flatTol}`);
 }
 
 export function runLandscape(data: LandscapeData, o: LandscapeRunOptions): LandscapeRunResult {
@@ -80,7 +83,7 @@ export function runLandscape(data: LandscapeData, o: LandscapeRunOptions): Lands
   const init = initShallowNet({ d: data.X.cols, k: data.Y.cols, r: o.width, scale: o.initScale, seed: o.seed, alphaPos: o.alphaPos, alphaNeg: o.alphaNeg });
   const gd = gradientDescent(init, data, { lr: o.lr, steps: o.steps, onRecord: o.onRecord });
   const copts = { lr: o.lr, draws: o.draws ?? 5000, seed: o.seed };
-  const plateaus: PlateauReport[] = findPlateaus(gd.records).map((p) => {
+  const plateaus: PlateauReport[] = findPlateaus(gd.records, { flatTol: o.flatTol }).map((p) => {
     const s = gd.snapshots[p.index]!;
     const point = zeroSmallNeurons({ ...init, W: s.W, H: s.H }, data, o.pruneTol ?? 1e-6);
     const c = classifyPoint(point, data, { ...copts, tol: o.plateauTol ?? 1e-5, boundaryTol: o.plateauBoundaryTol ?? 1e-4 });

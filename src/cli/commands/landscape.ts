@@ -14,7 +14,7 @@ import { landscapeFigure } from '../../landscape/plot.ts';
 
 interface RawFlags {
   data?: string; width?: string; initScale?: string; lr?: string; steps?: string; seed?: string;
-  alphaPos?: string; alphaNeg?: string; tol?: string; plateauTol?: string; draws?: string;
+  alphaPos?: string; alphaNeg?: string; tol?: string; flatTol?: string; plateauTol?: string; draws?: string;
   embedZeroNeuron?: boolean; continueSteps?: string; plot?: string; json?: boolean; quiet?: boolean;
 }
 
@@ -32,6 +32,7 @@ export function register(program: Command): void {
     .option('--alpha-neg <a>', 'slope of rho for z < 0 (default 0: ReLU)')
     .option('--tol <t>', 'stationarity tolerance on the derivatives at the end point (default 1e-6)')
     .option('--plateau-tol <t>', 'stationarity tolerance at the plateau points (default 1e-5)')
+    .option('--flat-tol <f>', 'a plateau is where the loss falls by less than f (relative) per 1% of the run (default 1e-4; sloped plateaus such as wu-7point\'s need about 2e-3)')
     .option('--draws <n>', 'draws of the perturbation test (default 5000; 0 = none)')
     .option('--embed-zero-neuron', 'add a zero neuron (w = 0, h = 0) to the end point, classify it, and continue descent from it')
     .option('--continue-steps <T2>', 'with --embed-zero-neuron: steps of the continued descent (default: --steps)')
@@ -65,6 +66,7 @@ export function register(program: Command): void {
         alphaPos, alphaNeg,
         tol: positive('--tol', raw.tol ?? '1e-6'),
         plateauTol: positive('--plateau-tol', raw.plateauTol ?? '1e-5'),
+        flatTol: raw.flatTol !== undefined ? parseNumber('--flat-tol', raw.flatTol) : undefined,
         draws: parseInteger('--draws', raw.draws ?? '5000', 0, 1e7),
         embedZeroNeuron: raw.embedZeroNeuron === true,
         continueSteps,
