@@ -9,7 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { BUILTIN_DATA, loadLandscapeData, residuals, shallowLoss, type ShallowNet } from '../src/landscape/model.ts';
 import { gradientDescent } from '../src/landscape/gd.ts';
 import { dataSectors, minOverCone, sectorMatrix, signKey } from '../src/landscape/sectors.ts';
-import { classifyPoint, embedZeroNeuron, splitNeuron } from '../src/landscape/classify.ts';
+import { classifyPoint, embedZeroNeuron, neuronGdJacobian, splitNeuron } from '../src/landscape/classify.ts';
+import { shallowGradient } from '../src/landscape/model.ts';
 import { stream } from '../src/random/rng.ts';
 import { InvalidSpecError } from '../src/errors.ts';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -176,5 +177,53 @@ describe('data files', () => {
     }
     const ok = loadLandscapeData(bad('ok.json', JSON.stringify({ inputs: [[1, 2], [3, 4]], targets: [[1], [0]] })));
     expect(ok.X.rows).toBe(2);
+  });
+});
+
+describe('GD map and random data', () => {
+  it('the (w_i, h_i) block of the GD map Jacobian (9.12) equals central differences of the gradient (leaky ReLU, h_i != 0)', () => {
+    const data = BUILTIN_DATA['wu-2d']!();
+    const rng = stream(11, 97);
+    const n0 = net(Array.from({ length: 8 }, () => rng.normal()), Array.from({ length: 8 }, () => rng.normal()), 2, 2, 0.2);
+    const lr = 0.7, d = 2, k = 2, m = d + k, i = 1;
+    const { E } = residuals(n0, data);
+    const signs = Int8Array.from({ length: 4 }, (_, n) => (n0.W[i * d]! * data.X.data[2 * n]! + n0.W[i * d + 1]! * data.X.data[2 * n + 1]! >= 0 ? 1 : -1));
+    const J = neuronGdJacobian(n0, data, i, signs, E, lr);
+    const params = (nt: ShallowNet, a: number) => (a < d ? { arr: nt.W, idx: i * d + a } : { arr: nt.H, idx: i * k + a - d });
+    const grad = (nt: ShallowNet, a: number) => { const g = shallowGradient(nt, data); return a < d ? g.gW[i * d + a]! : g.gH[i * k + a - d]!; };
+    const eps = 1e-6;
+    for (let b = 0; b < m; b++) {
+      const plus = { ...n0, W: Float64Array.from(n0.W), H: Float64Array.from(n0.H) };
+      const minus = { ...n0, W: Float64Array.from(n0.W), H: Float64Array.from(n0.H) };
+      const pp = params(plus, b), pm = params(minus, b);
+      pp.arr[pp.idx] = pp.arr[pp.idx]! + eps;
+      pm.arr[pm.idx] = pm.arr[pm.idx]! - eps;
+      for (let a = 0; a < m; a++) {
+        const fd = (a === b ? 1 : 0) - (lr * (grad(plus, a) - grad(minus, a))) / (2 * eps);
+        expect(Math.abs(J[a * m + b]! - fd)).toBeLessThan(1e-7);
+      }
+    }
+  });
+
+  it('random 1-D data with a bias: the affine least-squares network is a local minimum the perturbation test confirms; with a zero neuron a saddle', () => {
+    const rng = stream(13, 96);
+    for (let t = 0; t < 8; t++) {
+      const N = 6;
+      const xs = Array.from({ length: N }, () => 2 * rng.uniform() - 1);
+      const ys = Array.from({ length: N }, () => rng.normal());
+      const data = { name: 'random', X: { rows: N, cols: 2, data: Float64Array.from(xs.flatMap((x) => [x, 1])) }, Y: { rows: N, cols: 1, data: Float64Array.from(ys) }, defaults: null };
+      // Affine least squares by the normal equations, solved by hand (2 x 2).
+      const sx = xs.reduce((s, v) => s + v, 0), sxx = xs.reduce((s, v) => s + v * v, 0);
+      const sy = ys.reduce((s, v) => s + v, 0), sxy = xs.reduce((s, v, i) => s + v * ys[i]!, 0);
+      const det = sxx * N - sx * sx;
+      const a = (sxy * N - sx * sy) / det, b = (sxx * sy - sx * sxy) / det;
+      const n = net([0, 1, -1, 1.5], [b + 1.5 * a, -a]);
+      const c = classifyPoint(n, data, { draws: 500, seed: t });
+      expect(c.classification).toBe('local-min');
+      expect(c.perturbation!.descents).toBe(0);
+      const e = classifyPoint(embedZeroNeuron(n), data, { draws: 0 });
+      expect(e.classification).toBe('saddle');
+      expect(e.escapeNeurons[0]!.descent!.deltaLoss).toBeLessThan(0);
+    }
   });
 });
