@@ -6,7 +6,7 @@
  */
 import { InvalidSpecError, requireFinite, requireInteger } from '../errors.ts';
 import { STREAM, stream } from '../random/rng.ts';
-import { classifyPoint, checkEscapeMultiplier, embedZeroNeuron, zeroSmallNeurons, type Classification } from './classify.ts';
+import { classifyPoint, checkEscapeMultiplier, type ClassifyOptions, embedZeroNeuron, zeroSmallNeurons, type Classification } from './classify.ts';
 import { defaultRecordEvery, findPlateaus, gradientDescent, type GdRecord } from './gd.ts';
 import { initShallowNet, type LandscapeData, type ShallowNet } from './model.ts';
 import { dataSectors, norm, sectorMatrix } from './sectors.ts';
@@ -78,6 +78,24 @@ export function validateRunOptions(o: LandscapeRunOptions): void {
   if (o.flatTol !== undefined && !(Number.isFinite(o.flatTol) && o.flatTol > 0 && o.flatTol < 1)) throw new InvalidSpecError('--flat-tol', `must be in (0, 1), got ${o.flatTol}`);
 }
 
+/**
+ * classifyPoint, except that a point whose sectors are too many to enumerate (a zero neuron on a
+ * large data set in dimension >= 3) is reported undecided with the reason instead of ending a long
+ * run with an error after the descent is done.
+ */
+function safeClassify(net: ShallowNet, data: LandscapeData, opts: ClassifyOptions): Classification {
+  try {
+    return classifyPoint(net, data, opts);
+  } catch (e) {
+    if (!(e instanceof InvalidSpecError)) throw e;
+    return {
+      classification: 'undecided', reason: `not classified: ${e.message}`, stationary: false, tol: opts.tol ?? 1e-6, escapeTol: 100 * (opts.tol ?? 1e-6),
+      loss: residuals(net, data).loss, residuals: { maxOutputDerivative: 0, maxRadial: 0, minDirectional: 0, worstNeuron: -1 },
+      gdFixedPointResidual: null, escapeNeurons: [], perturbation: null,
+    };
+  }
+}
+
 export function runLandscape(data: LandscapeData, o: LandscapeRunOptions): LandscapeRunResult {
   validateRunOptions(o);
   const init = initShallowNet({ d: data.X.cols, k: data.Y.cols, r: o.width, scale: o.initScale, seed: o.seed, alphaPos: o.alphaPos, alphaNeg: o.alphaNeg });
@@ -86,17 +104,17 @@ export function runLandscape(data: LandscapeData, o: LandscapeRunOptions): Lands
   const plateaus: PlateauReport[] = findPlateaus(gd.records, { flatTol: o.flatTol }).map((p) => {
     const s = gd.snapshots[p.index]!;
     const point = zeroSmallNeurons({ ...init, W: s.W, H: s.H }, data, o.pruneTol ?? 1e-6);
-    const c = classifyPoint(point, data, { ...copts, tol: o.plateauTol ?? 1e-5, boundaryTol: o.plateauBoundaryTol ?? 1e-4 });
+    const c = safeClassify(point, data, { ...copts, tol: o.plateauTol ?? 1e-5, boundaryTol: o.plateauBoundaryTol ?? 1e-4 });
     return {
       loss: p.loss, endStep: p.endStep, startStep: p.startStep, classification: c.classification, reason: c.reason,
       escapeNeurons: c.escapeNeurons.length, gdMultiplier: c.escapeNeurons.length ? Math.max(...c.escapeNeurons.map((e) => e.gdMultiplier)) : null,
     };
   });
-  const endPoint = classifyPoint(gd.net, data, { ...copts, tol: o.tol ?? 1e-6 });
+  const endPoint = safeClassify(gd.net, data, { ...copts, tol: o.tol ?? 1e-6 });
   let embedding: EmbeddingReport | null = null;
   if (o.embedZeroNeuron) {
     const emb = embedZeroNeuron(gd.net);
-    const c = classifyPoint(emb, data, { ...copts, tol: o.tol ?? 1e-6 });
+    const c = safeClassify(emb, data, { ...copts, tol: o.tol ?? 1e-6 });
     const zero = c.escapeNeurons.find((e) => e.neuron === emb.r - 1);
     if (zero) checkEscapeMultiplier(zero, o.lr);
     const T2 = o.continueSteps ?? 0;
