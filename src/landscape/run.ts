@@ -6,7 +6,7 @@
  */
 import { InvalidSpecError, requireFinite, requireInteger } from '../errors.ts';
 import { STREAM, stream } from '../random/rng.ts';
-import { classifyPoint, checkEscapeMultiplier, type ClassifyOptions, embedZeroNeuron, zeroSmallNeurons, type Classification } from './classify.ts';
+import { classifyPoint, checkEscapeMultiplier, type ClassifyOptions, type EscapeNeuron, embedZeroNeuron, zeroSmallNeurons, type Classification } from './classify.ts';
 import { defaultRecordEvery, findPlateaus, gradientDescent, type GdRecord } from './gd.ts';
 import { initShallowNet, type LandscapeData, type ShallowNet } from './model.ts';
 import { dataSectors, norm, sectorMatrix } from './sectors.ts';
@@ -46,6 +46,8 @@ export interface PlateauReport {
   escapeNeurons: number;
   /** Largest GD-map multiplier over the escape neurons (1 + eta c sigma_max(D_S)), or null. */
   gdMultiplier: number | null;
+  /** The escape neuron that certifies a saddle (neuron, sector, strength, descent direction), or the first one. */
+  escape: EscapeNeuron | null;
 }
 
 export interface EmbeddingReport {
@@ -108,6 +110,7 @@ export function runLandscape(data: LandscapeData, o: LandscapeRunOptions): Lands
     return {
       loss: p.loss, endStep: p.endStep, startStep: p.startStep, classification: c.classification, reason: c.reason,
       escapeNeurons: c.escapeNeurons.length, gdMultiplier: c.escapeNeurons.length ? Math.max(...c.escapeNeurons.map((e) => e.gdMultiplier)) : null,
+      escape: c.escapeNeurons.find((e) => e.descent !== null && e.descent.deltaLoss < 0) ?? c.escapeNeurons[0] ?? null,
     };
   });
   const endPoint = safeClassify(gd.net, data, { ...copts, tol: o.tol ?? 1e-6 });
