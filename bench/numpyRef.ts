@@ -11,6 +11,8 @@ export interface NumpyReference {
   batch: number;
   /** One full-batch Adam step (--train-step N,L,P; bench/training.bench.ts), or null. */
   train?: { adamStepMs: number; N: number; L: number; P: number } | null;
+  /** GD steps of the 5-point landscape experiment (--landscape-gd R,STEPS; bench/landscape.bench.ts), or null. */
+  landscape?: { stepUs: number; r: number; steps: number } | null;
 }
 
 const SCRIPT = fileURLToPath(new URL('./numpy_reference.py', import.meta.url));
@@ -49,6 +51,7 @@ export function numpyReference(args: string[]): NumpyReference | string {
     m.jacobianSvdPerSecond = Math.max(m.jacobianSvdPerSecond, s.jacobianSvdPerSecond);
   }
   if (multi.train && single.train) multi.train.adamStepMs = Math.min(multi.train.adamStepMs, single.train.adamStepMs);
+  if (multi.landscape && single.landscape) multi.landscape.stepUs = Math.min(multi.landscape.stepUs, single.landscape.stepUs);
   multi.blas += ' (best of default threads and 1 thread)';
   return multi;
 }

@@ -139,6 +139,34 @@ def train_step(spec):
     return {"adamStepMs": best_ms(step, budget=1.0, max_reps=50), "N": n, "L": depth, "P": P}
 
 
+def landscape_gd(spec):
+    """Full-batch GD on the one-hidden-layer ReLU network of arXiv 2402.05626's 5-point experiment
+    (inputs (x, 1), width r, init 50^-3 N(0, 1), lr 1e-3): the arithmetic of
+    src/landscape/gd.ts gradientDescent (theory/09 (9.3)-(9.4)), timed over `steps` steps."""
+    r, steps = spec
+    X = np.array([[-1, 1], [-0.6, 1], [-0.1, 1], [0.3, 1], [0.7, 1]], dtype=float)
+    Y = np.array([[0.28], [-0.1], [0.03], [0.23], [-0.22]])
+    rng = np.random.default_rng(0)
+    W = 50.0 ** -3 * rng.standard_normal((r, 2))
+    H = 50.0 ** -3 * rng.standard_normal((r, 1))
+    c = 2.0 / Y.size
+
+    def run():
+        nonlocal W, H
+        for _ in range(steps):
+            Z = X @ W.T
+            S = (Z > 0).astype(float)
+            A = S * Z
+            E = A @ H - Y
+            gH = c * A.T @ E
+            gW = c * ((E @ H.T) * S).T @ X
+            W -= 1e-3 * gW
+            H -= 1e-3 * gH
+
+    ms = best_ms(run, budget=1.0, max_reps=3)
+    return {"stepUs": ms * 1e3 / steps, "r": r, "steps": steps}
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--sizes", default="100,400,1000")
@@ -146,6 +174,7 @@ def main():
     p.add_argument("--depth", type=int, default=10)
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--train-step", default="", help="N,L,P of a full-batch Adam step to time (empty: none)")
+    p.add_argument("--landscape-gd", default="", help="R,STEPS: GD steps of the 5-point landscape experiment at width R (empty: none)")
     args = p.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s]
     nsizes = [int(s) for s in args.network_sizes.split(",") if s]
@@ -165,6 +194,7 @@ def main():
         "depth": args.depth,
         "batch": args.batch,
         "train": train_step([int(s) for s in args.train_step.split(",")]) if args.train_step else None,
+        "landscape": landscape_gd([int(s) for s in args.landscape_gd.split(",")]) if args.landscape_gd else None,
     }
     print(json.dumps(result))
 

@@ -74,3 +74,14 @@ export {
   NETWORK_FILE_FORMAT, NETWORK_FILE_VERSION, type NetworkFile, type LogEntry,
 } from './training/file.ts';
 export { getDataset, registerDataset, datasetNames, randomPatterns, parseCsvMatrix, type Dataset, type DatasetOptions, type DatasetLoader } from './training/data.ts';
+export {
+  BUILTIN_DATA as LANDSCAPE_DATA, loadLandscapeData, initShallowNet, shallowLoss, shallowGradient, residuals as shallowResiduals,
+  type ShallowNet, type LandscapeData,
+} from './landscape/model.ts';
+export { gradientDescent as shallowGradientDescent, findPlateaus, type GdResult as ShallowGdResult, type Plateau } from './landscape/gd.ts';
+export { dataSectors, sectorMatrix, arrangementRegions, minOverCone, type Sector } from './landscape/sectors.ts';
+export {
+  classifyPoint, perturbationTest, embedZeroNeuron, splitNeuron, neuronGdJacobian, zeroSmallNeurons,
+  type Classification, type EscapeNeuron, type ClassifyOptions,
+} from './landscape/classify.ts';
+export { runLandscape, type LandscapeRunOptions, type LandscapeRunResult } from './landscape/run.ts';

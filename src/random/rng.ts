@@ -50,6 +50,10 @@ export const STREAM = {
   DIRECTION: 20,
   /** Damage applied to stored patterns and images (src/memory/damage.ts). */
   DAMAGE: 21,
+  /** Initial weights of the shallow landscape networks: stream(seed, LANDSCAPE_INIT, 0 | 1) (src/landscape/model.ts). */
+  LANDSCAPE_INIT: 40,
+  /** Perturbation test and embedded-neuron placement of the landscape classifier (src/landscape/classify.ts). */
+  LANDSCAPE_PERTURB: 41,
 } as const;
 
 function imul32Mix(h: number): number {
