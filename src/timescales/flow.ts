@@ -36,6 +36,8 @@ export interface FlowOptions {
   tMin?: number;
   /** Output samples per decade of t (default 20). */
   samplesPerDecade?: number;
+  /** Further output times in (0, tEnd] (merged into the grid; the integrator steps onto each). */
+  extraSampleTimes?: readonly number[];
   /** Relative local error tolerance of the step control (default 1e-5). */
   rtol?: number;
   /** Absolute local error tolerance (default 1e-12). */
@@ -362,7 +364,9 @@ export function integrateFlow(spec: FlowSpec, opts: FlowOptions): FlowRun {
   residuals(spec, y, r);
   histR.push(risk(r));
   const samples: FlowSample[] = [];
-  const grid = logGrid(tMin, tEnd, perDecade);
+  const extra = (opts.extraSampleTimes ?? []).map((v) => requirePositive('extraSampleTimes', v));
+  if (extra.some((v) => v > tEnd)) throw new InvalidSpecError('extraSampleTimes', `must be <= tEnd = ${tEnd}`);
+  const grid = [...new Set([...logGrid(tMin, tEnd, perDecade), ...extra])].sort((p, q) => p - q);
   let next = 0;
 
   const record = (t: number, rr: Float64Array) => {
