@@ -12,7 +12,7 @@ import { createProgress } from '../../montecarlo/progress.ts';
 import { ACTIVATIONS, type ActivationName } from '../../network/spec.ts';
 import { svgToPng } from '../../report/svg.ts';
 import { INITS, validateFlowSpec, type FlowSpec } from '../../timescales/flow.ts';
-import { hermiteCoefficients } from '../../timescales/hermite.ts';
+import { ACTIVATION_KINKS, hermiteCoefficients } from '../../timescales/hermite.ts';
 import { predictedPlateaus, timescaleTable, timescalesFigure } from '../../timescales/table.ts';
 import { parseChoice, parseInteger, parseNumber, parseNumberList } from '../flags.ts';
 import { checkOutputPath, FlagError, printJson, writeOutputFile } from '../io.ts';
@@ -57,7 +57,7 @@ export function register(program: Command): void {
       const lens = [sig, phi].filter((c): c is number[] => Array.isArray(c)).map((c) => c.length);
       const K = degree !== null ? degree + 1 : lens.length > 0 ? Math.max(...lens) : 3;
       const resolve = (flag: string, c: number[] | { name: ActivationName }): number[] => {
-        if (!Array.isArray(c)) return hermiteCoefficients(getActivation(c.name).phi, K - 1);
+        if (!Array.isArray(c)) return hermiteCoefficients(getActivation(c.name).phi, K - 1, { kinks: ACTIVATION_KINKS[c.name] });
         if (c.length > K) throw new FlagError(flag, `has ${c.length} coefficients but --degree ${K - 1} keeps ${K}`);
         return [...c, ...new Array<number>(K - c.length).fill(0)];
       };
