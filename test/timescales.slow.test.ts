@@ -50,3 +50,22 @@ describe('time-scale table (eps = 1e-6 .. 1e-10)', () => {
     expect(0.5 - h[h.length - 1]!.height).toBeGreaterThan(0);
   });
 });
+
+describe('jesd reproduce --study timescales --scale tiny', () => {
+  it('writes report.md, summary.json and the figure, with a verdict per number', async () => {
+    const { mkdtempSync, rmSync, existsSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { runStudy } = await import('../src/report/studies/index.ts');
+    const out = mkdtempSync(join(tmpdir(), 'jesd-timescales-'));
+    try {
+      const r = await runStudy('timescales', { out, scale: 'tiny', seed: 1, workers: 1, quiet: true });
+      expect(r.verdicts.map((v) => v.id)).toEqual(['T-1e-6', 'T-1e-7', 'X1', 'X2', 'P']);
+      expect(r.verdicts.slice(0, 2).map((v) => v.verdict)).toEqual(['reproduced', 'reproduced']);
+      expect(r.verdicts[2]!.verdict).toBe('not run');
+      for (const f of ['report.md', 'summary.json', 'timescales.svg', 'timescales.png']) expect(existsSync(join(out, f)), f).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
