@@ -331,8 +331,8 @@ export function trackedDegrees(spec: FlowSpec): number[] {
 /**
  * Integrate (10.6)-(10.7) from a(0) = initialReadout(spec), s(0) = 0 to tEnd by ROS2 (10.10) with
  * error control, and report R(t), r_k(t), the fast eigenvalues at log-spaced samples, the learning
- * times (10.12) and the plateaus (10.13). Self-check: R is non-increasing along a gradient flow;
- * an increase beyond the local tolerance is a NonConvergenceError.
+ * times (10.12) and the plateaus (10.13). Self-checks: R is non-increasing along a gradient flow and
+ * |s_i| <= 1; a violation beyond the local tolerance is a NonConvergenceError.
  */
 export function integrateFlow(spec: FlowSpec, opts: FlowOptions): FlowRun {
   validateFlowSpec(spec);
@@ -434,6 +434,12 @@ export function integrateFlow(spec: FlowSpec, opts: FlowOptions): FlowRun {
     maxIncrease = Math.max(maxIncrease, Rnew - Rold);
     if (Rnew > Rold * (1 + 100 * rtol) + 1e3 * atol) {
       throw new NonConvergenceError(`timescales: the risk increased from ${Rold.toExponential(6)} to ${Rnew.toExponential(6)} at t = ${tNew.toExponential(3)} (eps ${eps}); a gradient flow cannot raise it: tighten --rtol`, { t: tNew });
+    }
+    // (10.7) keeps |s_i| <= 1 (the factor 1 - s_i^2 vanishes at +-1): leaving the interval is a numerical failure.
+    for (let i = 0; i < m; i++) {
+      if (!(Math.abs(y[m + i]!) <= 1 + 1e3 * rtol)) {
+        throw new NonConvergenceError(`timescales: overlap s_${i} = ${y[m + i]} left [-1, 1] at t = ${tNew.toExponential(3)} (eps ${eps}); tighten --rtol`, { t: tNew });
+      }
     }
     for (const l of degrees) {
       if (crossing.get(l) !== null) continue;
