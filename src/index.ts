@@ -74,3 +74,9 @@ export {
   NETWORK_FILE_FORMAT, NETWORK_FILE_VERSION, type NetworkFile, type LogEntry,
 } from './training/file.ts';
 export { getDataset, registerDataset, datasetNames, randomPatterns, parseCsvMatrix, type Dataset, type DatasetOptions, type DatasetLoader } from './training/data.ts';
+export {
+  integrateFlow, validateFlowSpec, fitExponents, flowRhs, residuals as flowResiduals, risk as flowRisk, fastMatrix, fastEigenvalues, finiteWidthRisk, initialReadout, INITS,
+  type FlowSpec, type FlowOptions, type FlowRun, type FlowSample, type LearningTime, type Plateau, type ExponentFit, type InitName,
+} from './timescales/flow.ts';
+export { hermiteCoefficients, ACTIVATION_KINKS } from './timescales/hermite.ts';
+export { timescaleTable, timescalesFigure, predictedPlateaus, type TimescaleTable } from './timescales/table.ts';
