@@ -13,6 +13,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli/main.ts';
+import { NonConvergenceError } from '../src/errors.ts';
 import { getActivation } from '../src/laws/activations.ts';
 import { linalg } from '../src/linalg/index.ts';
 import type { ActivationName } from '../src/network/spec.ts';
@@ -78,6 +79,10 @@ describe('risk and fast block', () => {
     for (let i = 7; i < 14; i++) expect(dy[i] === 0, `ds_${i - 7}/dt = ${dy[i]}`).toBe(true);
     expect(() => validateFlowSpec(spec)).toThrow(/phi_1 = 0/);
     expect(() => integrateFlow(spec, { eps: 1e-6 })).toThrow(/nothing|no degree/);
+  });
+
+  it('a run that cannot reach tEnd within maxSteps is a NonConvergenceError, not a partial result', () => {
+    expect(() => integrateFlow({ ...spec3, sigma: [0, 1, 1], phi: [0, 1, 1] }, { eps: 1e-6, maxSteps: 20 })).toThrow(NonConvergenceError);
   });
 });
 
