@@ -9,6 +9,9 @@
  * 3. odex (Gragg-Bulirsch-Stoer extrapolation, explicit) on the same ODE, capped at
  *    JESD_BENCH_ODEX_STEPS steps (default 5000): how far in t it got, and its evaluations. It is the
  *    record of why the project does not use odex here (docs/timescales.md).
+ * 4. Strang splitting with the a-block solved exactly (an exponential integrator) and RK4 for s, fixed
+ *    steps of 100 and 400 per decade (NumPy prototype bench/timescales_split.py): at 100 it
+ *    overflows at eps = 1e-8 and is 14% off on t_2 at 1e-10; at 400 it is right to the grid spacing.
  * JESD_BENCH_TIMESCALES_EPS (default 1e-8) picks the eps.
  */
 import { spawnSync } from 'node:child_process';
@@ -58,3 +61,13 @@ let reached = 0; // odex reports the requested end as xEnd even when it stops ea
 const res = solver.solve((_x: number, y: number[]) => { yy.set(y); flowRhs(spec, eps, yy, dy); return Array.from(dy); }, 0, y0, 1, (_n: number, _x0: number, x: number, y: number[]) => { reached = x; yy.set(y); });
 const odexSec = (performance.now() - t1) / 1000;
 console.log(`3. odex (explicit extrapolation), rtol 1e-6, ${cap} steps: ${odexSec.toFixed(2)} s, outcome ${res.outcome === odex.Outcome.MaxStepsExceeded ? 'max steps exceeded' : 'converged'}, reached t = ${reached.toExponential(3)} of 1 (R = ${risk(residuals(spec, yy)).toFixed(4)}), ${res.nEval} evaluations`);
+
+const split = spawnSync(process.env.PYTHON ?? 'python3', [fileURLToPath(new URL('./timescales_split.py', import.meta.url)), String(eps), '100,400'], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } });
+if (split.status === 0) {
+  for (const line of split.stdout.trim().split('\n')) {
+    const r = JSON.parse(line) as { perDecade: number; t1?: number | null; t2?: number | null; overflowAt?: number };
+    console.log(`4. Strang splitting (exact a-block, RK4 for s), ${r.perDecade} fixed steps per decade: ${r.overflowAt !== undefined ? `overflow at t = ${r.overflowAt.toExponential(3)}` : `t1 = ${fmtT(r.t1)}, t2 = ${fmtT(r.t2)} (grid-quantised, ${(100 * (Math.pow(10, 1 / r.perDecade) - 1)).toFixed(1)}%)`}`);
+  }
+} else {
+  console.log(`4. splitting prototype skipped: ${(split.error?.message ?? split.stderr ?? '').trim().split('\n').pop()}`);
+}
