@@ -4,8 +4,8 @@
  *
  * State: m particles (a_i, s_i), a_i the second-layer weight and s_i = <u_i, u_*> the overlap of the
  * first-layer weight with the target direction. The flow (10.6)-(10.7) is stiff: the fast block
- * (10.8) relaxes at rates lambda_j / eps up to 1e10 and more, while the early growth runs at rate
- * 1/sqrt(eps). It is integrated by the two-stage Rosenbrock W-method ROS2 (10.10) whose linear solves
+ * (10.8) relaxes at rates lambda_j / eps (1e5 to 1e7 in the runs of theory/10 section 10.5, up
+ * to about 1/eps when the overlaps approach 1), while the early growth runs at rate 1/sqrt(eps). It is integrated by the two-stage Rosenbrock W-method ROS2 (10.10) whose linear solves
  * use the structure of the Jacobian (10.9): a 2x2 block per particle plus a rank-K term, inverted by
  * the Woodbury identity (10.11) at O(m K^2) per step.
  */
