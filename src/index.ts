@@ -85,3 +85,9 @@ export {
   type Classification, type EscapeNeuron, type ClassifyOptions,
 } from './landscape/classify.ts';
 export { runLandscape, type LandscapeRunOptions, type LandscapeRunResult } from './landscape/run.ts';
+export {
+  integrateFlow, validateFlowSpec, fitExponents, flowRhs, residuals as flowResiduals, risk as flowRisk, fastMatrix, fastEigenvalues, finiteWidthRisk, initialReadout, INITS,
+  type FlowSpec, type FlowOptions, type FlowRun, type FlowSample, type LearningTime, type Plateau as FlowPlateau, type ExponentFit, type InitName,
+} from './timescales/flow.ts';
+export { hermiteCoefficients, ACTIVATION_KINKS } from './timescales/hermite.ts';
+export { timescaleTable, timescalesFigure, predictedPlateaus, type TimescaleTable } from './timescales/table.ts';

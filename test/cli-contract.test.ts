@@ -48,6 +48,7 @@ const BASE: Record<string, () => string[]> = {
   count: () => ['--width', '1', '--depth', '1', '--samples', '64', '--quiet'],
   merge: () => [join(dir, 'merged.jsonl'), join(dir, 'no-such-shard.jsonl'), '--quiet'],
   train: () => ['--width', '2', '--depth', '1', '--patterns', '2', '--steps', '2', '--quiet', '--out', join(dir, `net-${Math.random().toString(36).slice(2)}.json`)],
+  timescales: () => ['--sigma', '0,1,1', '--phi', '0,1,1', '--eps', '1e-6', '--particles', '8', '--t-end', '0.05', '--quiet'],
   restore: () => ['--width', '4', '--depth', '1', '--images', join(dir, 'images.json'), '--damage', 'flip:25', '--trials', '1'],
   landscape: () => ['--data', 'wu-5point', '--width', '3', '--steps', '50', '--draws', '10', '--quiet'],
 };

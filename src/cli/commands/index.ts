@@ -12,6 +12,7 @@ import { register as merge } from './merge.ts';
 import { register as train } from './train.ts';
 import { register as restore } from './restore.ts';
 import { register as landscape } from './landscape.ts';
+import { register as timescales } from './timescales.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -28,4 +29,5 @@ export const COMMANDS: RegisterCommand[] = [
   train,
   restore,
   landscape,
+  timescales,
 ];

@@ -13,6 +13,7 @@ import { InvalidSpecError } from '../../errors.ts';
 import type { ScaleName } from '../scales.ts';
 import type { ClaimVerdict } from '../verdicts.ts';
 import { landscapeStudy } from './landscape.ts';
+import { timescalesStudy } from './timescales.ts';
 
 export interface StudyOptions {
   /** Output directory (created if missing; its parent must exist). */
@@ -48,6 +49,7 @@ export const DEFAULT_STUDY = 'fixed-points';
 /** One line per study module. */
 export const STUDIES: Study[] = [
   landscapeStudy,
+  timescalesStudy,
 ];
 
 export function studyNames(): string[] {
