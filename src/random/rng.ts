@@ -50,6 +50,12 @@ export const STREAM = {
   DIRECTION: 20,
   /** Damage applied to stored patterns and images (src/memory/damage.ts). */
   DAMAGE: 21,
+  /** Allocation expressivity (src/expressivity/): the teacher's weights of draw d. */
+  ALLOCATION_TEACHER: 47,
+  /** The student's weights (fixed and initial learnable) of draw d; with (START, s) the s-th solver start. */
+  ALLOCATION_STUDENT: 48,
+  /** The m inputs of draw d. */
+  ALLOCATION_INPUT: 49,
 } as const;
 
 function imul32Mix(h: number): number {
