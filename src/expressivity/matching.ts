@@ -123,6 +123,8 @@ export interface MatchOptions extends LmOptions {
   /** Solver starts per draw (default 3); a draw stops at its first matching start. */
   starts?: number;
   seed?: number;
+  /** Ranks at the first draw when the caller has them already (skips two SVDs). */
+  ranks?: { rank: number; fullRank: number };
   onProgress?: (done: number) => void;
 }
 
@@ -145,6 +147,14 @@ export interface MatchResult {
   /** Ranks at the first draw: of J_A and of the all-weights Jacobian. */
   rank: number;
   fullRank: number;
+  /** relu only (its rank depends on the point): the rank of J_A at every draw's student, min / mean / max. */
+  rankOverDraws?: { min: number; mean: number; max: number };
+}
+
+/** The rank of the all-weights Jacobian at a point; equal to r(A, m) without computing it when J_A has full row rank. */
+export function fullRankAt(spec: ArchSpec, rank: number, weights: readonly Matrix[], x: Matrix): number {
+  if (rank === x.cols * outputDim(spec)) return rank;
+  return genericRank(allocationJacobian(spec, fullAllocation(spec), weights, x).jacobian).rank;
 }
 
 /** The exact MP of (12.9) where it applies, from the ranks at a generic point. */
@@ -165,15 +175,17 @@ export function matchProbability(spec: ArchSpec, a: Allocation, m: number, opts:
   if (!Number.isInteger(draws) || draws < 1) throw new InvalidSpecError('draws', `must be an integer >= 1, got ${draws}`);
   if (!Number.isInteger(starts) || starts < 1) throw new InvalidSpecError('starts', `must be an integer >= 1, got ${starts}`);
   let matched = 0, solves = 0, unconverged = 0, undecided = 0;
-  let rank = -1, fullRank = -1;
+  let rank = opts.ranks?.rank ?? -1, fullRank = opts.ranks?.fullRank ?? -1;
+  const drawRanks: number[] = [];
   for (let d = 0; d < draws; d++) {
     const teacher = sampleWeights(spec, stream(seed, STREAM.ALLOCATION_TEACHER, d));
     const student = sampleWeights(spec, stream(seed, STREAM.ALLOCATION_STUDENT, d));
     const x = sampleInputs(spec, m, stream(seed, STREAM.ALLOCATION_INPUT, d));
     const target = forward(spec, teacher, x);
-    if (d === 0) {
+    if (spec.arch === 'relu') drawRanks.push(d === 0 && rank >= 0 ? rank : genericRank(allocationJacobian(spec, a, student, x).jacobian).rank);
+    if (d === 0 && rank < 0) {
       rank = genericRank(allocationJacobian(spec, a, student, x).jacobian).rank;
-      fullRank = genericRank(allocationJacobian(spec, fullAllocation(spec), student, x).jacobian).rank;
+      fullRank = fullRankAt(spec, rank, student, x);
     }
     let hit = false, anyUnconverged = false;
     const sd = theta0Scales(spec, a);
@@ -197,6 +209,7 @@ export function matchProbability(spec: ArchSpec, a: Allocation, m: number, opts:
     undecidedDraws: undecided,
     predicted: predictMatchProbability(spec, a, m, rank, fullRank),
     rank, fullRank,
+    ...(drawRanks.length ? { rankOverDraws: { min: Math.min(...drawRanks), mean: drawRanks.reduce((x, y) => x + y, 0) / drawRanks.length, max: Math.max(...drawRanks) } } : {}),
   };
 }
 
