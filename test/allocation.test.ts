@@ -2,7 +2,7 @@
 // single-layer rank law sum_i min(k_i, m) and capacity min_i k_i (12.7), rank 1 for a column of a
 // linear scalar-output net, the ranks of the ReLU gate patterns computed by exact integer
 // elimination (an independent computation), the Kronecker singular values (12.8), finite
-// differences for J_A, and the linear-RNN read-out law (12.11).
+// differences for J_A, and the linear-RNN read-out law (12.9).
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -200,7 +200,7 @@ describe('properties of J_A on every architecture', () => {
 });
 
 describe('linear RNN', () => {
-  it('read-out law (12.11): rows of C with k_o entries give sum_o min(k_o, m, T d_in)', () => {
+  it('read-out law (12.9): rows of C with k_o entries give sum_o min(k_o, m, T d_in)', () => {
     for (const [dIn, n, dOut, T] of [[1, 6, 3, 2], [2, 5, 2, 3], [1, 4, 2, 6]] as const) {
       const spec: ArchSpec = { arch: 'lrnn', widths: [dIn, n, dOut], steps: T };
       const ks = Array.from({ length: dOut }, (_, o) => 1 + ((o * 2 + 1) % n));
@@ -226,7 +226,7 @@ describe('linear RNN', () => {
   });
 });
 
-describe('match probability (12.9)', () => {
+describe('match probability (12.11)', () => {
   it('single-layer linear allocation: MP = 1 for m <= m* and 0 above, as the ranks predict', () => {
     const spec: ArchSpec = { arch: 'linear', widths: [4, 4, 4], steps: 1 };
     const a = parseAllocation(spec, 'perrow:2:2');

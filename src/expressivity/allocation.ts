@@ -363,12 +363,13 @@ export function capacity(spec: ArchSpec, a: Allocation, seed: number, draw = 0):
 }
 
 /**
- * Closed-form single-layer rank law (theory/12 (12.7)): a linear net whose every layer other than
- * the allocated one is square and generic, k_i learnable entries in row i of the allocated layer,
- * m generic inputs: r(A, m) = sum_i min(k_i, m, d_{l-1}), capacity min_i k_i (capped by the layer's fan-in).
+ * Closed-form single-layer rank law (theory/12 (12.7), (12.9)): k_i learnable entries in row i of
+ * one weight matrix whose input has generic rank `inputRank` over the m inputs (d_{l-1} for a square
+ * linear net, T d_in for the read-out of a linear RNN), the layers after it square and generic:
+ * r(A, m) = sum_i min(k_i, m, inputRank).
  */
-export function singleLayerRankLaw(rowCounts: readonly number[], m: number): number {
-  return rowCounts.reduce((s, k) => s + Math.min(k, m), 0);
+export function singleLayerRankLaw(rowCounts: readonly number[], m: number, inputRank = Infinity): number {
+  return rowCounts.reduce((s, k) => s + Math.min(k, m, inputRank), 0);
 }
 
 /**

@@ -2,7 +2,7 @@
  * One allocation at one m, everything `jesd allocation` prints (docs/allocation.md): r(A, m) with
  * its gap and the singular values of J_A at a generic point, the capacity m*(A), MP(A, m) with its
  * Wilson interval and the share of unconverged solves, and the self-checks of theory/12: a rank is
- * reported only when its gap certifies it, and MP must equal the rank prediction (12.9) wherever
+ * reported only when its gap certifies it, and MP must equal the rank prediction (12.11) wherever
  * that prediction is exact. A failed check throws NonConvergenceError (CLI exit 3).
  */
 import { NonConvergenceError } from '../errors.ts';
@@ -45,7 +45,7 @@ export interface AllocationReport {
   solves: number;
   unconvergedShare: number;
   undecidedDraws: number;
-  /** MP from the ranks where it is exact (12.9), else null. */
+  /** MP from the ranks where it is exact (12.11), else null. */
   predictedMatchProbability: 0 | 1 | null;
   rankOverDraws?: MatchResult['rankOverDraws'];
   /** Singular values of J_A at the generic point, descending. */

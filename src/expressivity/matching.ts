@@ -43,7 +43,7 @@ const norm = (v: ArrayLike<number>): number => {
 };
 
 /**
- * Levenberg-Marquardt on r(theta) = Y(theta) - Y_teacher (theory/12 (12.10)):
+ * Levenberg-Marquardt on r(theta) = Y(theta) - Y_teacher (theory/12 (12.12)):
  * delta = -J^T (J J^T + lambda I)^{-1} r when J has fewer rows than columns, else
  * -(J^T J + lambda I)^{-1} J^T r (the same step); lambda shrinks x3 after a step that lowers
  * ||r||, grows x4 otherwise. Stationary: lambda above 1e12 times the largest diagonal entry, or
@@ -120,7 +120,7 @@ function transposeOf(a: Matrix): Matrix {
 export interface MatchOptions extends LmOptions {
   /** Teacher/student draws (default 20). */
   draws?: number;
-  /** Solver starts per draw (default 3); a draw stops at its first matching start. */
+  /** Solver starts per draw (default 10); a draw stops at its first matching start. */
   starts?: number;
   seed?: number;
   /** Ranks at the first draw when the caller has them already (skips two SVDs). */
@@ -140,7 +140,7 @@ export interface MatchResult {
   /** Draws with no matching start and at least one unconverged solve (undecided). */
   undecidedDraws: number;
   /**
-   * The rank prediction of theory/12 (12.9) when it is exact: 0 when r(A, m) < r(all weights, m)
+   * The rank prediction of theory/12 (12.11) when it is exact: 0 when r(A, m) < r(all weights, m)
    * (any non-ReLU architecture), 1 when the outputs are affine in theta_A and r(A, m) = m d_out; else null.
    */
   predicted: 0 | 1 | null;
@@ -157,7 +157,7 @@ export function fullRankAt(spec: ArchSpec, rank: number, weights: readonly Matri
   return genericRank(allocationJacobian(spec, fullAllocation(spec), weights, x).jacobian).rank;
 }
 
-/** The exact MP of (12.9) where it applies, from the ranks at a generic point. */
+/** The exact MP of (12.11) where it applies, from the ranks at a generic point. */
 export function predictMatchProbability(spec: ArchSpec, a: Allocation, m: number, rank: number, fullRank: number): 0 | 1 | null {
   if (spec.arch !== 'relu' && rank < fullRank) return 0;
   if (isLinearInParameters(spec, a) && rank === m * outputDim(spec)) return 1;
@@ -170,7 +170,7 @@ export function predictMatchProbability(spec: ArchSpec, a: Allocation, m: number
  * draws theta_A from stream(seed, ALLOCATION_STUDENT, d, START, s) with the weights' variance.
  */
 export function matchProbability(spec: ArchSpec, a: Allocation, m: number, opts: MatchOptions = {}): MatchResult {
-  const draws = opts.draws ?? 20, starts = opts.starts ?? 3, seed = opts.seed ?? 1;
+  const draws = opts.draws ?? 20, starts = opts.starts ?? 10, seed = opts.seed ?? 1;
   if (!Number.isInteger(m) || m < 1) throw new InvalidSpecError('inputs', `must be an integer >= 1, got ${m}`);
   if (!Number.isInteger(draws) || draws < 1) throw new InvalidSpecError('draws', `must be an integer >= 1, got ${draws}`);
   if (!Number.isInteger(starts) || starts < 1) throw new InvalidSpecError('starts', `must be an integer >= 1, got ${starts}`);

@@ -45,7 +45,7 @@ export function register(program: Command): void {
     .option('--allocation <A>', 'learnable weights: full | full:L | rows:L:LIST | cols:L:LIST | diag:L | perrow:L:K, joined by +, or a JSON mask file; layers from 1, rows and columns from 0; repeat the flag to compare allocations', collect, [] as string[])
     .option('--inputs <m>', 'number of inputs m (with --plot: the largest m of the figure)')
     .option('--draws <D>', 'teacher/student draws for MP (default 20)')
-    .option('--starts <S>', 'Levenberg-Marquardt starts per draw (default 3)')
+    .option('--starts <S>', 'Levenberg-Marquardt starts per draw (default 10)')
     .option('--max-iterations <K>', 'Levenberg-Marquardt iteration cap per start (default 200)')
     .option('--seed <S>', 'root seed, a non-negative integer (default 1)')
     .option('--plot <FILE>', 'write the figure MP vs m = 1..inputs, one curve per allocation (.svg, or .png)')
@@ -65,7 +65,7 @@ export function register(program: Command): void {
       if (raw.inputs === undefined) throw new FlagError('--inputs', 'is required (the number of inputs m >= 1)');
       const m = parseInteger('--inputs', raw.inputs, 1, 100_000);
       const draws = parseInteger('--draws', raw.draws ?? '20', 1, 1_000_000);
-      const starts = parseInteger('--starts', raw.starts ?? '3', 1, 10_000);
+      const starts = parseInteger('--starts', raw.starts ?? '10', 1, 10_000);
       const maxIterations = parseInteger('--max-iterations', raw.maxIterations ?? '200', 1, 1_000_000);
       const seed = parseInteger('--seed', raw.seed ?? '1', 0);
       const opts = { draws, starts, seed, maxIterations };
