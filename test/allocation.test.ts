@@ -195,6 +195,8 @@ describe('properties of J_A on every architecture', () => {
       const kr = kroneckerSingularValues(f.earlierInputsT, f.later);
       const n = Math.min(sv.length, kr.length);
       for (let i = 0; i < n; i++) expect(Math.abs(sv[i]! - kr[i]!)).toBeLessThan(1e-10 * sv[0]!);
+      // allocationRank reads a whole layer from the factors: same rank as the SVD of J_A (rank-deficient here)
+      expect(allocationRank(spec, a, p, m).rank).toBe(genericRank(allocationJacobian(spec, a, p.weights, p.inputs).jacobian).rank);
     }
   });
 });
