@@ -8,9 +8,15 @@
 import { NonConvergenceError } from '../errors.ts';
 import { linePlot } from '../report/svg.ts';
 import {
-  allocationRank, allocationSize, capacity, genericPoint, MIN_RANK_GAP, outputDim, type Allocation, type ArchSpec,
+  allocationRank, allocationSize, capacity, genericPoint, MIN_RANK_GAP, outputDim, wholeLayer, type Allocation, type ArchSpec,
 } from './allocation.ts';
 import { fullRankAt, matchProbability, type MatchResult } from './matching.ts';
+
+/**
+ * Largest M for which the capacity is computed: the bisection takes about log2(M) SVDs of up to
+ * M x M matrices (a whole layer of a linear net has no limit: its spectrum comes from (12.8)).
+ */
+export const CAPACITY_MAX_SIZE = 1500;
 
 export interface AnalyzeOptions {
   draws?: number;
@@ -36,6 +42,7 @@ export interface AllocationReport {
   rowsOfJ: number;
   /** Rank of the all-weights Jacobian at the same point (the dimension of the teachers' outputs). */
   fullRank: number;
+  /** m*(A); null when skipped (M above CAPACITY_MAX_SIZE, or for the points of a figure). */
   capacity: number | null;
   matchProbability: number;
   /** 95% Wilson interval of MP. */
@@ -61,7 +68,8 @@ export function analyzeAllocation(spec: ArchSpec, a: Allocation, m: number, opts
   }
   const fullRank = fullRankAt(spec, r.rank, point.weights, point.inputs);
   let cap: number | null = null;
-  if (!opts.skipCapacity) {
+  const capacityOk = allocationSize(a) <= CAPACITY_MAX_SIZE || (spec.arch === 'linear' && wholeLayer(a) >= 0);
+  if (!opts.skipCapacity && capacityOk) {
     const c = capacity(spec, a, seed);
     const bad = c.probes.find((p) => !p.certified);
     if (bad) throw new NonConvergenceError(`capacity of ${a.label}: rank at m=${bad.m} not certified (gap ${bad.gap?.toPrecision(3)} < ${MIN_RANK_GAP})`, { probes: c.probes });

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { ARCHS, validateArch, type ArchSpec } from '../../expressivity/allocation.ts';
-import { analyzeAllocation, matchCurve, matchFigure, type AllocationReport } from '../../expressivity/analyze.ts';
+import { analyzeAllocation, CAPACITY_MAX_SIZE, matchCurve, matchFigure, type AllocationReport } from '../../expressivity/analyze.ts';
 import { parseAllocation } from '../../expressivity/masks.ts';
 import { InvalidSpecError } from '../../errors.ts';
 import { createProgress } from '../../montecarlo/progress.ts';
@@ -95,7 +95,7 @@ export function register(program: Command): void {
         lines.push(
           `allocation ${r.allocation} (M = ${r.size})`,
           `  rank J_A = ${r.rank} of m d_out = ${r.rowsOfJ} (all weights: ${r.fullRank}); gap sigma_r/sigma_r+1 = ${fmtGap(r.gap)}`,
-          `  capacity m* = ${r.capacity}`,
+          `  capacity m* = ${r.capacity ?? `not computed (M > ${CAPACITY_MAX_SIZE}: the bisection needs SVDs of up to M x M)`}`,
           `  MP = ${r.matchProbability.toFixed(3)} [${r.matchInterval[0].toFixed(3)}, ${r.matchInterval[1].toFixed(3)}] (${r.matchedDraws}/${r.draws} draws; unconverged solves ${(100 * r.unconvergedShare).toFixed(1)}%${r.predictedMatchProbability !== null ? `; rank prediction ${r.predictedMatchProbability}` : ''})`,
         );
       }
