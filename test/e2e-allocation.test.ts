@@ -79,7 +79,7 @@ describe('jesd reproduce --study allocation', () => {
     const res = await runStudy('allocation', { out, scale: 'tiny', seed: 1, workers: 1, quiet: true });
     for (const f of ['report.md', 'summary.json', 'allocation-mp.svg']) expect(existsSync(join(out, f)), f).toBe(true);
     const byId = Object.fromEntries(res.verdicts.map((v) => [v.id, v.verdict]));
-    expect(Object.keys(byId)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7']);
+    expect(Object.keys(byId)).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7', 'A8']);
     for (const id of ['A1', 'A2', 'A3', 'A6']) expect(byId[id], id).toBe('reproduced');
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('| **A1**');
   });

@@ -78,7 +78,7 @@ export function analyzeAllocation(spec: ArchSpec, a: Allocation, m: number, opts
   const mp = matchProbability(spec, a, m, {
     draws: opts.draws, starts: opts.starts, seed, maxIterations: opts.maxIterations, ranks: { rank: r.rank, fullRank }, onProgress: opts.onProgress,
   });
-  if (mp.predicted !== null && mp.undecidedDraws === 0 && mp.matchProbability !== mp.predicted) {
+  if (mp.predicted !== null && mp.matchProbability !== mp.predicted) {
     throw new NonConvergenceError(`match probability ${mp.matchProbability} of ${a.label} (m=${m}) contradicts the rank prediction ${mp.predicted} (r(A,m)=${r.rank}, all weights ${fullRank}, m d_out=${m * outputDim(spec)})`, { ...mp });
   }
   return {

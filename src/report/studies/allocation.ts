@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { writeOutputFile } from '../../io/files.ts';
 import { allocationRank, capacity, genericPoint, type ArchSpec } from '../../expressivity/allocation.ts';
-import { matchCurve, matchFigure, type McurvePoint } from '../../expressivity/analyze.ts';
+import { analyzeAllocation, matchCurve, matchFigure, type McurvePoint } from '../../expressivity/analyze.ts';
 import { parseAllocation } from '../../expressivity/masks.ts';
 import { createProgress } from '../../montecarlo/progress.ts';
 import type { ClaimVerdict, Verdict } from '../verdicts.ts';
@@ -36,7 +36,7 @@ async function run(opts: StudyOptions): Promise<StudyResult> {
   const seed = opts.seed;
   const verdicts: ClaimVerdict[] = [];
   const sections: string[] = [];
-  const progress = createProgress({ total: 6, label: 'allocation study', quiet: opts.quiet, stream: opts.stream });
+  const progress = createProgress({ total: 7, label: 'allocation study', quiet: opts.quiet, stream: opts.stream });
 
   // A1, A2: single-layer rank law and row spreading on the square linear net n = 6, depth 3.
   const sq: ArchSpec = { arch: 'linear', widths: [6, 6, 6, 6], steps: 1 };
@@ -128,6 +128,22 @@ async function run(opts: StudyOptions): Promise<StudyResult> {
     rule: 'reproduced if the row-spread MP curve has a larger sum over m = 1..4 than the two-full-rows curve AND the layer-spread curve lies significantly above the row-spread curve (Wilson intervals disjoint) at some m; partly reproduced if only the first holds.',
     evidence: `sum of MP over m = 1..4: two per row ${area(spread).toFixed(2)}, two full rows ${area(rows).toFixed(2)}, one per row in 2 layers ${area(layers).toFixed(2)} (MP ${layers.points.map((q) => q.matchProbability.toFixed(2)).join(', ')}; unconverged solves ${layers.points.map((q) => (100 * q.unconvergedShare).toFixed(0) + '%').join(', ')}).`,
   });
+  // A8: with ReLU the spread allocations keep MP > 0 where the linear net's column cannot (rank 1 < m).
+  const reluMs = [2, 4, 6];
+  const reluMp = (['diag:1', 'cols:1:0', 'rows:1:0'] as const).map((text) => ({
+    text, points: reluMs.map((m) => analyzeAllocation(relu, parseAllocation(relu, text), m, { ...mopts, skipCapacity: true })),
+  }));
+  const linCol0 = reluMs.map((m) => analyzeAllocation(lin, parseAllocation(lin, 'cols:1:0'), m, { ...mopts, skipCapacity: true }).matchProbability);
+  const sumMp = (i: number) => reluMp[i]!.points.reduce((x, q) => x + q.matchProbability, 0);
+  verdicts.push({
+    id: 'A8', claim: 'Nonlinearity strengthens spreading (paper): in the ReLU net 10,10,1 (M = 10) the diagonal matches more often than one full column, itself more than one full row, while the linear net\'s column (rank 1) never matches for m >= 2.',
+    verdict: linCol0.every((v) => v === 0) && sumMp(0) > sumMp(1) && sumMp(1) > sumMp(2) ? 'reproduced' : linCol0.every((v) => v === 0) && sumMp(0) > sumMp(2) ? 'partly reproduced' : 'not reproduced',
+    rule: 'reproduced if the linear column has MP = 0 at m = 2, 4, 6 and the ReLU sums of MP over those m order diagonal > column > row; partly reproduced if only diagonal > row holds with the linear column at 0.',
+    evidence: `ReLU MP at m = ${reluMs.join(', ')}: ${reluMp.map((c) => `${c.text} ${c.points.map((q) => q.matchProbability.toFixed(2)).join(', ')}`).join('; ')}; linear column ${linCol0.map((v) => v.toFixed(2)).join(', ')} (${size.draws} draws, ${size.starts} starts).`,
+  });
+  sections.push('## Match probability, scalar-output ReLU net 10,10,1 (M = 10)', '',
+    '| allocation | m | rank | MP | 95% Wilson | unconverged solves |', '| --- | --- | --- | --- | --- | --- |',
+    ...reluMp.flatMap((c) => c.points.map((q) => `| ${c.text} | ${q.inputs} | ${q.rank} | ${q.matchProbability.toFixed(2)} | [${q.matchInterval[0].toFixed(2)}, ${q.matchInterval[1].toFixed(2)}] | ${(100 * q.unconvergedShare).toFixed(1)}% |`)));
   const fig = 'allocation-mp.svg';
   writeOutputFile('--out', join(opts.out, fig), matchFigure(sq, curves, size.draws));
   sections.push('## Match probability vs m, linear net 6,6,6,6, M = 12', '', `![MP vs m](${fig})`, '',
@@ -137,7 +153,7 @@ async function run(opts: StudyOptions): Promise<StudyResult> {
   const files = writeStudyReport({
     out: opts.out, title: 'Allocation expressivity (Schlisselberg & Darshan, arXiv 2502.06300): reconstruction',
     command: `jesd reproduce --study allocation --scale ${opts.scale} --seed ${seed}`,
-    verdicts, sections, summary: { ranks: table, curves, capacities: { spread: capSpread, rows: capRows, perRow: perRowCaps, layers2: cap2, layers3: cap3 } }, files: [fig],
+    verdicts, sections, summary: { ranks: table, curves, relu: reluMp.map((c) => ({ allocation: c.text, points: c.points.map(({ singularValues: _sv, ...rest }) => rest) })), linearColumn: linCol0, capacities: { spread: capSpread, rows: capRows, perRow: perRowCaps, layers2: cap2, layers3: cap3 } }, files: [fig],
   });
   return { out: opts.out, files, verdicts };
 }
