@@ -95,6 +95,7 @@ export function register(program: Command): void {
         lines.push(
           `allocation ${r.allocation} (M = ${r.size})`,
           `  rank J_A = ${r.rank} of m d_out = ${r.rowsOfJ} (all weights: ${r.fullRank}); gap sigma_r/sigma_r+1 = ${fmtGap(r.gap)}`,
+          `  singular values of J_A: sigma_1 = ${(r.singularValues[0] ?? 0).toExponential(3)}, sigma_r = ${(r.singularValues[r.rank - 1] ?? 0).toExponential(3)}, sigma_r+1 = ${(r.singularValues[r.rank] ?? 0).toExponential(3)} (all of them: --json)`,
           `  capacity m* = ${r.capacity ?? `not computed (M > ${CAPACITY_MAX_SIZE}: the bisection needs SVDs of up to M x M)`}`,
           `  MP = ${r.matchProbability.toFixed(3)} [${r.matchInterval[0].toFixed(3)}, ${r.matchInterval[1].toFixed(3)}] (${r.matchedDraws}/${r.draws} draws; unconverged solves ${(100 * r.unconvergedShare).toFixed(1)}%${r.predictedMatchProbability !== null ? `; rank prediction ${r.predictedMatchProbability}` : ''})`,
         );
