@@ -74,3 +74,4 @@ export {
   NETWORK_FILE_FORMAT, NETWORK_FILE_VERSION, type NetworkFile, type LogEntry,
 } from './training/file.ts';
 export { getDataset, registerDataset, datasetNames, randomPatterns, parseCsvMatrix, type Dataset, type DatasetOptions, type DatasetLoader } from './training/data.ts';
+export * as expressivity from './expressivity/index.ts';
