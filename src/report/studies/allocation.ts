@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { writeOutputFile } from '../../io/files.ts';
-import { allocationRank, capacity, genericPoint, type ArchSpec } from '../../expressivity/allocation.ts';
+import { allocationRank, capacity, genericPoint, singleLayerRankLaw, type ArchSpec } from '../../expressivity/allocation.ts';
 import { analyzeAllocation, matchCurve, matchFigure, type McurvePoint } from '../../expressivity/analyze.ts';
 import { parseAllocation } from '../../expressivity/masks.ts';
 import { createProgress } from '../../montecarlo/progress.ts';
@@ -144,6 +144,17 @@ async function run(opts: StudyOptions): Promise<StudyResult> {
   sections.push('## Match probability, scalar-output ReLU net 10,10,1 (M = 10)', '',
     '| allocation | m | rank | MP | 95% Wilson | unconverged solves |', '| --- | --- | --- | --- | --- | --- |',
     ...reluMp.flatMap((c) => c.points.map((q) => `| ${c.text} | ${q.inputs} | ${q.rank} | ${q.matchProbability.toFixed(2)} | [${q.matchInterval[0].toFixed(2)}, ${q.matchInterval[1].toFixed(2)}] | ${(100 * q.unconvergedShare).toFixed(1)}% |`)));
+  // A9: the linear-RNN read-out law (12.9), d_in = 1, n = 6, d_out = 3, T = 2.
+  const rnn: ArchSpec = { arch: 'lrnn', widths: [1, 6, 3], steps: 2 };
+  const rnnAlloc = parseAllocation(rnn, 'perrow:3:1+cols:3:1,2');
+  const ks = [0, 1, 2].map((o) => rnnAlloc.masks[2]!.subarray(o * 6, o * 6 + 6).reduce((x, v) => x + v, 0)); // 3, 2, 2
+  const rnnRanks = [1, 2, 3, 4].map((m) => allocationRank(rnn, rnnAlloc, genericPoint(rnn, m, seed, 0), m).rank);
+  const rnnLaw = [1, 2, 3, 4].map((m) => singleLayerRankLaw(ks, m, rnn.steps * rnn.widths[0]!));
+  verdicts.push({
+    id: 'A9', claim: 'Linear RNN (d_in = 1, n = 6, d_out = 3, T = 2), learnable entries of the read-out C with k = 3, 2, 2 per row (columns o, 1, 2 of row o): r(A, m) = sum_o min(k_o, m, T d_in) (derived here; the paper states conditions for linear RNNs that could not be read).',
+    verdict: ok(JSON.stringify(rnnRanks) === JSON.stringify(rnnLaw)), rule: 'reproduced if the rank equals the closed form (12.9) at m = 1..4 exactly.',
+    evidence: `ranks ${rnnRanks.join(', ')} vs law ${rnnLaw.join(', ')}.`,
+  });
   const fig = 'allocation-mp.svg';
   writeOutputFile('--out', join(opts.out, fig), matchFigure(sq, curves, size.draws));
   sections.push('## Match probability vs m, linear net 6,6,6,6, M = 12', '', `![MP vs m](${fig})`, '',
