@@ -10,12 +10,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   allocationJacobian, allocationRank, allocationSize, capacity, forward, genericPoint, genericRank, getTheta,
-  kroneckerFactors, kroneckerSingularValues, layerShapes, outputDim, setTheta, singleLayerRankLaw,
+  kroneckerFactors, kroneckerSingularValues, layerShapes, outputDim, setTheta, singleLayerRankLaw, validateAllocation, validateArch,
   type Allocation, type ArchSpec,
 } from '../src/expressivity/allocation.ts';
 import { parseAllocation } from '../src/expressivity/masks.ts';
 import { matchProbability } from '../src/expressivity/matching.ts';
 import { InvalidSpecError } from '../src/errors.ts';
+import { archWithAllocation } from '../src/arbitraries.ts';
 
 beforeAll(() => {
   process.env.JESD_QUIET_BACKEND = '1';
@@ -137,11 +138,6 @@ describe('scalar-output one-hidden-layer net, 10 x 10 (section 12.3)', () => {
   });
 });
 
-const archArb: fc.Arbitrary<ArchSpec> = fc.oneof(
-  fc.record({ arch: fc.constantFrom<'linear' | 'relu'>('linear', 'relu'), widths: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 2, maxLength: 4 }), steps: fc.constant(1) }),
-  fc.record({ arch: fc.constant<'lrnn'>('lrnn'), widths: fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 3, maxLength: 3 }), steps: fc.integer({ min: 1, max: 3 }) }),
-);
-
 function randomAllocation(spec: ArchSpec, bits: number[]): Allocation {
   let p = 0;
   const masks = layerShapes(spec).map((s) => Uint8Array.from({ length: s.rows * s.cols }, () => bits[p++ % bits.length]!));
@@ -151,8 +147,8 @@ function randomAllocation(spec: ArchSpec, bits: number[]): Allocation {
 
 describe('properties of J_A on every architecture', () => {
   it('rank <= min(M, m d_out) always', () => {
-    fc.assert(fc.property(archArb, fc.array(fc.integer({ min: 0, max: 1 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 6 }), fc.nat(1000), (spec, bits, m, seed) => {
-      const a = randomAllocation(spec, bits);
+    fc.assert(fc.property(archWithAllocation(), fc.integer({ min: 1, max: 6 }), fc.nat(1000), ({ spec, allocation: a }, m, seed) => {
+      expect(() => validateAllocation(validateArch(spec), a)).not.toThrow(); // the arbitraries give valid values
       const r = allocationRank(spec, a, genericPoint(spec, m, seed, 0), m).rank;
       expect(r).toBeLessThanOrEqual(Math.min(allocationSize(a), m * outputDim(spec)));
     }), { numRuns: 60, seed: 48 });
