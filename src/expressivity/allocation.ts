@@ -54,8 +54,13 @@ export function validateArch(spec: ArchSpec): ArchSpec {
     if (w.length < 2) throw new InvalidSpecError('widths', `needs at least two widths (input and output), got ${w.length}`);
     if (spec.steps !== 1) throw new InvalidSpecError('steps', `applies to --arch lrnn only`);
   }
+  const total = layerShapes(spec).reduce((acc, s) => acc + s.rows * s.cols, 0);
+  if (total > MAX_WEIGHTS) throw new InvalidSpecError('widths', `the architecture has ${total} weights, more than ${MAX_WEIGHTS}`);
   return spec;
 }
+
+/** Largest number of weights of an architecture (8e6 doubles, 64 MB per copy). */
+export const MAX_WEIGHTS = 8_000_000;
 
 /** The weight matrices of an architecture, in layer order (layer numbers in masks start at 1). */
 export function layerShapes(spec: ArchSpec): LayerShape[] {
