@@ -14,7 +14,7 @@ import type { ClaimVerdict, Verdict } from '../verdicts.ts';
 import { writeStudyReport, type Study, type StudyOptions, type StudyResult } from './index.ts';
 
 const SIZES = {
-  tiny: { rankDraws: 4, draws: 3, starts: 2 },
+  tiny: { rankDraws: 3, draws: 2, starts: 1 },
   quick: { rankDraws: 20, draws: 20, starts: 10 },
   paper: { rankDraws: 100, draws: 100, starts: 20 },
 } as const;
