@@ -73,9 +73,12 @@ export function levenbergMarquardt(spec: ArchSpec, a: Allocation, weights: reado
     const G = small ? la.gemmTransB(J, J) : la.gemm(transposeOf(J), J);
     const jtr = new Float64Array(M);
     for (let i = 0; i < n; i++) for (let j = 0; j < M; j++) jtr[j]! += J.data[i * M + j]! * r[i]!;
-    let dmax = 0;
-    for (let i = 0; i < G.rows; i++) dmax = Math.max(dmax, G.data[i * G.rows + i]!);
-    if (dmax === 0 || norm(jtr) <= 1e-12 * Math.sqrt(dmax * G.rows) * cur.rn) return { status: 'stationary', theta, relResidual: cur.rn / scale, iterations: it };
+    let dmax = 0, trace = 0; // trace(G) = ||J||_F^2
+    for (let i = 0; i < G.rows; i++) {
+      dmax = Math.max(dmax, G.data[i * G.rows + i]!);
+      trace += G.data[i * G.rows + i]!;
+    }
+    if (dmax === 0 || norm(jtr) <= 1e-12 * Math.sqrt(trace) * cur.rn) return { status: 'stationary', theta, relResidual: cur.rn / scale, iterations: it };
     if (lambda < 0) lambda = 1e-3 * dmax;
     let improved = false;
     while (!improved) {
