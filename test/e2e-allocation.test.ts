@@ -62,6 +62,7 @@ describe('jesd allocation', () => {
       [['--inputs', '2', '--allocation', join(dir, 'wide.json')], /--allocation: .*mask 1 must be a 2x2/],
       [['--inputs', '2', '--allocation', 'full:3'], /--allocation: .*layer must be/],
       [['--inputs', '2', '--allocation', 'rows:1:0', '--steps', '3'], /--steps/],
+      [['--inputs', '2', '--allocation='], /--allocation: the allocation is empty/],
     ];
     for (const [extra, re] of cases) {
       const r = await run(['allocation', '--widths', '2,2,1', ...extra]);
