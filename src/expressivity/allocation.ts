@@ -163,13 +163,14 @@ export function setTheta(a: Allocation, weights: readonly Matrix[], theta: Float
   });
 }
 
-const transpose = (a: Matrix): Matrix => {
+/** A^T as a new matrix. */
+export function transpose(a: Matrix): Matrix {
   const t = matrix(a.cols, a.rows);
   for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j]!;
   return t;
-};
+}
 
-/** Row k of the stacked lrnn input: x_t for input k is rows (t-1) d_in .. t d_in - 1 of column k. */
+/** States h_0..h_T (n x m each) of the linear RNN (12.1); x_t of input k is rows (t-1) d_in .. t d_in - 1 of column k. */
 function lrnnStates(weights: readonly Matrix[], x: Matrix, steps: number): Matrix[] {
   const [U, W] = weights as [Matrix, Matrix, Matrix];
   const n = U.rows, dIn = U.cols, m = x.cols;

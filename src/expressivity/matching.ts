@@ -16,7 +16,7 @@ import { stream, STREAM } from '../random/rng.ts';
 import { matrix, type Matrix } from '../types.ts';
 import {
   allocationJacobian, forward, fullAllocation, genericRank, isLinearInParameters, layerShapes, outputDim,
-  sampleInputs, sampleWeights, setTheta, type Allocation, type ArchSpec,
+  sampleInputs, sampleWeights, setTheta, transpose, type Allocation, type ArchSpec,
 } from './allocation.ts';
 
 export type SolveStatus = 'matched' | 'stationary' | 'unconverged';
@@ -70,7 +70,7 @@ export function levenbergMarquardt(spec: ArchSpec, a: Allocation, weights: reado
     const n = J.rows, M = J.cols;
     const small = n < M;
     // G = J J^T (n x n) or J^T J (M x M)
-    const G = small ? la.gemmTransB(J, J) : la.gemm(transposeOf(J), J);
+    const G = small ? la.gemmTransB(J, J) : la.gemm(transpose(J), J);
     const jtr = new Float64Array(M);
     for (let i = 0; i < n; i++) for (let j = 0; j < M; j++) jtr[j]! += J.data[i * M + j]! * r[i]!;
     let dmax = 0, trace = 0; // trace(G) = ||J||_F^2
@@ -112,12 +112,6 @@ export function levenbergMarquardt(spec: ArchSpec, a: Allocation, weights: reado
   }
   if (cur.rn <= matchTol * scale) return { status: 'matched', theta, relResidual: cur.rn / scale, iterations: maxIt };
   return { status: 'unconverged', theta, relResidual: cur.rn / scale, iterations: maxIt };
-}
-
-function transposeOf(a: Matrix): Matrix {
-  const t = matrix(a.cols, a.rows);
-  for (let i = 0; i < a.rows; i++) for (let j = 0; j < a.cols; j++) t.data[j * a.rows + i] = a.data[i * a.cols + j]!;
-  return t;
 }
 
 export interface MatchOptions extends LmOptions {
