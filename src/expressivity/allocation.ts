@@ -8,7 +8,7 @@
 import { InvalidSpecError } from '../errors.ts';
 import { linalg } from '../linalg/index.ts';
 import { stream, STREAM, type Rng } from '../random/rng.ts';
-import { matrix, type Matrix } from '../types.ts';
+import { identity, matrix, type Matrix } from '../types.ts';
 
 export const ARCHS = ['linear', 'relu', 'lrnn'] as const;
 export type Arch = (typeof ARCHS)[number];
@@ -239,7 +239,7 @@ export function allocationJacobian(spec: ArchSpec, a: Allocation, weights: reado
     g[T] = C;
     for (let t = T - 1; t >= 1; t--) g[t] = la.gemm(g[t + 1]!, W);
     for (let k = 0; k < m; k++) {
-      if (cols[2]!.length) put(2, k, identityRows(dOut), states[T]!, false);
+      if (cols[2]!.length) put(2, k, identity(dOut), states[T]!, false);
       for (let t = 1; t <= T; t++) {
         if (cols[1]!.length) put(1, k, g[t]!, states[t - 1]!, true);
         if (cols[0]!.length) put(0, k, g[t]!, matrix(dIn, m, x.data.subarray((t - 1) * dIn * m, t * dIn * m)), true);
@@ -256,14 +256,14 @@ export function allocationJacobian(spec: ArchSpec, a: Allocation, weights: reado
   }
   const needFrom = Math.min(...allocatedLayers(a));
   if (spec.arch === 'linear') {
-    let delta = identityRows(dOut);
+    let delta = identity(dOut);
     for (let l = L - 1; l >= needFrom; l--) {
       for (let k = 0; k < m; k++) if (cols[l]!.length) put(l, k, delta, hs[l]!, false);
       if (l > needFrom) delta = la.gemm(delta, weights[l]!);
     }
   } else {
     for (let k = 0; k < m; k++) {
-      let delta = identityRows(dOut);
+      let delta = identity(dOut);
       for (let l = L - 1; l >= needFrom; l--) {
         if (cols[l]!.length) put(l, k, delta, hs[l]!, false);
         if (l > needFrom) {
@@ -276,12 +276,6 @@ export function allocationJacobian(spec: ArchSpec, a: Allocation, weights: reado
     }
   }
   return { jacobian: J, outputs: hs[L]! };
-}
-
-function identityRows(n: number): Matrix {
-  const m = matrix(n, n);
-  for (let i = 0; i < n; i++) m.data[i * n + i] = 1;
-  return m;
 }
 
 /** Numerical rank with the gap that justifies it (theory/12 (12.4)). */
@@ -419,7 +413,7 @@ export function kroneckerFactors(spec: ArchSpec, weights: readonly Matrix[], x: 
   const la = linalg();
   let z = x;
   for (let l = 0; l < layer; l++) z = la.gemm(weights[l]!, z);
-  let p = identityRows(outputDim(spec));
+  let p = identity(outputDim(spec));
   for (let l = weights.length - 1; l > layer; l--) p = la.gemm(p, weights[l]!);
   return { later: p, earlierInputsT: transpose(z) };
 }
