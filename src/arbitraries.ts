@@ -18,6 +18,7 @@ import {
   ACTIVATIONS, SCALINGS,
   type ActivationName, type LawSpec, type NetworkSpec, type Scaling, type WeightLawName,
 } from './network/spec.ts';
+import { layerShapes, type Allocation, type ArchSpec } from './expressivity/allocation.ts';
 
 /** Any activation the project knows. */
 export function activation(): fc.Arbitrary<ActivationName> {
@@ -156,4 +157,29 @@ export function smallHeavyTailedSpec(opts: NetworkSpecOptions = {}): fc.Arbitrar
 /** A point of the input cube [lo, hi]^N as a Float64Array (the fixed-point search's starting region). */
 export function pointInCube(N: number, lo = -1, hi = 1): fc.Arbitrary<Float64Array> {
   return fc.array(fc.double({ min: lo, max: hi, noNaN: true, noDefaultInfinity: true }), { minLength: N, maxLength: N }).map((a) => Float64Array.from(a));
+}
+
+/**
+ * An architecture of the allocation study (src/expressivity/): linear or relu with 2-4 widths in
+ * [1, maxWidth], or lrnn with widths [d_in, n, d_out] in [1, maxWidth] and steps in [1, 3].
+ */
+export function archSpec(opts: { maxWidth?: number } = {}): fc.Arbitrary<ArchSpec> {
+  const w = fc.integer({ min: 1, max: opts.maxWidth ?? 4 });
+  return fc.oneof(
+    fc.record({ arch: fc.constantFrom<'linear' | 'relu'>('linear', 'relu'), widths: fc.array(w, { minLength: 2, maxLength: 4 }), steps: fc.constant(1) }),
+    fc.record({ arch: fc.constant<'lrnn'>('lrnn'), widths: fc.array(w, { minLength: 3, maxLength: 3 }), steps: fc.integer({ min: 1, max: 3 }) }),
+  );
+}
+
+/** A non-empty allocation (random 0/1 masks) that fits `spec`. */
+export function allocation(spec: ArchSpec): fc.Arbitrary<Allocation> {
+  const shapes = layerShapes(spec);
+  return fc.tuple(...shapes.map((s) => fc.uint8Array({ min: 0, max: 1, minLength: s.rows * s.cols, maxLength: s.rows * s.cols })))
+    .filter((masks) => masks.some((m) => m.includes(1)))
+    .map((masks) => ({ label: 'random mask', masks }));
+}
+
+/** An architecture together with an allocation that fits it. */
+export function archWithAllocation(opts: { maxWidth?: number } = {}): fc.Arbitrary<{ spec: ArchSpec; allocation: Allocation }> {
+  return archSpec(opts).chain((spec) => allocation(spec).map((a) => ({ spec, allocation: a })));
 }

@@ -91,3 +91,4 @@ export {
 } from './timescales/flow.ts';
 export { hermiteCoefficients, ACTIVATION_KINKS } from './timescales/hermite.ts';
 export { timescaleTable, timescalesFigure, predictedPlateaus, type TimescaleTable } from './timescales/table.ts';
+export * as expressivity from './expressivity/index.ts';

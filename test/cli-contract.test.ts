@@ -51,6 +51,7 @@ const BASE: Record<string, () => string[]> = {
   timescales: () => ['--sigma', '0,1,1', '--phi', '0,1,1', '--eps', '1e-6', '--particles', '8', '--t-end', '0.05', '--quiet'],
   restore: () => ['--width', '4', '--depth', '1', '--images', join(dir, 'images.json'), '--damage', 'flip:25', '--trials', '1'],
   landscape: () => ['--data', 'wu-5point', '--width', '3', '--steps', '50', '--draws', '10', '--quiet'],
+  allocation: () => ['--arch', 'linear', '--widths', '2,2,1', '--allocation', 'rows:1:0', '--inputs', '1', '--draws', '2', '--quiet'],
 };
 
 /** Flags whose value is a path or free text (any string is valid there). */

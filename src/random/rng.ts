@@ -54,6 +54,12 @@ export const STREAM = {
   LANDSCAPE_INIT: 40,
   /** Perturbation test and embedded-neuron placement of the landscape classifier (src/landscape/classify.ts). */
   LANDSCAPE_PERTURB: 41,
+  /** Allocation expressivity (src/expressivity/): the teacher's weights of draw d. */
+  ALLOCATION_TEACHER: 47,
+  /** The student's weights (fixed and initial learnable) of draw d; with (START, s) the s-th solver start. */
+  ALLOCATION_STUDENT: 48,
+  /** The m inputs of draw d. */
+  ALLOCATION_INPUT: 49,
 } as const;
 
 function imul32Mix(h: number): number {

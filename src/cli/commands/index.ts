@@ -13,6 +13,7 @@ import { register as train } from './train.ts';
 import { register as restore } from './restore.ts';
 import { register as landscape } from './landscape.ts';
 import { register as timescales } from './timescales.ts';
+import { register as allocation } from './allocation.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -30,4 +31,5 @@ export const COMMANDS: RegisterCommand[] = [
   restore,
   landscape,
   timescales,
+  allocation,
 ];

@@ -17,7 +17,7 @@ import { BUILTIN_DATA, type ShallowNet } from '../../landscape/model.ts';
 import { runLandscape, type LandscapeRunResult } from '../../landscape/run.ts';
 import { landscapeSvg } from '../../landscape/plot.ts';
 import type { ClaimVerdict } from '../verdicts.ts';
-import { writeStudyReport, type Study, type StudyOptions, type StudyResult } from './index.ts';
+import { writeStudyReport, type Study, type StudyOptions, type StudyResult } from './study.ts';
 
 const five = BUILTIN_DATA['wu-5point']!;
 

@@ -11,7 +11,7 @@ import { svgToPng } from '../svg.ts';
 import type { ClaimVerdict, Verdict } from '../verdicts.ts';
 import type { FlowSpec } from '../../timescales/flow.ts';
 import { timescaleTable, timescalesFigure } from '../../timescales/table.ts';
-import { writeStudyReport, type Study, type StudyOptions, type StudyResult } from './index.ts';
+import { writeStudyReport, type Study, type StudyOptions, type StudyResult } from './study.ts';
 
 /**
  * Reference t_1, t_2 (4 significant digits) for the study's setup: scipy LSODA at rtol 1e-9 on the
