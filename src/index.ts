@@ -51,7 +51,9 @@ export {
   type LayeredPopulation, type PopulationOptions, type PopulationSpec, type CavityState, type StieltjesPoint,
 } from './jacobian/heavyPopulation.ts';
 export { predictQ, fractionAboveOne, type QPrediction, type QPredictionOptions } from './predict/qPrediction.ts';
-export { runReproduction, stripTimings, type ReproduceOptions, type ReproductionResult } from './report/reproduce.ts';
+export { runReproduction, type ReproductionResult } from './report/reproduce.ts';
+export type { ReproduceOptions } from './report/claims/section.ts';
+export { stripTimings } from './report/markdown.ts';
 export { checkOutputPath, ensureOutputDirectory, writeOutputFile, fileError, writeFileAtomic } from './io/files.ts';
 export { linePlot, histogramPlot, categoricalHeatmap, svgToPng, renderSvg, type Series, type AxesOptions, type DensityOverlay } from './report/svg.ts';
 export * from './fixedpoints/basins.ts';

@@ -7,7 +7,8 @@ import {
 } from '../src/report/verdicts.ts';
 import { gridQuantile, kolmogorovOnGrid, lawCdf } from '../src/report/theory.ts';
 import { openUnitStore } from '../src/report/unitStore.ts';
-import { qRows, stripTimings, TIMINGS_END, TIMINGS_START } from '../src/report/reproduce.ts';
+import { qRows } from '../src/report/claims/sweep.ts';
+import { stripTimings, TIMINGS_END, TIMINGS_START } from '../src/report/markdown.ts';
 import type { SweepRecord } from '../src/montecarlo/records.ts';
 import { ResultStoreError } from '../src/errors.ts';
 

@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { stripTimings, TIMINGS_START } from '../src/report/reproduce.ts';
+import { stripTimings, TIMINGS_START } from '../src/report/markdown.ts';
 import { renderSvg } from '../src/report/svg.ts';
 import {
   basinVerdict, emergenceVerdict, esdVerdict, lightTailVerdict, nonMonotoneVerdict, theoryVerdict,

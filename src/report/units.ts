@@ -12,7 +12,11 @@ import { jacobian, sampleNetwork } from '../network/network.ts';
 import type { NetworkSpec } from '../network/spec.ts';
 import { spectrumSummary } from '../spectra/empirical.ts';
 import { matrix } from '../types.ts';
+import { siblingModuleUrl } from '../moduleUrl.ts';
 import { predictedEsd, predictedQPoint, type Availability, type PopulationBudget, type PredictedLaw, type PredictedQPoint } from './theory.ts';
+
+/** URL of this module, which worker threads load to run the units below. */
+export const UNITS_URL = siblingModuleUrl(import.meta.url, './units');
 
 export interface EsdUnit {
   key: string;
