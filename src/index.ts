@@ -39,7 +39,7 @@ export {
 export { gaussHermite, gaussLegendre, gaussianExpectation, type QuadratureRule } from './meanfield/quadrature.ts';
 export { solveJacobianSpectrum, type JacobianSolveOptions } from './jacobian/index.ts';
 export {
-  solveLightJacobian, jacobianFactors, lightJacobianCdf, sampleJacobianSquaredSingularValues,
+  solveLightJacobian, jacobianFactors, lightJacobianCdf, lightMonteCarloSetup,
   type LightJacobianSpec, type LightJacobianOptions, type LightJacobianReport, type WeightEnsemble,
 } from './jacobian/light.ts';
 export {
@@ -50,6 +50,11 @@ export {
   buildLayeredPopulation, populationStieltjes,
   type LayeredPopulation, type PopulationOptions, type PopulationSpec, type CavityState, type StieltjesPoint,
 } from './jacobian/heavyPopulation.ts';
+export {
+  sampleJacobianSpectrum, pooledJacobianSpectrum, sampleJacobianSquaredSingularValues, type JacobianPoints, type JacobianSpectrumSample,
+} from './compare/sampler.ts';
+export { compareDepths, kacRiceApplies, PREDICTIONS, type CompareRow, type CompareOptions, type PredictionChoice } from './compare/depths.ts';
+export { spectrumAccuracy, monteCarloSpectrum, type SpectrumAccuracyRow } from './compare/spectrumAccuracy.ts';
 export { predictQ, fractionAboveOne, type QPrediction, type QPredictionOptions } from './predict/qPrediction.ts';
 export { runReproduction, type ReproductionResult } from './report/reproduce.ts';
 export type { ReproduceOptions } from './report/claims/section.ts';

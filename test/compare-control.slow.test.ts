@@ -3,7 +3,7 @@
 // predictedQ must be within 0.05 of 1 at every depth. The spectral link 1 + N0 p>1 (theory/06 (6.5))
 // fails this (1.67 at L = 1, kept as spectralLinkQ); the Kac-Rice estimate (6.9)-(6.16) passes it.
 import { describe, expect, it } from 'vitest';
-import { compareDepths } from '../src/cli/commands/compare.ts';
+import { compareDepths } from '../src/compare/depths.ts';
 import type { NetworkSpec } from '../src/network/spec.ts';
 
 describe('compare: Gaussian control', () => {

@@ -225,34 +225,23 @@ export function lightJacobianCdf(spec: LightJacobianSpec, xs: readonly number[],
 }
 
 /**
- * Monte Carlo check of (4.14): squared singular values of J = D_L W_L ... D_1 W_1 for sampled
- * width-N networks (Gaussian weights, natural scaling, Gaussian biases), at an input x_0 with
- * |x_0|^2/N = (q_1 - sigma_b^2)/sigma_w^2 so that layer-1 pre-activations have second moment q_1
- * (theory/04-light-tailed.md (4.17)). Network k uses stream (seed, NETWORK, k); the input uses
- * (seed, NETWORK, k, PROBE, 0). Returns the pooled squared singular values.
+ * The finite networks of the Monte Carlo check of (4.14): width-N networks with Gaussian weights,
+ * natural scaling and Gaussian biases, probed at an input x_0 with |x_0|^2/N = (q_1 - sigma_b^2)/sigma_w^2
+ * so that layer-1 pre-activations have second moment q_1 (theory/04-light-tailed.md (4.17)). The
+ * sampling itself is src/compare/sampler.ts (sampleJacobianSquaredSingularValues).
  */
-export function sampleJacobianSquaredSingularValues(spec: LightJacobianSpec, N: number, networks: number, seed = 1): Float64Array {
+export function lightMonteCarloSetup(spec: LightJacobianSpec, N: number, seed = 1): { network: NetworkSpec; radius: number } {
   const s = validate(spec);
   requireInteger('width', N, 1, 100_000);
-  requireInteger('networks', networks, 1, 100_000);
   if (s.ensemble !== 'gaussian') throw new InvalidSpecError('ensemble', 'Monte Carlo sampling supports gaussian weights only');
   const { q } = jacobianFactors(s);
   const r = (q[0]! - s.sigmaB * s.sigmaB) / (s.sigmaW * s.sigmaW);
   if (r < 0) throw new InvalidSpecError('q1', `q1 = ${q[0]} is below sigma_b^2 = ${s.sigmaB ** 2}: no input reaches it`);
-  const net0: NetworkSpec = {
-    N, L: s.L, activation: s.activation, weights: { name: 'gaussian', scale: s.sigmaW },
-    bias: s.sigmaB > 0 ? { name: 'gaussian', scale: s.sigmaB } : null, scaling: 'natural', seed,
+  return {
+    network: {
+      N, L: s.L, activation: s.activation, weights: { name: 'gaussian', scale: s.sigmaW },
+      bias: s.sigmaB > 0 ? { name: 'gaussian', scale: s.sigmaB } : null, scaling: 'natural', seed,
+    },
+    radius: r,
   };
-  const out = new Float64Array(N * networks);
-  for (let k = 0; k < networks; k++) {
-    const net = sampleNetwork(net0, k);
-    const rng = stream(seed, STREAM.NETWORK, k, STREAM.PROBE, 0);
-    const x0 = new Float64Array(N);
-    for (let i = 0; i < N; i++) x0[i] = (rng.uniform() < 0.5 ? -1 : 1) * Math.sqrt(r);
-    const J = jacobian(net, x0);
-    // linalg() already retries a failed fast-backend SVD with the ml-matrix reference.
-    const squared = linalg().singularValues(J).map((v) => v * v);
-    for (let i = 0; i < N; i++) out[k * N + i] = squared[i]!;
-  }
-  return out;
 }

@@ -50,6 +50,12 @@ export const STREAM = {
   DIRECTION: 20,
   /** Damage applied to stored patterns and images (src/memory/damage.ts). */
   DAMAGE: 21,
+  /**
+   * The random input of network k at which its Jacobian spectrum is sampled, stream(seed,
+   * RANDOM_POINT, k) (src/compare/sampler.ts, src/jacobian/freeSurrogate.ts): a large tag chosen
+   * before the table had names; the measured numbers in docs/heavy-tailed-accuracy.md depend on it.
+   */
+  RANDOM_POINT: 0x5bec,
 } as const;
 
 function imul32Mix(h: number): number {
