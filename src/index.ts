@@ -20,6 +20,7 @@ export {
 } from './counting/kacRice.ts';
 export { countByMultistart, type MultistartCountOptions, type MultistartCountResult } from './counting/multistart.ts';
 export * from './spectra/empirical.ts';
+export * from './spectra/tabulatedLaw.ts';
 export {
   levyMatrixDensity, levyWishartDensity, levyScaledWishartDensity, levyDensityAtZero, levyLawReport, levyScaling,
   stableTailConstant, scaledWishartAtomAtZero, coarsenMeasure, LEVY_ALPHA_RANGE,
@@ -43,7 +44,7 @@ export {
   type LightJacobianSpec, type LightJacobianOptions, type LightJacobianReport, type WeightEnsemble,
 } from './jacobian/light.ts';
 export {
-  solveHeavySpectrum, heavyLawReport, quantileFromCdf, smoothedObservables, deconvolveSmoothed, smoothedTailExponent,
+  solveHeavySpectrum, heavyLawReport, smoothedObservables, deconvolveSmoothed, smoothedTailExponent,
   type HeavySpectrum, type HeavySpectrumOptions, type HeavyRoute,
 } from './jacobian/heavy.ts';
 export {

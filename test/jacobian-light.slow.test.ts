@@ -7,7 +7,7 @@ import { sampleJacobianSquaredSingularValues } from '../src/compare/sampler.ts';
 import { productEdges, productLaw, solveAtLog } from '../src/freeprob/multiplicative.ts';
 import { densityOnGrid } from '../src/freeprob/spectrum.ts';
 import { criticalParameters } from '../src/meanfield/gaussian.ts';
-import { kolmogorovDistance } from '../src/spectra/empirical.ts';
+import { kolmogorovDistance } from '../src/spectra/tabulatedLaw.ts';
 import { expectReference, referenceWhere } from './fixtures/reference.ts';
 
 const relu = (L: number, at: number[] = [1]) => solveLightJacobian({ activation: 'relu', sigmaW: Math.SQRT2, sigmaB: 0, L }, at);

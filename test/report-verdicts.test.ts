@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import {
   basinVerdict, emergenceVerdict, esdVerdict, lightTailVerdict, nonMonotoneVerdict, peakOf, theoryVerdict, type QRow,
 } from '../src/report/verdicts.ts';
-import { gridQuantile, kolmogorovOnGrid, lawCdf } from '../src/report/theory.ts';
+import { kolmogorovOnGrid, lawQuantile, tabulateLawReport } from '../src/spectra/tabulatedLaw.ts';
 import { openUnitStore } from '../src/report/unitStore.ts';
 import { qRows } from '../src/report/claims/sweep.ts';
 import { stripTimings, TIMINGS_END, TIMINGS_START } from '../src/report/markdown.ts';
@@ -71,18 +71,19 @@ describe('verdict rules', () => {
 });
 
 describe('report helpers', () => {
-  it('lawCdf, gridQuantile and kolmogorovOnGrid on the uniform law (closed form F(x) = x)', () => {
+  it('tabulateLawReport, lawQuantile and kolmogorovOnGrid on the uniform law (closed form F(x) = x)', () => {
     const x = Array.from({ length: 101 }, (_, i) => i / 100);
     const rep = { x, density: x.map(() => 1), atoms: [], edges: [0, 1] as [number, number], moments: [], diagnostics: { converged: true, maxResidual: 0 } };
-    const { F, totalMass } = lawCdf(rep);
+    const law = tabulateLawReport(rep);
     // Trapezoid of a constant is exact up to rounding.
-    expect(totalMass).toBeCloseTo(1, 12);
-    F.forEach((f, i) => expect(f).toBeCloseTo(x[i]!, 12));
-    expect(gridQuantile(x, F, 0.25)).toBeCloseTo(0.25, 12);
+    expect(law.totalMass).toBeCloseTo(1, 12);
+    Array.from(law.F).forEach((f, i) => expect(f).toBeCloseTo(x[i]!, 12));
+    expect(lawQuantile(law, 0.25)).toBeCloseTo(0.25, 12);
+    expect(lawQuantile({ ...law, F: Array.from(law.F, (f) => f / 2) }, 0.75)).toBeNull(); // above the captured mass
     // Sample {0.5}: empirical CDF jumps 0 -> 1 at 0.5; sup |F_n - F| on the grid = max(0.49, 0.5) = 0.5.
-    expect(kolmogorovOnGrid([0.5], x, F)).toBeCloseTo(0.5, 12);
+    expect(kolmogorovOnGrid([0.5], law)).toBeCloseTo(0.5, 12);
     // An atom of mass 0.5 at 0.5 plus density 0.5: F(0.5) = 0.25 + 0.5.
-    const withAtom = lawCdf({ ...rep, density: x.map(() => 0.5), atoms: [{ at: 0.5, mass: 0.5 }] });
+    const withAtom = tabulateLawReport({ ...rep, density: x.map(() => 0.5), atoms: [{ at: 0.5, mass: 0.5 }] });
     expect(withAtom.F[50]).toBeCloseTo(0.75, 12);
     expect(withAtom.totalMass).toBeCloseTo(1, 12);
   });

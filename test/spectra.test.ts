@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { histogram, hillTailIndex, kolmogorovDistance, moments, quantiles, spectrumSummary } from '../src/spectra/empirical.ts';
+import { histogram, hillTailIndex, moments, quantiles, spectrumSummary } from '../src/spectra/empirical.ts';
+import { kolmogorovDistance, quantileOfCdf } from '../src/spectra/tabulatedLaw.ts';
 import { jacobian, sampleNetwork } from '../src/network/network.ts';
 import { matrix } from '../src/types.ts';
 import { stream } from '../src/random/rng.ts';
@@ -16,6 +17,14 @@ describe('summary statistics (exact small cases)', () => {
     // Uniform grid sample (i + 1/2)/n against U(0,1): D_n = 1/(2n) exactly.
     const n = 50;
     expect(kolmogorovDistance(Array.from({ length: n }, (_, i) => (i + 0.5) / n), (x) => x)).toBeCloseTo(1 / (2 * n), 14);
+    // A law with an atom of 1/2 at 0 and density 1/2 on (0, 1): F(x) = (1 + x)/2, F(0-) = 0. Sample
+    // {0, 0, 0.5, 1}: the distance is 1/4 (below 0.5 and 1); read as continuous at 0 it would be 1/2.
+    const F = (x: number) => (x < 0 ? 0 : Math.min(1, 0.5 + 0.5 * x));
+    expect(kolmogorovDistance([0, 0.5, 0, 1], F, (x) => (x <= 0 ? 0 : F(x)))).toBeCloseTo(0.25, 15);
+    expect(kolmogorovDistance([0, 0.5, 0, 1], F)).toBeCloseTo(0.5, 15);
+    // Bisection quantile of the exponential law: ln 2 at p = 1/2, the lower end when F(lo) >= p.
+    expect(quantileOfCdf((x) => 1 - Math.exp(-x), 0.5, 0, 50)).toBeCloseTo(Math.LN2, 12);
+    expect(quantileOfCdf((x) => 1 - Math.exp(-x), 0.5, 1, 50)).toBe(1);
     expect(() => moments([], 2)).toThrow(/values/);
     expect(() => quantiles([1, NaN], [0.5])).toThrow(/not finite/);
   });

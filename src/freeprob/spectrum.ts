@@ -228,16 +228,6 @@ export function cdfFromTable(table: SpectralTable, x: number): number {
   return Math.min(1, F + cum[lo]! + t * (cum[hi]! - cum[lo]!));
 }
 
-export function quantileFromTable(table: SpectralTable, p: number): number {
-  let lo = 0, hi = Math.max(table.edges[1], ...table.atoms.map((a) => a.at));
-  if (cdfFromTable(table, 0) >= p) return 0;
-  for (let it = 0; it < 100; it++) {
-    const mid = 0.5 * (lo + hi);
-    if (cdfFromTable(table, mid) >= p) hi = mid; else lo = mid;
-  }
-  return 0.5 * (lo + hi);
-}
-
 /** E[ln lambda] over the continuous part (with atoms at x > 0); -Infinity if an atom sits at 0. */
 export function expectedLogFromTable(table: SpectralTable): number {
   let v = 0;

@@ -11,7 +11,8 @@ import { InvalidSpecError, NonConvergenceError, requireFinite, requireInteger, r
 import type { LawReport } from '../freeprob/lawReport.ts';
 import { bernoulliFactor, diracFactor, discreteFactor, marchenkoPasturFactor } from '../freeprob/laws.ts';
 import type { FactorPower, FreeFactor } from '../freeprob/multiplicative.ts';
-import { cdfFromTable, expectedLogFromTable, freeMultiplicativeConvolution, quantileFromTable, type ProgressStep } from '../freeprob/spectrum.ts';
+import { cdfFromTable, expectedLogFromTable, freeMultiplicativeConvolution, type ProgressStep, type SpectralTable } from '../freeprob/spectrum.ts';
+import { quantileOfCdf } from '../spectra/tabulatedLaw.ts';
 import {
   derivativeSquaredLaw, derivativeSquaredMeanByQuadrature, derivativeSquaredMoment, lengthFixedPoint, lengthTrajectory, susceptibility,
   type DerivativeSquaredLaw,
@@ -84,6 +85,11 @@ function factorOf(law: DerivativeSquaredLaw, name: string): FreeFactor {
 }
 
 /** The factors of (4.14): one weight factor of power L and the D_l^2 laws (equal layers merged). */
+/** Quantile of the solved law from its table (theory/03-free-multiplicative.md (3.16)), by bisection on [0, upper edge]. */
+function tableQuantile(table: SpectralTable, p: number): number {
+  return quantileOfCdf((x) => cdfFromTable(table, x), p, 0, Math.max(table.edges[1], ...table.atoms.map((a) => a.at)));
+}
+
 export function jacobianFactors(spec: LightJacobianSpec, opts: LightJacobianOptions = {}): { factors: FactorPower[]; q: Float64Array; qStar: number | null } {
   const s = validate(spec);
   const qDependent = s.activation !== 'relu' && s.activation !== 'linear';
@@ -138,9 +144,9 @@ export function solveLightJacobian(spec: LightJacobianSpec, at: readonly number[
   };
   const tableWhy = 'the integrated spectral table did not give a finite value (the law is too spread in scale for double precision)';
   const quantiles = {
-    '0.1': derived('quantiles.0.1', quantileFromTable(t, 0.1), tableWhy),
-    '0.5': derived('quantiles.0.5', quantileFromTable(t, 0.5), tableWhy),
-    '0.9': derived('quantiles.0.9', quantileFromTable(t, 0.9), tableWhy),
+    '0.1': derived('quantiles.0.1', tableQuantile(t, 0.1), tableWhy),
+    '0.5': derived('quantiles.0.5', tableQuantile(t, 0.5), tableWhy),
+    '0.9': derived('quantiles.0.9', tableQuantile(t, 0.9), tableWhy),
   };
   const fractionAboveOne = derived('fractionAboveOne', Math.max(0, 1 - cdfFromTable(t, 1)), tableWhy);
   const el = expectedLogFromTable(t);

@@ -6,8 +6,6 @@
  * When a predictor fails or does not certify its answer, the reproduction reports the corresponding
  * claim as "not run" with the reason, and never substitutes a made-up curve.
  */
-import { InvalidSpecError } from '../errors.ts';
-import type { LawReport } from '../freeprob/lawReport.ts';
 import { solveHeavySpectrum } from '../jacobian/heavy.ts';
 import { solveJacobianSpectrum, takesLightRoute } from '../jacobian/index.ts';
 import { lightJacobianCdf } from '../jacobian/light.ts';
@@ -87,51 +85,6 @@ export async function predictedQPoint(spec: NetworkSpec, budget: PopulationBudge
   } catch (e) {
     return { ok: false, reason: `the Q predictor failed at L=${spec.L}: ${(e as Error).message}` };
   }
-}
-
-/**
- * Distribution function of a LawReport on its grid: atoms at or below x plus the trapezoid integral
- * of the density from the first grid point (the density is assumed to carry no mass below it; the
- * captured total mass is returned so a caller can see when that is not so).
- */
-export function lawCdf(rep: LawReport): { x: number[]; F: number[]; totalMass: number } {
-  const n = rep.x.length;
-  if (n < 2 || rep.density.length !== n) throw new InvalidSpecError('law', `needs >= 2 grid points with a density each, got ${n}`);
-  const F: number[] = new Array<number>(n).fill(0);
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    if (i > 0) acc += 0.5 * (rep.density[i]! + rep.density[i - 1]!) * (rep.x[i]! - rep.x[i - 1]!);
-    let atoms = 0;
-    for (const a of rep.atoms) if (a.at <= rep.x[i]!) atoms += a.mass;
-    F[i] = acc + atoms;
-  }
-  let allAtoms = 0;
-  for (const a of rep.atoms) allAtoms += a.mass;
-  return { x: [...rep.x], F, totalMass: acc + allAtoms };
-}
-
-/** Kolmogorov distance between a sample and a distribution function known on a grid (at the grid points). */
-export function kolmogorovOnGrid(sortedSample: readonly number[], x: readonly number[], F: readonly number[]): number {
-  let d = 0;
-  let k = 0;
-  const n = sortedSample.length;
-  for (let i = 0; i < x.length; i++) {
-    while (k < n && sortedSample[k]! <= x[i]!) k++;
-    d = Math.max(d, Math.abs(k / n - F[i]!));
-  }
-  return d;
-}
-
-/** Quantile of a grid distribution function by linear interpolation (null when p is outside the captured mass). */
-export function gridQuantile(x: readonly number[], F: readonly number[], p: number): number | null {
-  for (let i = 1; i < x.length; i++) {
-    if (F[i]! >= p) {
-      const f0 = F[i - 1]!, f1 = F[i]!;
-      if (f0 >= p) return x[i - 1]!;
-      return x[i - 1]! + ((p - f0) / (f1 - f0)) * (x[i]! - x[i - 1]!);
-    }
-  }
-  return null;
 }
 
 export interface PredictedQCurve {

@@ -355,15 +355,3 @@ export function gramEigenvalues(W: Matrix): Float64Array {
   return Float64Array.from(sv, (s) => s * s).sort();
 }
 
-/** sup_x |F_n(x) - F(x)| for the empirical CDF F_n of the sample (continuous F). */
-export function kolmogorovDistance(sample: ArrayLike<number>, cdf: (x: number) => number): number {
-  finiteValues('sample', sample);
-  const s = Float64Array.from(sample as ArrayLike<number>).sort();
-  const n = s.length;
-  let d = 0;
-  for (let i = 0; i < n; i++) {
-    const F = cdf(s[i]!);
-    d = Math.max(d, (i + 1) / n - F, F - i / n);
-  }
-  return d;
-}

@@ -13,7 +13,8 @@ import { sampleJacobianSquaredSingularValues } from '../../compare/sampler.ts';
 import type { LawReport } from '../../freeprob/lawReport.ts';
 import { D2_ZERO_FLOOR } from '../../meanfield/gaussian.ts';
 import { histogramPlot } from '../../report/svg.ts';
-import { histogram, kolmogorovDistance } from '../../spectra/empirical.ts';
+import { histogram } from '../../spectra/empirical.ts';
+import { kolmogorovDistance } from '../../spectra/tabulatedLaw.ts';
 import { addNetworkFlags, parseChoice, parseInteger, parseNumber, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { checkOutputPath, FlagError, log, printJson, writeOutputFile } from '../io.ts';
 import { formatLawReport } from './law.ts';
@@ -132,16 +133,8 @@ export function register(program: Command): void {
       const cdfMap = new Map<number, number>();
       grid.forEach((x, i) => cdfMap.set(x, cdfValues[i]!));
       const cdf = (x: number) => cdfMap.get(x) ?? cdfValues[cdfValues.length - 1]!;
-      // Samples lumped at 0 meet the law's atom there: compare the right limits F_n(0) and F(0) once
-      // (the continuous-F formula would count the atom's whole mass as distance); above 0 as usual.
-      const zeros = sorted.findIndex((v) => v > 0);
-      const nZero = zeros < 0 ? sorted.length : zeros;
-      const kolmogorov = nZero === 0
-        ? kolmogorovDistance(sorted, cdf)
-        : Math.max(Math.abs(nZero / sorted.length - cdf(0)), ...Array.from(sorted.subarray(nZero), (x, j) => {
-          const i = nZero + j, F = cdf(x);
-          return Math.max((i + 1) / sorted.length - F, F - i / sorted.length);
-        }));
+      // Samples lumped at 0 meet the law's atom there: its left limit F(0-) is 0.
+      const kolmogorov = kolmogorovDistance(sorted, cdf, (x) => (x <= 0 ? 0 : cdf(x)));
       mc = { N, networks, kolmogorov, samples };
       report.monteCarlo = { width: N, networks, seed: spec.seed, kolmogorov, samples: samples.length };
     }

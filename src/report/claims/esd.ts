@@ -10,7 +10,8 @@ import type { NetworkSpec } from '../../network/spec.ts';
 import { histogram, quantiles } from '../../spectra/empirical.ts';
 import type { ReproductionScale } from '../scales.ts';
 import { histogramPlot } from '../svg.ts';
-import { gridQuantile, kolmogorovOnGrid, type Availability, type PredictedLaw } from '../theory.ts';
+import { kolmogorovOnGrid, lawQuantile, tabulatedLaw } from '../../spectra/tabulatedLaw.ts';
+import type { Availability, PredictedLaw } from '../theory.ts';
 import { openUnitStore, type UnitRecord } from '../unitStore.ts';
 import { UNITS_URL, type EsdRecord, type EsdUnit } from '../units.ts';
 import { esdVerdict, type EsdComparison } from '../verdicts.ts';
@@ -99,8 +100,9 @@ function comparisons(ctx: ClaimContext, records: EsdRecord[]): EsdTheory[] {
     const light = p.weights === 'gaussian';
     const fixedPoints = recs.reduce((s, r) => s + r.spectralRadii.length, 0);
     const sampledQuantiles = sample.length > 0 ? quantiles(Float64Array.from(sample), ESD_QUANTILES) : [];
-    const predictedQuantiles = predicted ? ESD_QUANTILES.map((q) => gridQuantile(predicted!.x, predicted!.F, q)) : [];
-    const ks = predicted ? kolmogorovOnGrid(sample, predicted.x, predicted.F) : null;
+    const law = predicted ? tabulatedLaw(predicted.x, predicted.F) : null;
+    const predictedQuantiles = law ? ESD_QUANTILES.map((q) => lawQuantile(law, q)) : [];
+    const ks = law ? kolmogorovOnGrid(sample, law) : null;
     return {
       point: p, spec, sample, networks: recs.length, fixedPoints, sampledQuantiles, predicted, predictedQuantiles, reason,
       comparison: { width: p.width, depth: p.depth, weights: p.weights, light, ks, eigenvalues: sample.length },
