@@ -6,7 +6,7 @@
  */
 import { solveHeavySpectrum } from '../src/jacobian/heavy.ts';
 import { jacobian, randomInput, sampleNetwork } from '../src/network/network.ts';
-import type { NetworkSpec } from '../src/network/spec.ts';
+import type { NetworkSpec } from '../src/spec/networkSpec.ts';
 import { linalg } from '../src/linalg/index.ts';
 import { stream, STREAM } from '../src/random/rng.ts';
 import { bestMs } from './timing.ts';

@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import {
   ACTIVATIONS, SCALINGS,
   type ActivationName, type LawSpec, type NetworkSpec, type Scaling, type WeightLawName,
-} from './network/spec.ts';
+} from './spec/networkSpec.ts';
 
 /** Any activation the project knows. */
 export function activation(): fc.Arbitrary<ActivationName> {

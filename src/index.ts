@@ -2,12 +2,13 @@
 export * from './errors.ts';
 export * from './types.ts';
 export * from './random/rng.ts';
-export * from './network/spec.ts';
+export * from './spec/networkSpec.ts';
 export { linalg, setBackend, spectralRadius, availableBackends, backendByName, BACKEND_NAMES, type BackendName, type LinalgBackend, type ComplexEigenvalues, type SpectralRadiusOptions, type SpectralRadiusDiagnostics } from './linalg/index.ts';
 export * as arbitraries from './arbitraries.ts';
 export * from './montecarlo/index.ts';
 export * from './laws/activations.ts';
-export * from './laws/laws.ts';
+export * from './laws/weightLaws.ts';
+export * from './numerics/special.ts';
 export * from './network/network.ts';
 export * from './fixedpoints/search.ts';
 export {
@@ -30,14 +31,14 @@ export {
   stableLengthMap, stableScaleFixedPoint, stableD2Law, stableExpectation, stableActivationMoment, preactivationFactor,
   type StableConvention, type StableMeanFieldSpec, type StableFixedPointDiagnostics,
 } from './meanfield/stable.ts';
-export { stableDensity, stableCdf, stableDensityAtZero } from './meanfield/stable-density.ts';
+export { stableDensity, stableCdf, stableDensityAtZero } from './meanfield/stableDensity.ts';
 export type { LawReport } from './freeprob/lawReport.ts';
-export * as freeprob from './freeprob/light-api.ts';
+export * as freeprob from './freeprob/api.ts';
 export {
   lengthMap, lengthMapSlope, lengthFixedPoint, lengthTrajectory, susceptibility, derivativeSquaredLaw, derivativeSquaredMoment,
   criticalParameters, secondMoment, meanFieldActivation, type DerivativeSquaredLaw, type MeanFieldActivation,
 } from './meanfield/gaussian.ts';
-export { gaussHermite, gaussLegendre, gaussianExpectation, type QuadratureRule } from './meanfield/quadrature.ts';
+export { gaussHermite, gaussLegendre, gaussianExpectation, type QuadratureRule } from './numerics/quadrature.ts';
 export { solveJacobianSpectrum, type JacobianSolveOptions } from './jacobian/index.ts';
 export {
   solveLightJacobian, jacobianFactors, lightJacobianCdf, lightMonteCarloSetup,

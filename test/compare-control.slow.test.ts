@@ -4,7 +4,7 @@
 // fails this (1.67 at L = 1, kept as spectralLinkQ); the Kac-Rice estimate (6.9)-(6.16) passes it.
 import { describe, expect, it } from 'vitest';
 import { compareDepths } from '../src/compare/depths.ts';
-import type { NetworkSpec } from '../src/network/spec.ts';
+import type { NetworkSpec } from '../src/spec/networkSpec.ts';
 
 describe('compare: Gaussian control', () => {
   it('predictedQ (Kac-Rice, 16384 draws per depth) is within 0.05 of 1 at L = 1, 4, 16; Monte Carlo Q = 1', () => {

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { ARNOLDI_MIN_WIDTH, classifyStart, classifyStarts, findFixedPoints, fixedPointSpectralRadius, spectralRadiusDense } from '../src/fixedpoints/search.ts';
 import { forward, jacobian, networkFromWeights, sampleNetwork } from '../src/network/network.ts';
 import { matrix } from '../src/types.ts';
-import type { NetworkSpec } from '../src/network/spec.ts';
+import type { NetworkSpec } from '../src/spec/networkSpec.ts';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 

@@ -4,12 +4,12 @@ import { InvalidSpecError } from '../src/errors.ts';
 import {
   bernoulliFactor, diracFactor, etaFromStieltjes, marchenkoPasturR, semicircleR, discreteFactor, factorByName, freePoissonFactor, fussCatalanFactor,
   marchenkoPasturDensity, marchenkoPasturFactor, marchenkoPasturStieltjes, semicircleDensity, semicircleMoments, semicircleStieltjes,
-} from '../src/freeprob/laws.ts';
+} from '../src/freeprob/closedFormLaws.ts';
 import { productAtoms, productEdges, productInverseMoment, productLaw, productMoments, productSTransform, productStieltjes } from '../src/freeprob/multiplicative.ts';
-import { NAMED_LAWS } from '../src/freeprob/named.ts';
+import { NAMED_LAWS } from '../src/freeprob/namedLaws.ts';
 import { freeMultiplicativeConvolution } from '../src/freeprob/spectrum.ts';
 import * as C from '../src/freeprob/complex.ts';
-import { gaussLegendre } from '../src/meanfield/quadrature.ts';
+import { gaussLegendre } from '../src/numerics/quadrature.ts';
 import { lagrangeInversion, seriesMul, seriesReciprocal } from '../src/freeprob/series.ts';
 import { expectReference, referenceWhere } from './fixtures/reference.ts';
 

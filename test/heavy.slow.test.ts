@@ -11,7 +11,7 @@ import { solveJacobianSpectrum } from '../src/jacobian/index.ts';
 import { jacobian, sampleNetwork } from '../src/network/network.ts';
 import { linalg } from '../src/linalg/index.ts';
 import { stream } from '../src/random/rng.ts';
-import type { NetworkSpec } from '../src/network/spec.ts';
+import type { NetworkSpec } from '../src/spec/networkSpec.ts';
 import { InvalidSpecError } from '../src/errors.ts';
 import { empiricalCdf, hillTailIndex } from '../src/spectra/empirical.ts';
 import { freeSurrogateSquaredSingularValues, haarOrthogonal } from '../src/jacobian/freeSurrogate.ts';

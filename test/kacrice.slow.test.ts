@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { KISH_ESS_MIN, kacRice } from '../src/counting/kacRice.ts';
 import { countByMultistart } from '../src/counting/multistart.ts';
-import type { NetworkSpec, Scaling, WeightLawName } from '../src/network/spec.ts';
+import type { NetworkSpec, Scaling, WeightLawName } from '../src/spec/networkSpec.ts';
 
 const spec = (N: number, L: number, weights: WeightLawName, scaling: Scaling, seed = 11): NetworkSpec => ({
   N, L, activation: 'sigmoid', weights: { name: weights, scale: 1 }, bias: { name: 'gaussian', scale: 1 }, scaling, seed,

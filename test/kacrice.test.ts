@@ -13,8 +13,8 @@ import { evalPreact, fixedPointJacobian, jacobianSpectrumSummary, newtonAllFixed
 import { InvalidSpecError } from '../src/errors.ts';
 import { linalg } from '../src/linalg/index.ts';
 import { forward, jacobian, networkFromWeights, sampleNetwork } from '../src/network/network.ts';
-import type { NetworkSpec } from '../src/network/spec.ts';
-import { stableDensity } from '../src/meanfield/stable-density.ts';
+import type { NetworkSpec } from '../src/spec/networkSpec.ts';
+import { stableDensity } from '../src/meanfield/stableDensity.ts';
 import { matrix } from '../src/types.ts';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/kacrice-n1.json', import.meta.url), 'utf8')) as {

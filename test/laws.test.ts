@@ -1,10 +1,11 @@
+import { erf, logGamma } from '../src/numerics/special.ts';
 import { describe, expect, it } from 'vitest';
-import { erf, getActivation } from '../src/laws/activations.ts';
-import { cmsSymmetricStable, logGamma, naturalConstant, naturalScale, sampleLaw, tailConstant, tailIndex } from '../src/laws/laws.ts';
+import { getActivation } from '../src/laws/activations.ts';
+import { cmsSymmetricStable, naturalConstant, naturalScale, sampleLaw, tailConstant, tailIndex } from '../src/laws/weightLaws.ts';
 import { hillTailIndex, quantiles } from '../src/spectra/empirical.ts';
 import { kolmogorovDistance } from '../src/spectra/tabulatedLaw.ts';
 import { stream } from '../src/random/rng.ts';
-import { ACTIVATIONS, type LawSpec } from '../src/network/spec.ts';
+import { ACTIVATIONS, type LawSpec } from '../src/spec/networkSpec.ts';
 import { expectReference, referenceWhere } from './fixtures/reference.ts';
 
 // Kolmogorov: P(sqrt(n) D_n > 1.63) ~ 0.01 (theory/02-finite-networks.md section 2.5), so every KS

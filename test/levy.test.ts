@@ -6,10 +6,10 @@ import {
 } from '../src/freeprob/levy.ts';
 import { linalg } from '../src/linalg/index.ts';
 import { stream } from '../src/random/rng.ts';
-import { cmsSymmetricStable, naturalConstant } from '../src/laws/laws.ts';
+import { cmsSymmetricStable, naturalConstant } from '../src/laws/weightLaws.ts';
 import { matrix } from '../src/types.ts';
 import { InvalidSpecError } from '../src/errors.ts';
-import { NAMED_LAWS } from '../src/freeprob/named.ts';
+import { NAMED_LAWS } from '../src/freeprob/namedLaws.ts';
 import { stableD2Law, stableScaleFixedPoint } from '../src/meanfield/stable.ts';
 import { expectReference, referenceWhere } from './fixtures/reference.ts';
 
@@ -29,7 +29,7 @@ describe('levyScaling', () => {
   it('is 2N/pi for the Cauchy case and agrees with the networks natural constant', () => {
     expect(levyScaling(1, 400)).toBeCloseTo((2 * 400) / Math.PI, 10);
     for (const alpha of [0.5, 1, 1.5, 1.9]) {
-      // Same convention N P(|X| > a_N) -> 1 as src/laws/laws.ts naturalConstant (exact formula match).
+      // Same convention N P(|X| > a_N) -> 1 as src/laws/weightLaws.ts naturalConstant (exact formula match).
       expect(levyScaling(alpha, 1000) / naturalConstant({ name: 'stable', alpha, scale: 1 }, 1000)).toBeCloseTo(1, 12);
     }
   });

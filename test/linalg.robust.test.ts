@@ -14,7 +14,7 @@ import type { LinalgBackend } from '../src/linalg/backend.ts';
 import { availableBackends, linalg, withReferenceRetry } from '../src/linalg/index.ts';
 import { mlMatrixBackend } from '../src/linalg/mlmatrix.ts';
 import { jacobian, sampleNetwork } from '../src/network/network.ts';
-import type { NetworkSpec } from '../src/network/spec.ts';
+import type { NetworkSpec } from '../src/spec/networkSpec.ts';
 import { stream } from '../src/random/rng.ts';
 import type { Matrix } from '../src/types.ts';
 

@@ -5,7 +5,7 @@ import {
   criticalParameters, derivativeSquaredLaw, derivativeSquaredMoment, lengthFixedPoint, lengthMap, lengthMapSlope,
   lengthTrajectory, meanFieldActivation, secondMoment, susceptibility,
 } from '../src/meanfield/gaussian.ts';
-import { gaussHermite, gaussLegendre, gaussianExpectation } from '../src/meanfield/quadrature.ts';
+import { gaussHermite, gaussLegendre, gaussianExpectation } from '../src/numerics/quadrature.ts';
 import { stream } from '../src/random/rng.ts';
 
 describe('quadrature', () => {

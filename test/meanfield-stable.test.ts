@@ -1,15 +1,16 @@
 // Stable pre-activation mean field (theory/05-heavy-tailed.md sections 5.1-5.2).
+import { erf } from '../src/numerics/special.ts';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { stableCdf, stableCdfNumeric, stableDensity, stableDensityAtZero, stableDensityNumeric } from '../src/meanfield/stable-density.ts';
+import { stableCdf, stableCdfNumeric, stableDensity, stableDensityAtZero, stableDensityNumeric } from '../src/meanfield/stableDensity.ts';
 import {
   preactivationFactor, stableActivationMoment, stableD2Law, stableExpectation, stableLengthMap, stableScaleFixedPoint,
 } from '../src/meanfield/stable.ts';
-import { erf, getActivation } from '../src/laws/activations.ts';
-import { cmsSymmetricStable, naturalConstant, sampleLaw } from '../src/laws/laws.ts';
+import { getActivation } from '../src/laws/activations.ts';
+import { cmsSymmetricStable, naturalConstant, sampleLaw } from '../src/laws/weightLaws.ts';
 import { stream } from '../src/random/rng.ts';
 import { InvalidSpecError } from '../src/errors.ts';
-import type { ActivationName } from '../src/network/spec.ts';
+import type { ActivationName } from '../src/spec/networkSpec.ts';
 import { expectReference, referenceWhere } from './fixtures/reference.ts';
 
 /** Kolmogorov distance of samples to a CDF. */

@@ -1,6 +1,7 @@
+import { erf } from '../src/numerics/special.ts';
 import { describe, expect, it } from 'vitest';
 import { findFixedPoints } from '../src/fixedpoints/search.ts';
-import { erf } from '../src/laws/activations.ts';
+
 import { applyDamage, parseDamage, parseDamageList } from '../src/memory/damage.ts';
 import { patternAttractors, restoration } from '../src/memory/restoration.ts';
 import { networkFromWeights } from '../src/network/network.ts';

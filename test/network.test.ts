@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { forward, forwardBatch, forwardTrace, jacobian, jacobianVectorProduct, networkFromWeights, sampleNetwork, vectorJacobianProduct } from '../src/network/network.ts';
-import { naturalScale } from '../src/laws/laws.ts';
-import type { NetworkSpec } from '../src/network/spec.ts';
-import { ACTIVATIONS } from '../src/network/spec.ts';
+import { naturalScale } from '../src/laws/weightLaws.ts';
+import type { NetworkSpec } from '../src/spec/networkSpec.ts';
+import { ACTIVATIONS } from '../src/spec/networkSpec.ts';
 import { matrix } from '../src/types.ts';
 import { linalg } from '../src/linalg/index.ts';
 import { InvalidSpecError } from '../src/errors.ts';

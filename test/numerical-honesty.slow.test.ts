@@ -24,7 +24,7 @@ import { solveLightJacobian, type LightJacobianReport } from '../src/jacobian/li
 import { sampleJacobianSquaredSingularValues } from '../src/compare/sampler.ts';
 import { meanFieldActivation } from '../src/meanfield/gaussian.ts';
 import { STREAM, stream } from '../src/random/rng.ts';
-import type { ActivationName } from '../src/network/spec.ts';
+import type { ActivationName } from '../src/spec/networkSpec.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const jesd = (...args: string[]) => spawnSync('bin/jesd', args, { encoding: 'utf8', cwd: ROOT });

@@ -15,10 +15,10 @@ import { describe, expect, it } from 'vitest';
 import { NonConvergenceError } from '../src/errors.ts';
 import { firstMomentCheck, solveLightJacobian } from '../src/jacobian/light.ts';
 import { derivativeSquaredLaw, derivativeSquaredMeanByQuadrature, lengthFixedPoint } from '../src/meanfield/gaussian.ts';
-import { adaptiveIntegral } from '../src/meanfield/quadrature.ts';
+import { adaptiveIntegral } from '../src/numerics/quadrature.ts';
 import { jsonReplacer } from '../src/cli/io.ts';
 import { logSpectrumSummary } from '../src/spectra/empirical.ts';
-import type { ActivationName } from '../src/network/spec.ts';
+import type { ActivationName } from '../src/spec/networkSpec.ts';
 
 const fixture = JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', 'numerical-honesty.json'), 'utf8')) as {
   mu1: { activation: ActivationName; q: number; mu1: number }[];

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { fractionAboveOne, predictQ } from '../src/predict/qPrediction.ts';
 import { findFixedPoints } from '../src/fixedpoints/search.ts';
 import { sampleNetwork } from '../src/network/network.ts';
-import type { NetworkSpec } from '../src/network/spec.ts';
+import type { NetworkSpec } from '../src/spec/networkSpec.ts';
 import { InvalidSpecError } from '../src/errors.ts';
 
 const fast = { populationSize: 300, sweeps: 16, replicas: 2 };

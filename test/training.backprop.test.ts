@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { linalg } from '../src/linalg/index.ts';
-import { ACTIVATIONS } from '../src/network/spec.ts';
+import { ACTIVATIONS } from '../src/spec/networkSpec.ts';
 import { stream } from '../src/random/rng.ts';
 import { loss, lossAndGradient } from '../src/training/backprop.ts';
 import { forwardBatch } from '../src/training/backprop.ts';

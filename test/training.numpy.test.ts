@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { ActivationName } from '../src/network/spec.ts';
+import type { ActivationName } from '../src/spec/networkSpec.ts';
 import type { LayeredNet } from '../src/training/model.ts';
 import { DEFAULT_TRAIN, train, type OptimizerName } from '../src/training/train.ts';
 import { matrix } from '../src/types.ts';

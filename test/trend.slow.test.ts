@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findFixedPoints } from '../src/fixedpoints/search.ts';
 import { forwardBatch, sampleNetwork } from '../src/network/network.ts';
-import type { NetworkSpec } from '../src/network/spec.ts';
+import type { NetworkSpec } from '../src/spec/networkSpec.ts';
 import { predictQ } from '../src/predict/qPrediction.ts';
 import { meanAndSd } from '../src/montecarlo/summary.ts';
 

@@ -8,7 +8,7 @@ import { InvalidSpecError } from '../errors.ts';
 import {
   ACTIVATIONS, BIAS_LAWS, SCALINGS, WEIGHT_LAWS, validateSpec,
   type ActivationName, type LawSpec, type NetworkSpec, type Scaling, type WeightLawName,
-} from '../network/spec.ts';
+} from '../spec/networkSpec.ts';
 import { FlagError } from './io.ts';
 import { applyPreset, PRESETS } from './presets.ts';
 

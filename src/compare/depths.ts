@@ -8,7 +8,7 @@ import { INVERTIBLE } from '../fixedpoints/newtonAll.ts';
 import { findFixedPoints } from '../fixedpoints/search.ts';
 import { meanAndSd } from '../montecarlo/summary.ts';
 import { sampleNetwork } from '../network/network.ts';
-import type { NetworkSpec } from '../network/spec.ts';
+import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { predictQ } from '../predict/qPrediction.ts';
 
 /** Which prediction `predictedQ` holds: the Kac-Rice estimate of E[# stable fixed points] (theory/06 (6.9)-(6.16), exact at finite N) or the spectral link Q = 1 + N0 p_{>1} (6.5), a hypothesis that fails the Gaussian control. */

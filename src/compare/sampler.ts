@@ -16,7 +16,7 @@ import { InvalidSpecError, requireInteger } from '../errors.ts';
 import { findFixedPoints } from '../fixedpoints/search.ts';
 import { lightMonteCarloSetup, type LightJacobianSpec } from '../jacobian/light.ts';
 import { jacobian, randomInput, sampleNetwork } from '../network/network.ts';
-import type { NetworkSpec } from '../network/spec.ts';
+import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { STREAM, stream } from '../random/rng.ts';
 import { squaredSingularValues } from '../spectra/empirical.ts';
 

@@ -7,7 +7,7 @@
 import { InvalidSpecError, NonConvergenceError } from '../errors.ts';
 import { freeSurrogateSquaredSingularValues } from '../jacobian/freeSurrogate.ts';
 import { smoothedObservables, solveHeavySpectrum, type HeavyRoute } from '../jacobian/heavy.ts';
-import type { NetworkSpec } from '../network/spec.ts';
+import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { sampleJacobianSpectrum } from './sampler.ts';
 import { empiricalCdf, hillTailIndex } from '../spectra/empirical.ts';
 

@@ -4,7 +4,7 @@
  * (theory/03-free-multiplicative.md sections 3.3-3.5).
  */
 import { InvalidSpecError, NonConvergenceError, requireFinite } from '../errors.ts';
-import { gaussLegendre } from '../meanfield/quadrature.ts';
+import { gaussLegendre } from '../numerics/quadrature.ts';
 import type { LawReport } from './lawReport.ts';
 import { productEdges, productLaw, solveAtLog, type Atom, type FactorPower, type PointCertificate, type PointState, type ProductLaw } from './multiplicative.ts';
 

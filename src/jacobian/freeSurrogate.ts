@@ -14,7 +14,7 @@
  */
 import { QrDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { forwardTrace, randomInput, sampleNetwork } from '../network/network.ts';
-import type { NetworkSpec } from '../network/spec.ts';
+import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { linalg } from '../linalg/index.ts';
 import { stream, STREAM, type Rng } from '../random/rng.ts';
 import { matrix, type Matrix } from '../types.ts';

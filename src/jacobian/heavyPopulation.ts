@@ -16,9 +16,9 @@
  */
 import { InvalidSpecError, NonConvergenceError, requireInteger, requirePositive } from '../errors.ts';
 import { getActivation } from '../laws/activations.ts';
-import { naturalConstant, sampleLaw, tailConstant, tailIndex, unitVariance } from '../laws/laws.ts';
+import { naturalConstant, sampleLaw, tailConstant, tailIndex, unitVariance } from '../laws/weightLaws.ts';
 import { stream, STREAM, type Rng } from '../random/rng.ts';
-import type { LawSpec, NetworkSpec } from '../network/spec.ts';
+import type { LawSpec, NetworkSpec } from '../spec/networkSpec.ts';
 
 export type PopulationSpec = Omit<NetworkSpec, 'seed'> & { seed?: number };
 

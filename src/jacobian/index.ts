@@ -4,8 +4,8 @@
  */
 import { InvalidSpecError } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
-import { unitVariance } from '../laws/laws.ts';
-import type { NetworkSpec } from '../network/spec.ts';
+import { unitVariance } from '../laws/weightLaws.ts';
+import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { solveLightJacobian, type LightJacobianOptions, type WeightEnsemble } from './light.ts';
 import { heavyLawReport } from './heavy.ts';
 

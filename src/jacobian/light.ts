@@ -9,7 +9,7 @@
  */
 import { InvalidSpecError, NonConvergenceError, requireFinite, requireInteger, requirePositive } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
-import { bernoulliFactor, diracFactor, discreteFactor, marchenkoPasturFactor } from '../freeprob/laws.ts';
+import { bernoulliFactor, diracFactor, discreteFactor, marchenkoPasturFactor } from '../freeprob/closedFormLaws.ts';
 import type { FactorPower, FreeFactor } from '../freeprob/multiplicative.ts';
 import { cdfFromTable, expectedLogFromTable, freeMultiplicativeConvolution, type ProgressStep, type SpectralTable } from '../freeprob/spectrum.ts';
 import { quantileOfCdf } from '../spectra/tabulatedLaw.ts';
@@ -19,7 +19,7 @@ import {
 } from '../meanfield/gaussian.ts';
 import { linalg } from '../linalg/index.ts';
 import { jacobian, sampleNetwork } from '../network/network.ts';
-import { ACTIVATIONS, type ActivationName, type NetworkSpec } from '../network/spec.ts';
+import { ACTIVATIONS, type ActivationName, type NetworkSpec } from '../spec/networkSpec.ts';
 import { STREAM, stream } from '../random/rng.ts';
 
 export type WeightEnsemble = 'gaussian' | 'orthogonal';

@@ -6,10 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { PRESETS } from '../cli/presets.ts';
+import { STUDY_DESCRIPTION } from '../spec/presets.ts';
 import { linalg } from '../linalg/index.ts';
 import { formatSeconds } from '../montecarlo/progress.ts';
-import { describeSpec } from '../network/spec.ts';
+import { describeSpec } from '../spec/networkSpec.ts';
 import type { ReproductionScale } from './scales.ts';
 import { mdTable, type ClaimReport, type ReproduceOptions, type SpecBase } from './claims/section.ts';
 import type { ClaimVerdict } from './verdicts.ts';
@@ -67,7 +67,7 @@ export function reportMarkdown(a: {
   L.push('## What was run');
   L.push('');
   L.push(`- Scale \`${scale.name}\`: ${scale.description}. Root seed ${opts.seed} (every network and start is drawn from a stream addressed by this seed, the grid point and the network index, so the results do not depend on the number of workers).`);
-  L.push(`- Network configuration: the \`study\` preset (${PRESETS.study!.description}).`);
+  L.push(`- Network configuration: the \`study\` preset (${STUDY_DESCRIPTION}).`);
   L.push(`  - light tails: ${specLine(a.bases.gaussian)}`);
   L.push(`  - heavy tails: ${specLine(a.bases.cauchy)}`);
   L.push(`- Fixed-point search: multistart (starts uniform in the activation's image box), iteration to convergence, Newton polish, de-duplication; Q = number of distinct stable fixed points (spectral radius of Df < 1). Options: maxIterations ${scale.fixedPointOptions.maxIterations}, maxPeriod ${scale.fixedPointOptions.maxPeriod}, other options at their defaults (src/fixedpoints/search.ts).`);

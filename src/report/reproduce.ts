@@ -26,9 +26,8 @@ import { join } from 'node:path';
 import { InvalidSpecError, OutputFileError, ResultStoreError, requireInteger } from '../errors.ts';
 import { ensureOutputDirectory, writeOutputFile } from '../io/files.ts';
 import { acquireLock } from '../montecarlo/lock.ts';
-import { resolveNetworkFlags } from '../cli/flags.ts';
+import { studySpec } from '../spec/presets.ts';
 import { createProgress } from '../montecarlo/progress.ts';
-import type { NetworkSpec } from '../network/spec.ts';
 import { SCALES } from './scales.ts';
 import { CLAIMS } from './claims/index.ts';
 import type { ClaimContext, ClaimReport, ClaimSection, ReproduceOptions, SpecBase, WeightedTheoryUnit } from './claims/section.ts';
@@ -42,10 +41,6 @@ export interface ReproductionResult {
   files: string[];
   verdicts: ClaimVerdict[];
   timings: Record<string, number>;
-}
-
-function baseFor(weights: 'gaussian' | 'cauchy', seed: number): Omit<NetworkSpec, 'N' | 'L'> {
-  return resolveNetworkFlags({ preset: 'study', weights, seed: String(seed) }).base;
 }
 
 export async function runReproduction(opts: ReproduceOptions): Promise<ReproductionResult> {
@@ -95,7 +90,7 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
   const files: string[] = [];
   const timings: Record<string, number> = {};
   const tAll = performance.now();
-  const bases: { gaussian: SpecBase; cauchy: SpecBase } = { gaussian: baseFor('gaussian', opts.seed), cauchy: baseFor('cauchy', opts.seed) };
+  const bases: { gaussian: SpecBase; cauchy: SpecBase } = { gaussian: studySpec('gaussian', opts.seed), cauchy: studySpec('cauchy', opts.seed) };
   const results = new Map<ClaimSection<unknown>, unknown>();
   let theory: Map<string, TheoryRecord> | null = null;
   const total = CLAIMS.reduce((acc, c) => acc + c.work(scale), 0);

@@ -9,8 +9,8 @@
 import { solveHeavySpectrum } from '../jacobian/heavy.ts';
 import { solveJacobianSpectrum, takesLightRoute } from '../jacobian/index.ts';
 import { lightJacobianCdf } from '../jacobian/light.ts';
-import { naturalConstant } from '../laws/laws.ts';
-import type { NetworkSpec } from '../network/spec.ts';
+import { naturalConstant } from '../laws/weightLaws.ts';
+import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { predictQ } from '../predict/qPrediction.ts';
 
 export type Availability<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -42,7 +42,7 @@ export async function predictedEsd(spec: NetworkSpec, grid: number[], budget: Po
   try {
     if (light) {
       // Raw scaling multiplies unit draws by sigma_w; natural scaling by sigma_w / a_N with
-      // a_N = sqrt(N Var) (src/laws/laws.ts naturalConstant). So a raw network with sigma_w is the
+      // a_N = sqrt(N Var) (src/laws/weightLaws.ts naturalConstant). So a raw network with sigma_w is the
       // natural one with sigma_w a_N: the same law of weights, hence the same spectrum.
       const natural: NetworkSpec = spec.scaling === 'raw'
         ? { ...spec, scaling: 'natural', weights: { ...spec.weights, scale: spec.weights.scale * naturalConstant(spec.weights, spec.N) } }

@@ -10,7 +10,7 @@
 import { sampleJacobianSpectrum } from '../compare/sampler.ts';
 import { classifyStarts, type FixedPoint } from '../fixedpoints/search.ts';
 import { sampleNetwork } from '../network/network.ts';
-import type { NetworkSpec } from '../network/spec.ts';
+import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { matrix } from '../types.ts';
 import { siblingModuleUrl } from '../moduleUrl.ts';
 import { predictedEsd, predictedQPoint, type Availability, type PopulationBudget, type PredictedLaw, type PredictedQPoint } from './theory.ts';

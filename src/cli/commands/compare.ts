@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { compareDepths, kacRiceApplies, PREDICTIONS, type CompareOptions, type PredictionChoice } from '../../compare/depths.ts';
 import { spectrumAccuracy } from '../../compare/spectrumAccuracy.ts';
-import { describeSpec } from '../../network/spec.ts';
+import { describeSpec } from '../../spec/networkSpec.ts';
 import { compareSvg } from '../../report/compareFigure.ts';
 import { addNetworkFlags, parseChoice, parseInteger, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { checkOutputPath, FlagError, log, printJson, writeOutputFile } from '../io.ts';

@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { InvalidSpecError } from '../../errors.ts';
-import { NAMED_LAWS } from '../../freeprob/named.ts';
+import { NAMED_LAWS } from '../../freeprob/namedLaws.ts';
 import { LEVY_ALPHA_RANGE } from '../../freeprob/levy.ts';
 import type { LawReport } from '../../freeprob/lawReport.ts';
 import { parseInteger, parseNumber, parseNumberList } from '../flags.ts';

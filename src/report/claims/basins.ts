@@ -8,7 +8,7 @@ import { findFixedPoints } from '../../fixedpoints/search.ts';
 import { runPool } from '../../montecarlo/pool.ts';
 import type { SweepRecord } from '../../montecarlo/records.ts';
 import { sampleNetwork } from '../../network/network.ts';
-import { describeSpec, type NetworkSpec } from '../../network/spec.ts';
+import { describeSpec, type NetworkSpec } from '../../spec/networkSpec.ts';
 import { categoricalHeatmap, PALETTE } from '../svg.ts';
 import { openUnitStore, type UnitRecord } from '../unitStore.ts';
 import { CELL_CYCLE, CELL_UNSETTLED, UNITS_URL, type BasinRowRecord, type BasinRowUnit, type BasinSlice, type KnownFixedPoint } from '../units.ts';

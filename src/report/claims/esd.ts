@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { runPool } from '../../montecarlo/pool.ts';
-import type { NetworkSpec } from '../../network/spec.ts';
+import type { NetworkSpec } from '../../spec/networkSpec.ts';
 import { histogram, quantiles } from '../../spectra/empirical.ts';
 import type { ReproductionScale } from '../scales.ts';
 import { histogramPlot } from '../svg.ts';

@@ -17,7 +17,7 @@
 import { join } from 'node:path';
 import { fileError, writeOutputFile } from '../../io/files.ts';
 import type { ProgressReporter } from '../../montecarlo/progress.ts';
-import type { NetworkSpec } from '../../network/spec.ts';
+import type { NetworkSpec } from '../../spec/networkSpec.ts';
 import type { ReproductionScale, ScaleName } from '../scales.ts';
 import { svgToPng } from '../svg.ts';
 import type { TheoryRecord, TheoryUnit } from '../units.ts';

@@ -4,7 +4,7 @@
  */
 import { InvalidSpecError, requireFinite, requireInteger, requirePositive } from '../errors.ts';
 import type { LawReport } from './lawReport.ts';
-import { fussCatalanFactor, marchenkoPasturDensity, marchenkoPasturFactor, semicircleDensity, semicircleMoments } from './laws.ts';
+import { fussCatalanFactor, marchenkoPasturDensity, marchenkoPasturFactor, semicircleDensity, semicircleMoments } from './closedFormLaws.ts';
 import { productMoments } from './multiplicative.ts';
 import { freeMultiplicativeConvolution } from './spectrum.ts';
 import { levyLawReport } from './levy.ts';

@@ -13,8 +13,9 @@
  *
  * Complex numbers are plain pairs {re, im} from ./complex.ts; everything is scalar and allocation-light.
  */
-import { logGamma } from '../laws/laws.ts';
 
+
+import { logGamma } from '../numerics/special.ts';
 import { abs as cabs, arg as carg, cis, mul as cmul, scale as cscale, type Complex } from './complex.ts';
 
 export const gamma = (x: number): number => Math.exp(logGamma(x));

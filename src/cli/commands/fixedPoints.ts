@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { findFixedPoints, type FixedPointResult } from '../../fixedpoints/search.ts';
 import { sampleNetwork, type Network } from '../../network/network.ts';
-import { describeSpec } from '../../network/spec.ts';
+import { describeSpec } from '../../spec/networkSpec.ts';
 import { readNetwork } from '../../training/file.ts';
 import { addNetworkFlags, parseInteger, parseNumber, resolveNetworkFlags, singleSpec, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, log, printJson } from '../io.ts';
