@@ -15,14 +15,10 @@ import { D2_ZERO_FLOOR } from '../../meanfield/gaussian.ts';
 import { histogramPlot } from '../../report/svg.ts';
 import { histogram } from '../../spectra/empirical.ts';
 import { kolmogorovDistance } from '../../spectra/tabulatedLaw.ts';
-import { addNetworkFlags, parseChoice, parseInteger, parseNumber, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
+import { addNetworkFlags, flagForField, parseChoice, parseInteger, parseNumber, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { checkOutputPath, FlagError, log, printJson, writeOutputFile } from '../io.ts';
 import { formatLawReport } from './law.ts';
 
-const FIELD_TO_FLAG: Record<string, string> = {
-  at: '--at', sigmaW: '--sigma-w', sigmaB: '--sigma-b', depth: '--depth', activation: '--activation',
-  q1: '--q1', ensemble: '--ensemble', quadraturePoints: '--quadrature-points', width: '--compare-mc', networks: '--networks',
-};
 
 /**
  * A library InvalidSpecError names a flag (exit 2) when its field is one the user gave; any other
@@ -31,7 +27,8 @@ const FIELD_TO_FLAG: Record<string, string> = {
  */
 function flagError(e: unknown): unknown {
   if (e instanceof InvalidSpecError && !(e instanceof FlagError)) {
-    const flag = FIELD_TO_FLAG[e.field] ?? (e.field.startsWith('at[') ? '--at' : e.field.startsWith('--') ? e.field : null);
+    // The width of the Monte Carlo networks is --compare-mc's value.
+    const flag = flagForField(e.field, { width: '--compare-mc' });
     if (flag !== null) return new FlagError(flag, e.detail);
     return new NonConvergenceError('the solve failed numerically for these parameters (an intermediate quantity could not be represented in double precision); a smaller --depth or --sigma-w may work', { field: e.field, detail: e.detail });
   }
