@@ -41,7 +41,7 @@ export {
 export { gaussHermite, gaussLegendre, gaussianExpectation, type QuadratureRule } from './numerics/quadrature.ts';
 export { solveJacobianSpectrum, type JacobianSolveOptions } from './jacobian/index.ts';
 export {
-  solveLightJacobian, jacobianFactors, lightJacobianCdf, lightMonteCarloSetup,
+  solveLightJacobian, jacobianFactors, lightJacobianCdf, lightMonteCarloSetup, lightJacobianSpecOf,
   type LightJacobianSpec, type LightJacobianOptions, type LightJacobianReport, type WeightEnsemble,
 } from './jacobian/light.ts';
 export {

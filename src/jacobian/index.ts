@@ -6,7 +6,7 @@ import { InvalidSpecError } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
 import { unitVariance } from '../laws/weightLaws.ts';
 import type { NetworkSpec } from '../spec/networkSpec.ts';
-import { solveLightJacobian, type LightJacobianOptions, type WeightEnsemble } from './light.ts';
+import { lightJacobianSpecOf, solveLightJacobian, type LightJacobianOptions, type WeightEnsemble } from './light.ts';
 import { heavyLawReport } from './heavy.ts';
 
 export interface JacobianSolveOptions extends LightJacobianOptions {
@@ -39,8 +39,7 @@ export function solveJacobianSpectrum(spec: Omit<NetworkSpec, 'N' | 'seed'> & { 
   // variance sigma_w^2/N and W^T W -> MP(1, sigma_w^2) (theory/04-light-tailed.md (4.15)).
   if (!Number.isFinite(unitVariance(w))) throw new InvalidSpecError('--weights', 'infinite variance');
   return solveLightJacobian({
-    activation: spec.activation, sigmaW: w.scale, sigmaB: spec.bias === null ? 0 : spec.bias.scale, L: spec.L,
-    ...(opts.ensemble ? { ensemble: opts.ensemble } : {}), ...(opts.q1 !== undefined ? { q1: opts.q1 } : {}),
+    ...lightJacobianSpecOf(spec, opts),
     ...(opts.quadraturePoints !== undefined ? { quadraturePoints: opts.quadraturePoints } : {}),
   }, at, opts);
 }

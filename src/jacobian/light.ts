@@ -85,6 +85,18 @@ function factorOf(law: DerivativeSquaredLaw, name: string): FreeFactor {
 }
 
 /** The factors of (4.14): one weight factor of power L and the D_l^2 laws (equal layers merged). */
+/**
+ * The light-tailed theory's parameters of a network spec (natural scaling): sigma_w the weights'
+ * scale, sigma_b the biases' (0 without biases), and the depth. The one conversion from the spec
+ * shape every other stage uses; `extra` adds the ensemble and q_1 where a caller chooses them.
+ */
+export function lightJacobianSpecOf(spec: Pick<NetworkSpec, 'activation' | 'weights' | 'bias' | 'L'>, extra: { ensemble?: WeightEnsemble; q1?: number } = {}): LightJacobianSpec {
+  return {
+    activation: spec.activation, sigmaW: spec.weights.scale, sigmaB: spec.bias === null ? 0 : spec.bias.scale, L: spec.L,
+    ...(extra.ensemble ? { ensemble: extra.ensemble } : {}), ...(extra.q1 !== undefined ? { q1: extra.q1 } : {}),
+  };
+}
+
 /** Quantile of the solved law from its table (theory/03-free-multiplicative.md (3.16)), by bisection on [0, upper edge]. */
 function tableQuantile(table: SpectralTable, p: number): number {
   return quantileOfCdf((x) => cdfFromTable(table, x), p, 0, Math.max(table.edges[1], ...table.atoms.map((a) => a.at)));

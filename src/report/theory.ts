@@ -8,7 +8,7 @@
  */
 import { solveHeavySpectrum } from '../jacobian/heavy.ts';
 import { solveJacobianSpectrum, takesLightRoute } from '../jacobian/index.ts';
-import { lightJacobianCdf } from '../jacobian/light.ts';
+import { lightJacobianCdf, lightJacobianSpecOf } from '../jacobian/light.ts';
 import { naturalConstant } from '../laws/weightLaws.ts';
 import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { predictQ } from '../predict/qPrediction.ts';
@@ -48,7 +48,7 @@ export async function predictedEsd(spec: NetworkSpec, grid: number[], budget: Po
         ? { ...spec, scaling: 'natural', weights: { ...spec.weights, scale: spec.weights.scale * naturalConstant(spec.weights, spec.N) } }
         : spec;
       const rep = solveJacobianSpectrum(natural, grid);
-      const F = lightJacobianCdf({ activation: natural.activation, sigmaW: natural.weights.scale, sigmaB: natural.bias === null ? 0 : natural.bias.scale, L: natural.L }, grid);
+      const F = lightJacobianCdf(lightJacobianSpecOf(natural), grid);
       const note = spec.scaling === 'raw' ? ` (raw scaling at N=${spec.N} solved as natural scaling with sigma_w = ${natural.weights.scale.toPrecision(6)})` : '';
       return { ok: true, value: { x: [...rep.x], density: [...rep.density], F, totalMass: 1, method: `free multiplicative convolution of Marchenko-Pastur and the D^2 laws (theory/04-light-tailed.md)${note}` } };
     }

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { createProgress, type ProgressReporter } from '../../montecarlo/progress.ts';
 import { InvalidSpecError, NonConvergenceError } from '../../errors.ts';
 import { solveJacobianSpectrum, takesLightRoute } from '../../jacobian/index.ts';
-import { lightJacobianCdf, type WeightEnsemble } from '../../jacobian/light.ts';
+import { lightJacobianCdf, lightJacobianSpecOf, type WeightEnsemble } from '../../jacobian/light.ts';
 import { sampleJacobianSquaredSingularValues } from '../../compare/sampler.ts';
 import type { LawReport } from '../../freeprob/lawReport.ts';
 import { D2_ZERO_FLOOR } from '../../meanfield/gaussian.ts';
@@ -117,7 +117,7 @@ export function register(program: Command): void {
       const N = parseInteger('--compare-mc', raw.compareMc, 2, 20_000);
       const networks = parseInteger('--networks', raw.networks ?? '2', 1, 10_000);
       if (ensemble !== 'gaussian' || spec.weights.name !== 'gaussian') throw new FlagError('--compare-mc', 'needs --weights gaussian and --ensemble gaussian');
-      const light = { activation: spec.activation, sigmaW: spec.weights.scale, sigmaB: spec.bias?.scale ?? 0, L: spec.L, ...(q1 !== undefined ? { q1 } : {}) };
+      const light = lightJacobianSpecOf(spec, q1 !== undefined ? { q1 } : {});
       log(`sampling ${networks} network(s) of width ${N}, depth ${spec.L} ...`);
       const samples = sampleJacobianSquaredSingularValues(light, N, networks, spec.seed);
       // The solved law lumps squared singular values below D2_ZERO_FLOOR times the upper edge into its
