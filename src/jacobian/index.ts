@@ -31,7 +31,7 @@ export function solveJacobianSpectrum(spec: Omit<NetworkSpec, 'N' | 'seed'> & { 
   if (!takesLightRoute(w)) {
     // Heavy tails: population dynamics on the layered graph, no freeness (theory/05-heavy-tailed.md 5.6-5.8).
     if (spec.scaling !== 'natural') throw new InvalidSpecError('--scaling', 'the limiting spectrum needs natural scaling (1/a_N); got raw');
-    return heavyLawReport({ ...spec, N: 1 }, at, opts.onStep ? { onStep: opts.onStep } : {});
+    return heavyLawReport(spec, at, opts.onStep ? { onStep: opts.onStep } : {});
   }
   if (spec.scaling !== 'natural') throw new InvalidSpecError('--scaling', 'the limiting spectrum needs natural scaling (entries of variance sigma_w^2/N); got raw');
   if (spec.bias !== null && spec.bias.name !== 'gaussian') throw new InvalidSpecError('--bias', `light-tailed solve supports gaussian|none biases, got ${spec.bias.name}`);
