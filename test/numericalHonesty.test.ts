@@ -2,7 +2,7 @@
  * Numerical honesty, fast tier: the light-tailed solve keeps the exact first moment of J J^T
  * (theory/04-light-tailed.md (4.23)-(4.26)) where pre-activations saturate, refuses (exit 3) a result
  * whose moment disagrees, and derived/overflowing fields are null with a reason, never NaN/Infinity.
- * The Monte Carlo property and the CLI reproductions are in numerical-honesty.slow.test.ts.
+ * The Monte Carlo property and the CLI reproductions are in numericalHonesty.slow.test.ts.
  *
  * References: closed forms (erf: mu_k = (1 + pi k q)^{-1/2} (4.11); E ln of MP(1,1) = -1), and
  * test/fixtures/numerical-honesty.json, written by scripts/fixtures/numerical_honesty.py (mpmath,

@@ -1,7 +1,7 @@
 // The CLI contract for bad input (docs/reliability.md): every command, driven in-process with
 // generated bad argv (wrong types, non-decimal numbers, out-of-range values, unknown flags, flags
 // that do not apply), exits 2 (or 3) with exactly one stderr line that names a flag, prints no
-// stack trace and nothing on stdout. Bad output paths are covered by test/store-safety.test.ts.
+// stack trace and nothing on stdout. Bad output paths are covered by test/storeSafety.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
