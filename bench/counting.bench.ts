@@ -16,7 +16,7 @@ import { kacRice, kacRiceNetwork, meanStderr, type NetworkKacRice } from '../src
 import { newtonAllFixedPoints } from '../src/fixedpoints/newtonAll.ts';
 import { linalg } from '../src/linalg/index.ts';
 import { sampleNetwork } from '../src/network/network.ts';
-import type { NetworkSpec, WeightLawName } from '../src/network/spec.ts';
+import type { NetworkSpec, WeightLawName } from '../src/spec/networkSpec.ts';
 
 const spec = (N: number, L: number, weights: WeightLawName = 'cauchy'): NetworkSpec => ({
   N, L, activation: 'sigmoid', weights: { name: weights, scale: 1 }, bias: { name: 'gaussian', scale: 1 }, scaling: 'raw', seed: 1,

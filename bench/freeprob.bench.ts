@@ -5,7 +5,8 @@
  * Run: node --import tsx bench/freeprob.bench.ts
  */
 import { freeMultiplicativeConvolution } from '../src/freeprob/spectrum.ts';
-import { jacobianFactors, sampleJacobianSquaredSingularValues, solveLightJacobian } from '../src/jacobian/light.ts';
+import { jacobianFactors, solveLightJacobian } from '../src/jacobian/light.ts';
+import { sampleJacobianSquaredSingularValues } from '../src/compare/sampler.ts';
 
 const spec = { activation: 'tanh' as const, sigmaW: 1.1, sigmaB: 0.05, L: 50 };
 const grid = Array.from({ length: 400 }, (_, i) => 0.02 + (i * 10) / 399);

@@ -6,9 +6,9 @@
  */
 import { solveHeavySpectrum } from '../src/jacobian/heavy.ts';
 import { jacobian, randomInput, sampleNetwork } from '../src/network/network.ts';
-import type { NetworkSpec } from '../src/network/spec.ts';
+import type { NetworkSpec } from '../src/spec/networkSpec.ts';
 import { linalg } from '../src/linalg/index.ts';
-import { stream } from '../src/random/rng.ts';
+import { stream, STREAM } from '../src/random/rng.ts';
 import { bestMs } from './timing.ts';
 
 const base = { activation: 'sigmoid' as const, weights: { name: 'cauchy' as const, scale: 1 }, bias: { name: 'gaussian' as const, scale: 1 }, scaling: 'natural' as const, seed: 1 };
@@ -18,7 +18,7 @@ for (const L of [1, 2]) {
   const spec: NetworkSpec = { ...base, N: 400, L };
   const mc = bestMs(() => {
     const net = sampleNetwork(spec, 0);
-    linalg().singularValues(jacobian(net, randomInput(net, stream(1, 0x5bec, 0))));
+    linalg().singularValues(jacobian(net, randomInput(net, stream(1, STREAM.RANDOM_POINT, 0))));
   }, { maxReps: 5, budgetMs: 3000 });
   const solve = bestMs(() => { solveHeavySpectrum(spec); }, { maxReps: 1, budgetMs: 0 });
   const cheap = bestMs(() => { solveHeavySpectrum(spec, { populationSize: 1000, replicas: 2, sweeps: 30 }); }, { maxReps: 1, budgetMs: 0 });

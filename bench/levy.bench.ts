@@ -3,7 +3,7 @@
  * ratio to one evaluation of the core integrals Phi/Psi (levyPhiPsi, (5.12)-(5.14)) measured in the
  * same run. `node --import tsx bench/levy.bench.ts`.
  */
-import { levyPhiPsi } from '../src/freeprob/levy-core.ts';
+import { levyPhiPsi } from '../src/freeprob/levyCore.ts';
 import { levyMatrixDensity, levyScaledWishartDensity, levyWishartDensity } from '../src/freeprob/levy.ts';
 import { stableD2Law, stableScaleFixedPoint } from '../src/meanfield/stable.ts';
 

@@ -12,7 +12,7 @@
 import { findFixedPoints } from '../src/fixedpoints/search.ts';
 import { availableBackends, linalg, setBackend } from '../src/linalg/index.ts';
 import { forwardBatch, jacobian, sampleNetwork } from '../src/network/network.ts';
-import type { NetworkSpec } from '../src/network/spec.ts';
+import type { NetworkSpec } from '../src/spec/networkSpec.ts';
 import { stream } from '../src/random/rng.ts';
 import { numpyReference } from './numpyRef.ts';
 import { bestMs, type BestOfOptions } from './timing.ts';

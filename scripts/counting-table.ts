@@ -7,7 +7,7 @@
  */
 import { kacRice } from '../src/counting/kacRice.ts';
 import { countByMultistart } from '../src/counting/multistart.ts';
-import type { NetworkSpec, Scaling, WeightLawName } from '../src/network/spec.ts';
+import type { NetworkSpec, Scaling, WeightLawName } from '../src/spec/networkSpec.ts';
 
 const [weights = 'gaussian', scaling = 'raw', widths = '1,2,3,5', depths = '1,2,4,8', samples = '8192', networks = '200', starts = '50'] = process.argv.slice(2);
 const f = (m: number, s: number) => `${m.toFixed(3)} ± ${s.toFixed(3)}`;

@@ -1,7 +1,7 @@
 /**
  * Generate docs/cli.md from the commands' own --help text (issue 5: the CLI reference is the help
  * output, so the two cannot drift apart). Run: `node --import tsx scripts/gen-cli-docs.ts`.
- * test/report-clidocs.test.ts fails when docs/cli.md is out of date.
+ * test/cliDocs.test.ts fails when docs/cli.md is out of date.
  *
  * The help is rendered at a fixed width (100 columns), and machine-specific defaults of the form
  * "(default: all cores, here 8)" are printed without the "here 8" part, so the file is the same on

@@ -17,7 +17,7 @@ import fc from 'fast-check';
 import {
   ACTIVATIONS, SCALINGS,
   type ActivationName, type LawSpec, type NetworkSpec, type Scaling, type WeightLawName,
-} from './network/spec.ts';
+} from './spec/networkSpec.ts';
 import { layerShapes, type Allocation, type ArchSpec } from './expressivity/allocation.ts';
 
 /** Any activation the project knows. */

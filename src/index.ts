@@ -2,12 +2,13 @@
 export * from './errors.ts';
 export * from './types.ts';
 export * from './random/rng.ts';
-export * from './network/spec.ts';
+export * from './spec/networkSpec.ts';
 export { linalg, setBackend, spectralRadius, availableBackends, backendByName, BACKEND_NAMES, type BackendName, type LinalgBackend, type ComplexEigenvalues, type SpectralRadiusOptions, type SpectralRadiusDiagnostics } from './linalg/index.ts';
 export * as arbitraries from './arbitraries.ts';
 export * from './montecarlo/index.ts';
 export * from './laws/activations.ts';
-export * from './laws/laws.ts';
+export * from './laws/weightLaws.ts';
+export * from './numerics/special.ts';
 export * from './network/network.ts';
 export * from './fixedpoints/search.ts';
 export {
@@ -20,6 +21,7 @@ export {
 } from './counting/kacRice.ts';
 export { countByMultistart, type MultistartCountOptions, type MultistartCountResult } from './counting/multistart.ts';
 export * from './spectra/empirical.ts';
+export * from './spectra/tabulatedLaw.ts';
 export {
   levyMatrixDensity, levyWishartDensity, levyScaledWishartDensity, levyDensityAtZero, levyLawReport, levyScaling,
   stableTailConstant, scaledWishartAtomAtZero, coarsenMeasure, LEVY_ALPHA_RANGE,
@@ -29,31 +31,38 @@ export {
   stableLengthMap, stableScaleFixedPoint, stableD2Law, stableExpectation, stableActivationMoment, preactivationFactor,
   type StableConvention, type StableMeanFieldSpec, type StableFixedPointDiagnostics,
 } from './meanfield/stable.ts';
-export { stableDensity, stableCdf, stableDensityAtZero } from './meanfield/stable-density.ts';
+export { stableDensity, stableCdf, stableDensityAtZero } from './meanfield/stableDensity.ts';
 export type { LawReport } from './freeprob/lawReport.ts';
-export * as freeprob from './freeprob/light-api.ts';
+export * as freeprob from './freeprob/api.ts';
 export {
   lengthMap, lengthMapSlope, lengthFixedPoint, lengthTrajectory, susceptibility, derivativeSquaredLaw, derivativeSquaredMoment,
   criticalParameters, secondMoment, meanFieldActivation, type DerivativeSquaredLaw, type MeanFieldActivation,
 } from './meanfield/gaussian.ts';
-export { gaussHermite, gaussLegendre, gaussianExpectation, type QuadratureRule } from './meanfield/quadrature.ts';
+export { gaussHermite, gaussLegendre, gaussianExpectation, type QuadratureRule } from './numerics/quadrature.ts';
 export { solveJacobianSpectrum, type JacobianSolveOptions } from './jacobian/index.ts';
 export {
-  solveLightJacobian, jacobianFactors, lightJacobianCdf, sampleJacobianSquaredSingularValues,
+  solveLightJacobian, jacobianFactors, lightJacobianCdf, lightMonteCarloSetup, lightJacobianSpecOf,
   type LightJacobianSpec, type LightJacobianOptions, type LightJacobianReport, type WeightEnsemble,
 } from './jacobian/light.ts';
 export {
-  solveHeavySpectrum, heavyLawReport, quantileFromCdf, smoothedObservables, deconvolveSmoothed, smoothedTailExponent,
+  solveHeavySpectrum, heavyLawReport, smoothedObservables, deconvolveSmoothed, smoothedTailExponent,
   type HeavySpectrum, type HeavySpectrumOptions, type HeavyRoute,
 } from './jacobian/heavy.ts';
 export {
   buildLayeredPopulation, populationStieltjes,
   type LayeredPopulation, type PopulationOptions, type PopulationSpec, type CavityState, type StieltjesPoint,
 } from './jacobian/heavyPopulation.ts';
+export {
+  sampleJacobianSpectrum, pooledJacobianSpectrum, sampleJacobianSquaredSingularValues, type JacobianPoints, type JacobianSpectrumSample,
+} from './compare/sampler.ts';
+export { compareDepths, kacRiceApplies, PREDICTIONS, type CompareRow, type CompareOptions, type PredictionChoice } from './compare/depths.ts';
+export { spectrumAccuracy, monteCarloSpectrum, type SpectrumAccuracyRow } from './compare/spectrumAccuracy.ts';
 export { predictQ, fractionAboveOne, type QPrediction, type QPredictionOptions } from './predict/qPrediction.ts';
-export { runReproduction, stripTimings, type ReproduceOptions, type ReproductionResult } from './report/reproduce.ts';
+export { runReproduction, type ReproductionResult } from './report/reproduce.ts';
+export type { ReproduceOptions } from './report/claims/section.ts';
+export { stripTimings } from './report/markdown.ts';
 export { checkOutputPath, ensureOutputDirectory, writeOutputFile, fileError, writeFileAtomic } from './io/files.ts';
-export { linePlot, histogramPlot, categoricalHeatmap, svgToPng, renderSvg, type Series, type AxesOptions, type DensityOverlay } from './report/svg.ts';
+export { linePlot, histogramPlot, categoricalHeatmap, svgToPng, renderSvg, type Series, type AxesOptions, type DensityOverlay } from './plot/svg.ts';
 export * from './fixedpoints/basins.ts';
 export * from './memory/damage.ts';
 export * from './memory/restoration.ts';

@@ -4,8 +4,8 @@ import {
   activation, biasLaw, heavyTailedLaw, lawNamed, lightTailedLaw, networkSpec, pointInCube,
   smallHeavyTailedSpec, smallLightTailedSpec, smoothActivation, weightLaw,
 } from '../src/arbitraries.ts';
-import { ACTIVATIONS, WEIGHT_LAWS, validateLaw, validateSpec } from '../src/network/spec.ts';
-import { unitVariance } from '../src/laws/laws.ts';
+import { ACTIVATIONS, WEIGHT_LAWS, validateLaw, validateSpec } from '../src/spec/networkSpec.ts';
+import { unitVariance } from '../src/laws/weightLaws.ts';
 import { sampleNetwork } from '../src/network/network.ts';
 
 describe('fast-check arbitraries', () => {

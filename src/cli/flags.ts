@@ -8,7 +8,7 @@ import { InvalidSpecError } from '../errors.ts';
 import {
   ACTIVATIONS, BIAS_LAWS, SCALINGS, WEIGHT_LAWS, validateSpec,
   type ActivationName, type LawSpec, type NetworkSpec, type Scaling, type WeightLawName,
-} from '../network/spec.ts';
+} from '../spec/networkSpec.ts';
 import { FlagError } from './io.ts';
 import { applyPreset, PRESETS } from './presets.ts';
 
@@ -170,13 +170,29 @@ function intIn(flag: string, v: number, lo: number, hi: number): number {
   return v;
 }
 
+/**
+ * The one map from the fields library errors name (InvalidSpecError.field: NetworkSpec paths and the
+ * parameters of the solvers) to the flags that set them.
+ */
+export const FIELD_FLAGS: Readonly<Record<string, string>> = {
+  width: '--width', depth: '--depth', activation: '--activation', scaling: '--scaling', seed: '--seed',
+  'weights.name': '--weights', 'weights.alpha': '--alpha', 'weights.scale': '--sigma-w',
+  'bias.name': '--bias', 'bias.alpha': '--alpha', 'bias.scale': '--sigma-b',
+  sigmaW: '--sigma-w', sigmaB: '--sigma-b', alpha: '--alpha', ratio: '--ratio', at: '--at',
+  q1: '--q1', ensemble: '--ensemble', quadraturePoints: '--quadrature-points', networks: '--networks',
+};
+
+/**
+ * The flag for a library field: FIELD_FLAGS (after a command's `overrides`, e.g. a width that a
+ * command sets through another flag), `at[i]` -> --at, a field that already is a flag; null for a
+ * field no flag sets (an internal quantity).
+ */
+export function flagForField(field: string, overrides: Readonly<Record<string, string>> = {}): string | null {
+  return overrides[field] ?? FIELD_FLAGS[field] ?? (field.startsWith('at[') ? '--at' : field.startsWith('--') ? field : null);
+}
+
 function flagFor(field: string): string {
-  const map: Record<string, string> = {
-    width: '--width', depth: '--depth', activation: '--activation', scaling: '--scaling', seed: '--seed',
-    'weights.name': '--weights', 'weights.alpha': '--alpha', 'weights.scale': '--sigma-w',
-    'bias.name': '--bias', 'bias.alpha': '--alpha', 'bias.scale': '--sigma-b',
-  };
-  return map[field] ?? field;
+  return flagForField(field) ?? field;
 }
 
 /** A single network spec from flags (first width and depth). */

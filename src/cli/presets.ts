@@ -1,8 +1,9 @@
 /**
- * Configuration presets for the network flags (docs/cli.md `--preset`).
- * `study`: the configuration of the fixed-point study (arXiv 2501.04182), per weight law.
- * Its values and their provenance are documented in docs/study-configuration.md.
+ * Configuration presets for the network flags (docs/cli.md `--preset`): the typed configurations
+ * of src/spec/presets.ts as flag values. `study`: the fixed-point study (arXiv 2501.04182), per
+ * weight law (any --weights law; its values are those of studySpec).
  */
+import { STUDY_DESCRIPTION, STUDY_WIDTH, studySpec } from '../spec/presets.ts';
 import type { RawNetworkFlags } from './flags.ts';
 
 export interface Preset {
@@ -13,20 +14,19 @@ export interface Preset {
 
 export const PRESETS: Record<string, Preset> = {
   study: {
-    description:
-      'fixed-point study (arXiv 2501.04182): sigmoid, width N0 = 10, unscaled (raw) weights sigma_w = 1 of the chosen law ' +
-      '(default cauchy), Gaussian biases sigma_b = 1. Recovered from the study abstracts (v1, v2) only; width and scale are ' +
-      'the closest configuration found, not the study\'s verified numbers (docs/study-configuration.md)',
-    flagsFor: (weights) => ({
-      activation: 'sigmoid',
-      weights: weights ?? 'cauchy',
-      width: '10',
-      sigmaW: '1',
-      bias: 'gaussian',
-      sigmaB: '1',
-      // The study samples weights without width scaling (entries O(1) at N0 = 10); see docs/study-configuration.md.
-      scaling: 'raw',
-    }),
+    description: STUDY_DESCRIPTION,
+    flagsFor: (weights) => {
+      const s = studySpec();
+      return {
+        activation: s.activation,
+        weights: weights ?? s.weights.name,
+        width: String(STUDY_WIDTH),
+        sigmaW: String(s.weights.scale),
+        bias: s.bias!.name,
+        sigmaB: String(s.bias!.scale),
+        scaling: s.scaling,
+      };
+    },
   },
 };
 

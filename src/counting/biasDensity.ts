@@ -9,10 +9,11 @@
  *   from stableDensity, and the tail f(x) ~ alpha C_alpha / 2 |x|^{-alpha-1} (C_alpha the tail constant
  *   of laws.ts, theory (2.10)) beyond |x| = 1e6, where its relative error is of order |x|^{-alpha}.
  */
+import { logGamma } from '../numerics/special.ts';
 import { InvalidSpecError } from '../errors.ts';
-import { logGamma, tailConstant } from '../laws/laws.ts';
-import { stableDensity } from '../meanfield/stable-density.ts';
-import type { LawSpec } from '../network/spec.ts';
+import { tailConstant } from '../laws/weightLaws.ts';
+import { stableDensity } from '../meanfield/stableDensity.ts';
+import type { LawSpec } from '../spec/networkSpec.ts';
 
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 const TABLE_NODES = 4000;

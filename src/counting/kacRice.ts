@@ -39,9 +39,9 @@ import {
   requireInvertibleActivation, solvePreactEquation,
 } from '../fixedpoints/newtonAll.ts';
 import { linalg } from '../linalg/index.ts';
-import { sampleLaw } from '../laws/laws.ts';
+import { sampleLaw } from '../laws/weightLaws.ts';
 import { randomInput, sampleNetwork, type Network } from '../network/network.ts';
-import { validateSpec, type LawSpec, type NetworkSpec } from '../network/spec.ts';
+import { validateSpec, type LawSpec, type NetworkSpec } from '../spec/networkSpec.ts';
 import { STREAM, stream, type Rng } from '../random/rng.ts';
 import { biasLogDensity, studentLogDensity } from './biasDensity.ts';
 

@@ -6,7 +6,7 @@
 import { requireInteger } from '../errors.ts';
 import { newtonAllFixedPoints, type NewtonAllOptions } from '../fixedpoints/newtonAll.ts';
 import { sampleNetwork } from '../network/network.ts';
-import { validateSpec, type NetworkSpec } from '../network/spec.ts';
+import { validateSpec, type NetworkSpec } from '../spec/networkSpec.ts';
 import { meanStderr, type CountEstimate } from './kacRice.ts';
 
 export interface MultistartCountOptions extends NewtonAllOptions {

@@ -6,7 +6,7 @@
  * that prediction is exact. A failed check throws NonConvergenceError (CLI exit 3).
  */
 import { NonConvergenceError } from '../errors.ts';
-import { linePlot } from '../report/svg.ts';
+import { linePlot } from '../plot/svg.ts';
 import {
   allocationRank, allocationSize, capacity, genericPoint, MIN_RANK_GAP, outputDim, wholeLayer, type Allocation, type ArchSpec,
 } from './allocation.ts';

@@ -1,6 +1,6 @@
 /**
  * Minimal complex arithmetic on plain {re, im} objects (no classes: values, not state); the one
- * complex module of src/ (levy-core.ts, levy.ts, laws.ts, multiplicative.ts use it).
+ * complex module of src/ (levyCore.ts, levy.ts, closedFormLaws.ts, multiplicative.ts use it).
  * Hand-written rather than mathjs (the project's library for complex arithmetic) because mathjs is
  * the bottleneck in the inner loops here: bench/complex.bench.ts (Stieltjes transform of 64 atoms at
  * 10^5 points, 6.4M complex divisions) measured mathjs Complex methods 22-23x and mathjs typed

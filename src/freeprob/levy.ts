@@ -6,7 +6,7 @@
  * divided by a_N with N P(|X_ij| > a_N t) -> t^{-alpha}. For symmetric alpha-stable entries with
  * E exp(itX) = exp(-|t|^alpha) this is a_N = (C_alpha N)^{1/alpha}, C_alpha = 2 Gamma(alpha)
  * sin(pi alpha/2)/pi (`levyScaling`); for the standard Cauchy a_N = 2N/pi. It is the same
- * constant as src/laws/laws.ts naturalConstant for the 'stable' and 'cauchy' laws.
+ * constant as src/laws/weightLaws.ts naturalConstant for the 'stable' and 'cauchy' laws.
  *
  * Method: the resolvent diagonal satisfies a scalar fixed-point equation (5.16) for
  * y(z) = E[(i G_ii(z))^{alpha/2}], solved by complex Newton steps along a continuation path
@@ -20,7 +20,7 @@ import {
   abs as cabs, add as cadd, arg as carg, complex as cx, div as cdiv, mul as cmul, pow as cpow, scale as cscale, sub as csub,
   type Complex,
 } from './complex.ts';
-import { DEFAULT_STEP, gamma, levyPhiPsi } from './levy-core.ts';
+import { DEFAULT_STEP, gamma, levyPhiPsi } from './levyCore.ts';
 
 export interface LevySolveOptions {
   /** Newton tolerance on |y - Phi(y)| / max(1, |y|). Default 1e-12. */

@@ -11,7 +11,7 @@
  * Density rho(x) = -Im G(x + i0) / pi = -Im s / (pi x)  (3.2); atoms analytically (3.10).
  */
 import { InvalidSpecError, NonConvergenceError } from '../errors.ts';
-import { gaussLegendre } from '../meanfield/quadrature.ts';
+import { gaussLegendre } from '../numerics/quadrature.ts';
 import * as C from './complex.ts';
 import type { Complex } from './complex.ts';
 import { lagrangeInversion, seriesAffinePow, seriesIntPow, seriesMul, seriesReciprocal } from './series.ts';

@@ -4,7 +4,7 @@
  * (theory/03-free-multiplicative.md sections 3.3-3.5).
  */
 import { InvalidSpecError, NonConvergenceError, requireFinite } from '../errors.ts';
-import { gaussLegendre } from '../meanfield/quadrature.ts';
+import { gaussLegendre } from '../numerics/quadrature.ts';
 import type { LawReport } from './lawReport.ts';
 import { productEdges, productLaw, solveAtLog, type Atom, type FactorPower, type PointCertificate, type PointState, type ProductLaw } from './multiplicative.ts';
 
@@ -226,16 +226,6 @@ export function cdfFromTable(table: SpectralTable, x: number): number {
   while (hi - lo > 1) { const mid = (lo + hi) >> 1; if (nodes[mid]! <= x) lo = mid; else hi = mid; }
   const t = nodes[hi]! > nodes[lo]! ? (x - nodes[lo]!) / (nodes[hi]! - nodes[lo]!) : 1;
   return Math.min(1, F + cum[lo]! + t * (cum[hi]! - cum[lo]!));
-}
-
-export function quantileFromTable(table: SpectralTable, p: number): number {
-  let lo = 0, hi = Math.max(table.edges[1], ...table.atoms.map((a) => a.at));
-  if (cdfFromTable(table, 0) >= p) return 0;
-  for (let it = 0; it < 100; it++) {
-    const mid = 0.5 * (lo + hi);
-    if (cdfFromTable(table, mid) >= p) hi = mid; else lo = mid;
-  }
-  return 0.5 * (lo + hi);
 }
 
 /** E[ln lambda] over the continuous part (with atoms at x > 0); -Infinity if an atom sits at 0. */

@@ -14,7 +14,7 @@
  */
 import { QrDecomposition, Matrix as MlMatrix } from 'ml-matrix';
 import { forwardTrace, randomInput, sampleNetwork } from '../network/network.ts';
-import type { NetworkSpec } from '../network/spec.ts';
+import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { linalg } from '../linalg/index.ts';
 import { stream, STREAM, type Rng } from '../random/rng.ts';
 import { matrix, type Matrix } from '../types.ts';
@@ -37,7 +37,7 @@ export function haarOrthogonal(N: number, rng: Rng): Matrix {
 export function freeSurrogateSquaredSingularValues(spec: NetworkSpec, index: number): Float64Array {
   const net = sampleNetwork(spec, index);
   const N = spec.N;
-  const x = randomInput(net, stream(spec.seed, 0x5bec, index));
+  const x = randomInput(net, stream(spec.seed, STREAM.RANDOM_POINT, index));
   const { preacts } = forwardTrace(net, x);
   const rng = stream(spec.seed, STREAM.SAMPLE, 0xf4ee, index);
   const la = linalg();

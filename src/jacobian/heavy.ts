@@ -10,6 +10,7 @@
  */
 import { InvalidSpecError, NonConvergenceError, requireInteger, requirePositive } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
+import { lawQuantile, tabulatedLaw } from '../spectra/tabulatedLaw.ts';
 import { buildLayeredPopulation, populationStieltjes, type CavityState, type PopulationOptions, type PopulationSpec } from './heavyPopulation.ts';
 
 export type HeavyRoute = 'population' | 'decoupled';
@@ -245,10 +246,15 @@ export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOpti
     if (bins[k]! > h / 2) above += w; else if (bins[k]! > -h / 2) above += w * (0.5 + bins[k]! / h);
   }
   meanLog += (dec.over / totalMass) * (hi + h);
-  // quantiles: CDF piecewise linear in ln lambda between bin centres shifted to upper edges
-  const edges = new Float64Array(nb);
-  for (let k = 0; k < nb; k++) edges[k] = Math.exp(bins[k]! + h / 2);
-  const q = (p: number) => quantileFromCdf(edges, cdf, p);
+  // quantiles: CDF piecewise linear in ln lambda between the bins' edges, 0 at the lower edge of
+  // the first bin (mass below the grid is not in cdf), cdf[k] at the upper edge of bin k; a level
+  // above the mass on the grid gives the last edge
+  const edges = new Float64Array(nb + 1);
+  const atEdges = new Float64Array(nb + 1);
+  edges[0] = Math.exp(bins[0]! - h / 2);
+  for (let k = 0; k < nb; k++) { edges[k + 1] = Math.exp(bins[k]! + h / 2); atEdges[k + 1] = cdf[k]!; }
+  const law = tabulatedLaw(edges, atEdges, 'log');
+  const q = (p: number) => lawQuantile(law, p) ?? edges[nb]!;
   const tailExponent = smoothedTailExponent(lnR, cdfS);
   const massOnGrid = 1 - (dec.under + dec.over) / totalMass;
   return {
@@ -281,18 +287,6 @@ export function smoothedTailExponent(lnR: ArrayLike<number>, S: ArrayLike<number
   let sxy = 0, sxx = 0;
   for (let i = 0; i < xs.length; i++) { sxy += (xs[i]! - mx) * (ys[i]! - my); sxx += (xs[i]! - mx) ** 2; }
   return -sxy / sxx;
-}
-
-/** Inverse of a piecewise-linear-in-ln-x CDF. */
-export function quantileFromCdf(grid: Float64Array, cdf: Float64Array, p: number): number {
-  for (let i = 1; i < grid.length; i++) {
-    if (cdf[i]! >= p) {
-      const a = cdf[i - 1]!, b = cdf[i]!;
-      const t = b > a ? (p - a) / (b - a) : 0;
-      return Math.exp(Math.log(grid[i - 1]!) + t * Math.log(grid[i]! / grid[i - 1]!));
-    }
-  }
-  return grid[grid.length - 1]!;
 }
 
 /** The heavy spectrum as the shared LawReport of `jesd solve` (density at the requested x). */

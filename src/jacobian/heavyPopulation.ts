@@ -16,11 +16,17 @@
  */
 import { InvalidSpecError, NonConvergenceError, requireInteger, requirePositive } from '../errors.ts';
 import { getActivation } from '../laws/activations.ts';
-import { naturalConstant, sampleLaw, tailConstant, tailIndex, unitVariance } from '../laws/laws.ts';
+import { naturalConstant, sampleLaw, tailConstant, tailIndex, unitVariance } from '../laws/weightLaws.ts';
 import { stream, STREAM, type Rng } from '../random/rng.ts';
-import type { LawSpec, NetworkSpec } from '../network/spec.ts';
+import type { LawSpec, NetworkSpec } from '../spec/networkSpec.ts';
 
-export type PopulationSpec = Omit<NetworkSpec, 'seed'> & { seed?: number };
+/**
+ * The network spec the population solvers take: a NetworkSpec whose width N is needed only where it
+ * enters the limit, with raw scaling (a_N = 1 leaves (C N)^{1/alpha} in the weights) or a
+ * finite-variance law; natural scaling of a heavy-tailed law has a width-free limit. The seed
+ * defaults to 1.
+ */
+export type PopulationSpec = Omit<NetworkSpec, 'seed' | 'N'> & { seed?: number; N?: number };
 
 export interface PopulationOptions {
   /** Population size per layer (default 3000). */
@@ -87,8 +93,8 @@ export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOpt
   const alpha = tailIndex(law);
   const finiteVar = Number.isFinite(unitVariance(law));
   const sw = requirePositive('weights.scale', law.scale);
-  const N = spec.N;
-  if (spec.scaling === 'raw') requireInteger('width', N, 1);
+  // The width enters only with raw scaling or a finite-variance law (see PopulationSpec); 0 marks it unused.
+  const N = spec.scaling === 'raw' || finiteVar ? requireInteger('width', spec.N as number, 1) : 0;
   let K: number, wScale: number, remainderSq: number;
   if (finiteVar) {
     // Row sums of N terms of variance v sw^2 / a_N^2 (natural) or v sw^2 (raw): mean-field limit.

@@ -4,9 +4,9 @@
  */
 import { InvalidSpecError } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
-import { unitVariance } from '../laws/laws.ts';
-import type { NetworkSpec } from '../network/spec.ts';
-import { solveLightJacobian, type LightJacobianOptions, type WeightEnsemble } from './light.ts';
+import { unitVariance } from '../laws/weightLaws.ts';
+import type { NetworkSpec } from '../spec/networkSpec.ts';
+import { lightJacobianSpecOf, solveLightJacobian, type LightJacobianOptions, type WeightEnsemble } from './light.ts';
 import { heavyLawReport } from './heavy.ts';
 
 export interface JacobianSolveOptions extends LightJacobianOptions {
@@ -31,7 +31,7 @@ export function solveJacobianSpectrum(spec: Omit<NetworkSpec, 'N' | 'seed'> & { 
   if (!takesLightRoute(w)) {
     // Heavy tails: population dynamics on the layered graph, no freeness (theory/05-heavy-tailed.md 5.6-5.8).
     if (spec.scaling !== 'natural') throw new InvalidSpecError('--scaling', 'the limiting spectrum needs natural scaling (1/a_N); got raw');
-    return heavyLawReport({ ...spec, N: 1 }, at, opts.onStep ? { onStep: opts.onStep } : {});
+    return heavyLawReport(spec, at, opts.onStep ? { onStep: opts.onStep } : {});
   }
   if (spec.scaling !== 'natural') throw new InvalidSpecError('--scaling', 'the limiting spectrum needs natural scaling (entries of variance sigma_w^2/N); got raw');
   if (spec.bias !== null && spec.bias.name !== 'gaussian') throw new InvalidSpecError('--bias', `light-tailed solve supports gaussian|none biases, got ${spec.bias.name}`);
@@ -39,8 +39,7 @@ export function solveJacobianSpectrum(spec: Omit<NetworkSpec, 'N' | 'seed'> & { 
   // variance sigma_w^2/N and W^T W -> MP(1, sigma_w^2) (theory/04-light-tailed.md (4.15)).
   if (!Number.isFinite(unitVariance(w))) throw new InvalidSpecError('--weights', 'infinite variance');
   return solveLightJacobian({
-    activation: spec.activation, sigmaW: w.scale, sigmaB: spec.bias === null ? 0 : spec.bias.scale, L: spec.L,
-    ...(opts.ensemble ? { ensemble: opts.ensemble } : {}), ...(opts.q1 !== undefined ? { q1: opts.q1 } : {}),
+    ...lightJacobianSpecOf(spec, opts),
     ...(opts.quadraturePoints !== undefined ? { quadraturePoints: opts.quadraturePoints } : {}),
   }, at, opts);
 }

@@ -9,16 +9,17 @@
  */
 import { InvalidSpecError, NonConvergenceError, requireFinite, requireInteger, requirePositive } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
-import { bernoulliFactor, diracFactor, discreteFactor, marchenkoPasturFactor } from '../freeprob/laws.ts';
+import { bernoulliFactor, diracFactor, discreteFactor, marchenkoPasturFactor } from '../freeprob/closedFormLaws.ts';
 import type { FactorPower, FreeFactor } from '../freeprob/multiplicative.ts';
-import { cdfFromTable, expectedLogFromTable, freeMultiplicativeConvolution, quantileFromTable, type ProgressStep } from '../freeprob/spectrum.ts';
+import { cdfFromTable, expectedLogFromTable, freeMultiplicativeConvolution, type ProgressStep, type SpectralTable } from '../freeprob/spectrum.ts';
+import { quantileOfCdf } from '../spectra/tabulatedLaw.ts';
 import {
   derivativeSquaredLaw, derivativeSquaredMeanByQuadrature, derivativeSquaredMoment, lengthFixedPoint, lengthTrajectory, susceptibility,
   type DerivativeSquaredLaw,
 } from '../meanfield/gaussian.ts';
 import { linalg } from '../linalg/index.ts';
 import { jacobian, sampleNetwork } from '../network/network.ts';
-import { ACTIVATIONS, type ActivationName, type NetworkSpec } from '../network/spec.ts';
+import { ACTIVATIONS, type ActivationName, type NetworkSpec } from '../spec/networkSpec.ts';
 import { STREAM, stream } from '../random/rng.ts';
 
 export type WeightEnsemble = 'gaussian' | 'orthogonal';
@@ -84,6 +85,23 @@ function factorOf(law: DerivativeSquaredLaw, name: string): FreeFactor {
 }
 
 /** The factors of (4.14): one weight factor of power L and the D_l^2 laws (equal layers merged). */
+/**
+ * The light-tailed theory's parameters of a network spec (natural scaling): sigma_w the weights'
+ * scale, sigma_b the biases' (0 without biases), and the depth. The one conversion from the spec
+ * shape every other stage uses; `extra` adds the ensemble and q_1 where a caller chooses them.
+ */
+export function lightJacobianSpecOf(spec: Pick<NetworkSpec, 'activation' | 'weights' | 'bias' | 'L'>, extra: { ensemble?: WeightEnsemble; q1?: number } = {}): LightJacobianSpec {
+  return {
+    activation: spec.activation, sigmaW: spec.weights.scale, sigmaB: spec.bias === null ? 0 : spec.bias.scale, L: spec.L,
+    ...(extra.ensemble ? { ensemble: extra.ensemble } : {}), ...(extra.q1 !== undefined ? { q1: extra.q1 } : {}),
+  };
+}
+
+/** Quantile of the solved law from its table (theory/03-free-multiplicative.md (3.16)), by bisection on [0, upper edge]. */
+function tableQuantile(table: SpectralTable, p: number): number {
+  return quantileOfCdf((x) => cdfFromTable(table, x), p, 0, Math.max(table.edges[1], ...table.atoms.map((a) => a.at)));
+}
+
 export function jacobianFactors(spec: LightJacobianSpec, opts: LightJacobianOptions = {}): { factors: FactorPower[]; q: Float64Array; qStar: number | null } {
   const s = validate(spec);
   const qDependent = s.activation !== 'relu' && s.activation !== 'linear';
@@ -138,9 +156,9 @@ export function solveLightJacobian(spec: LightJacobianSpec, at: readonly number[
   };
   const tableWhy = 'the integrated spectral table did not give a finite value (the law is too spread in scale for double precision)';
   const quantiles = {
-    '0.1': derived('quantiles.0.1', quantileFromTable(t, 0.1), tableWhy),
-    '0.5': derived('quantiles.0.5', quantileFromTable(t, 0.5), tableWhy),
-    '0.9': derived('quantiles.0.9', quantileFromTable(t, 0.9), tableWhy),
+    '0.1': derived('quantiles.0.1', tableQuantile(t, 0.1), tableWhy),
+    '0.5': derived('quantiles.0.5', tableQuantile(t, 0.5), tableWhy),
+    '0.9': derived('quantiles.0.9', tableQuantile(t, 0.9), tableWhy),
   };
   const fractionAboveOne = derived('fractionAboveOne', Math.max(0, 1 - cdfFromTable(t, 1)), tableWhy);
   const el = expectedLogFromTable(t);
@@ -225,34 +243,23 @@ export function lightJacobianCdf(spec: LightJacobianSpec, xs: readonly number[],
 }
 
 /**
- * Monte Carlo check of (4.14): squared singular values of J = D_L W_L ... D_1 W_1 for sampled
- * width-N networks (Gaussian weights, natural scaling, Gaussian biases), at an input x_0 with
- * |x_0|^2/N = (q_1 - sigma_b^2)/sigma_w^2 so that layer-1 pre-activations have second moment q_1
- * (theory/04-light-tailed.md (4.17)). Network k uses stream (seed, NETWORK, k); the input uses
- * (seed, NETWORK, k, PROBE, 0). Returns the pooled squared singular values.
+ * The finite networks of the Monte Carlo check of (4.14): width-N networks with Gaussian weights,
+ * natural scaling and Gaussian biases, probed at an input x_0 with |x_0|^2/N = (q_1 - sigma_b^2)/sigma_w^2
+ * so that layer-1 pre-activations have second moment q_1 (theory/04-light-tailed.md (4.17)). The
+ * sampling itself is src/compare/sampler.ts (sampleJacobianSquaredSingularValues).
  */
-export function sampleJacobianSquaredSingularValues(spec: LightJacobianSpec, N: number, networks: number, seed = 1): Float64Array {
+export function lightMonteCarloSetup(spec: LightJacobianSpec, N: number, seed = 1): { network: NetworkSpec; radius: number } {
   const s = validate(spec);
   requireInteger('width', N, 1, 100_000);
-  requireInteger('networks', networks, 1, 100_000);
   if (s.ensemble !== 'gaussian') throw new InvalidSpecError('ensemble', 'Monte Carlo sampling supports gaussian weights only');
   const { q } = jacobianFactors(s);
   const r = (q[0]! - s.sigmaB * s.sigmaB) / (s.sigmaW * s.sigmaW);
   if (r < 0) throw new InvalidSpecError('q1', `q1 = ${q[0]} is below sigma_b^2 = ${s.sigmaB ** 2}: no input reaches it`);
-  const net0: NetworkSpec = {
-    N, L: s.L, activation: s.activation, weights: { name: 'gaussian', scale: s.sigmaW },
-    bias: s.sigmaB > 0 ? { name: 'gaussian', scale: s.sigmaB } : null, scaling: 'natural', seed,
+  return {
+    network: {
+      N, L: s.L, activation: s.activation, weights: { name: 'gaussian', scale: s.sigmaW },
+      bias: s.sigmaB > 0 ? { name: 'gaussian', scale: s.sigmaB } : null, scaling: 'natural', seed,
+    },
+    radius: r,
   };
-  const out = new Float64Array(N * networks);
-  for (let k = 0; k < networks; k++) {
-    const net = sampleNetwork(net0, k);
-    const rng = stream(seed, STREAM.NETWORK, k, STREAM.PROBE, 0);
-    const x0 = new Float64Array(N);
-    for (let i = 0; i < N; i++) x0[i] = (rng.uniform() < 0.5 ? -1 : 1) * Math.sqrt(r);
-    const J = jacobian(net, x0);
-    // linalg() already retries a failed fast-backend SVD with the ml-matrix reference.
-    const squared = linalg().singularValues(J).map((v) => v * v);
-    for (let i = 0; i < N; i++) out[k * N + i] = squared[i]!;
-  }
-  return out;
 }

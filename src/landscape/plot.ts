@@ -1,5 +1,5 @@
 /** Loss-vs-step figure of a landscape run (log-scale step axis), with the plateau levels marked. */
-import { linePlot, renderSvg, type ReferenceLine, type Series } from '../report/svg.ts';
+import { linePlot, renderSvg, type ReferenceLine, type Series } from '../plot/svg.ts';
 import type { LandscapeRunResult } from './run.ts';
 
 export function landscapeSvg(res: LandscapeRunResult, title: string): string {

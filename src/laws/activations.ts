@@ -5,7 +5,8 @@
  * For relu and linear the image is unbounded and `range` is a documented box: relu [0, 1], linear [-1, 1].
  */
 import { requireOneOf } from '../errors.ts';
-import { ACTIVATIONS, type ActivationName } from '../network/spec.ts';
+import { erf } from '../numerics/special.ts';
+import { ACTIVATIONS, type ActivationName } from '../spec/networkSpec.ts';
 
 export interface Activation {
   name: ActivationName;
@@ -21,51 +22,6 @@ export interface Activation {
 const SQRT_PI_OVER_2 = Math.sqrt(Math.PI) / 2;
 const PI_OVER_4 = Math.PI / 4;
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
-
-/**
- * erf to about 1e-15 relative: series erf(x) = 2/sqrt(pi) e^{-x^2} sum_n 2^n x^{2n+1} / (2n+1)!!
- * (all terms positive, no cancellation) for |x| < 3, continued fraction for erfc beyond
- * (theory/02-finite-networks.md (2.1)).
- */
-export function erf(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  const ax = Math.abs(x);
-  if (ax < 3) {
-    let term = ax;
-    let sum = ax;
-    const x2 = ax * ax;
-    for (let n = 1; n < 200; n++) {
-      term *= (2 * x2) / (2 * n + 1);
-      sum += term;
-      if (term < 1e-17 * sum) break;
-    }
-    const v = TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
-    return x < 0 ? -v : v;
-  }
-  const v = 1 - erfcLarge(ax);
-  return x < 0 ? -v : v;
-}
-
-/** erfc(x) for x >= 3 by the continued fraction erfc(x) = e^{-x^2}/sqrt(pi) * 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...)))), Lentz. */
-function erfcLarge(x: number): number {
-  // K = x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...)))): a_k = k/2.
-  const tiny = 1e-300;
-  let f = x;
-  let C = x;
-  let D = 0;
-  for (let k = 1; k < 300; k++) {
-    const a = k / 2;
-    D = x + a * D;
-    if (Math.abs(D) < tiny) D = tiny;
-    C = x + a / C;
-    if (Math.abs(C) < tiny) C = tiny;
-    D = 1 / D;
-    const delta = C * D;
-    f *= delta;
-    if (Math.abs(delta - 1) < 1e-16) break;
-  }
-  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
-}
 
 function sigmoid(x: number): number {
   // Symmetric form avoids overflow of exp for large |x|.

@@ -1,7 +1,7 @@
 /**
  * Matrix-free spectral radius by a thick-restarted Arnoldi (Krylov-Schur-type) method.
  *
- * Issue 6, scope 4: the stability of a fixed point needs only rho(Df(x*)), so we never form J;
+ * The stability of a fixed point needs only rho(Df(x*)), so we never form J;
  * each step costs one Jacobian-vector product (O(L N^2)) plus O(n m) orthogonalisation.
  *
  * Method (Stewart, "A Krylov-Schur algorithm for large eigenproblems", SIAM J. Matrix Anal. Appl.
@@ -179,6 +179,180 @@ function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number
 }
 
 /**
+ * The Krylov basis of the method: orthonormal V (n x p, column-major, room for m + 1 columns),
+ * W = A V, and the projected matrix H = V^T A V (m x m, H[i*m + j] = v_i . w_j).
+ */
+interface KrylovBasis {
+  n: number;
+  m: number;
+  V: Float64Array;
+  W: Float64Array;
+  H: Float64Array;
+  p: number;
+}
+
+/** Orthogonalise `cand` against V[:, 0..p) twice; returns the final norm and its pre-norm. */
+function orthogonalise(b: KrylovBasis, cand: Float64Array): [number, number] {
+  const { n, V, p } = b;
+  let before = Math.sqrt(dot(cand, 0, cand, 0, n));
+  const pre = before;
+  for (let pass = 0; pass < 2; pass++) {
+    for (let j = 0; j < p; j++) {
+      const c = dot(V, j * n, cand, 0, n);
+      if (c !== 0) for (let i = 0; i < n; i++) cand[i] -= c * V[j * n + i]!;
+    }
+    const after = Math.sqrt(dot(cand, 0, cand, 0, n));
+    // Second pass only needed when cancellation was severe (Kahan-Parlett criterion).
+    if (after > 0.7 * before) return [after, pre];
+    before = after;
+  }
+  return [Math.sqrt(dot(cand, 0, cand, 0, n)), pre];
+}
+
+/** Append `cand` / nrm as column p, compute w = A v and update H; false when A v is not finite. */
+function appendColumn(b: KrylovBasis, cand: Float64Array, nrm: number, apply: (v: Float64Array, out: Float64Array) => void): boolean {
+  const { n, m, V, W, H } = b;
+  const vcol = V.subarray(b.p * n, (b.p + 1) * n);
+  for (let i = 0; i < n; i++) vcol[i] = cand[i]! / nrm;
+  const wcol = W.subarray(b.p * n, (b.p + 1) * n);
+  wcol.fill(0);
+  apply(vcol, wcol);
+  for (let i = 0; i < n; i++) if (!Number.isFinite(wcol[i]!)) return false;
+  b.p++;
+  const p = b.p;
+  for (let i = 0; i < p; i++) H[i * m + (p - 1)] = dot(V, i * n, wcol, 0, n);
+  for (let j = 0; j < p - 1; j++) H[(p - 1) * m + j] = dot(vcol, 0, W, j * n, n);
+  return true;
+}
+
+interface RitzState {
+  /** The projected matrix as a dense p x p matrix, and its Frobenius norm. */
+  Hp: Float64Array;
+  hFro: number;
+  /** Ritz values by decreasing modulus; top = ritz[0]. */
+  ritz: RitzValue[];
+  top: RitzValue;
+  /** Eigenvector of Hp for top (real and imaginary parts). */
+  yr: Float64Array;
+  yi: Float64Array;
+  /** Residual r = W y - theta V y of the dominant Ritz pair (real and imaginary parts) and its relative norm. */
+  rr: Float64Array;
+  ri: Float64Array;
+  residual: number;
+}
+
+/** Ritz values of the projected matrix and the explicitly computed residual of the dominant pair; null when they are not finite. */
+function dominantRitzPair(b: KrylovBasis): RitzState | null {
+  const { n, m, V, W, H, p } = b;
+  const Hp = new Float64Array(p * p);
+  let hFro = 0;
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      const x = H[i * m + j]!;
+      Hp[i * p + j] = x;
+      hFro += x * x;
+    }
+  }
+  hFro = Math.sqrt(hFro);
+  const ev = linalg().eigenvalues({ rows: p, cols: p, data: Hp });
+  const ritz: RitzValue[] = [];
+  for (let i = 0; i < p; i++) ritz.push({ re: ev.re[i]!, im: ev.im[i]!, abs: Math.hypot(ev.re[i]!, ev.im[i]!) });
+  ritz.sort((x, y) => y.abs - x.abs || y.im - x.im);
+  const top = ritz[0]!;
+  if (!Number.isFinite(top.abs)) return null;
+  const [yr, yi] = ritzVector(Hp, p, top.re, top.im, hFro);
+  const rr = new Float64Array(n);
+  const ri = new Float64Array(n);
+  for (let j = 0; j < p; j++) {
+    const a = yr[j]!;
+    const c = yi[j]!;
+    if (a === 0 && c === 0) continue;
+    const vo = j * n;
+    for (let i = 0; i < n; i++) {
+      const v = V[vo + i]!;
+      const w = W[vo + i]!;
+      // (w - theta v) * (a + i c), theta = tr + i ti
+      const xr = w - top.re * v;
+      const xi = -top.im * v;
+      rr[i] += xr * a - xi * c;
+      ri[i] += xr * c + xi * a;
+    }
+  }
+  const rnorm = Math.sqrt(dot(rr, 0, rr, 0, n) + dot(ri, 0, ri, 0, n));
+  const scale = Math.max(top.abs, 1e-14 * hFro, Number.MIN_VALUE);
+  return { Hp, hFro, ritz, top, yr, yi, rr, ri, residual: rnorm / scale };
+}
+
+/**
+ * Thick restart: replace the basis by the real span of the `keep` Ritz vectors of largest modulus
+ * (Re and Im parts for complex ones, conjugates once), with W and H transformed alike; `cand`
+ * becomes the residual direction of the dominant pair (Krylov-Schur's v_{m+1}).
+ */
+function thickRestart(b: KrylovBasis, r: RitzState, keep: number, cand: Float64Array): void {
+  const { n, m, V, W } = b;
+  const { Hp, hFro, ritz, top, yr, yi, rr, ri } = r;
+  const p = b.p;
+  const cols: Float64Array[] = [];
+  let taken = 0;
+  for (const t of ritz) {
+    if (taken >= keep) break;
+    if (t.im < 0 && ritz.some((u) => u.im > 0 && Math.abs(u.re - t.re) <= 1e-12 * Math.max(1, t.abs) && Math.abs(u.im + t.im) <= 1e-12 * Math.max(1, t.abs))) continue; // conjugate of a kept one
+    const [ar, ai] = t === top ? [yr, yi] : ritzVector(Hp, p, t.re, t.im, hFro);
+    cols.push(Float64Array.from(ar));
+    if (t.im !== 0) cols.push(Float64Array.from(ai));
+    taken++;
+  }
+  // Orthonormalise the coefficient vectors (MGS twice) in R^p; V Y is then orthonormal.
+  const Y: Float64Array[] = [];
+  for (const c of cols) {
+    for (let pass = 0; pass < 2; pass++) for (const q of Y) {
+      const d = dot(q, 0, c, 0, p);
+      for (let i = 0; i < p; i++) c[i] -= d * q[i]!;
+    }
+    const nr = Math.sqrt(dot(c, 0, c, 0, p));
+    if (nr > 1e-10) {
+      for (let i = 0; i < p; i++) c[i] /= nr;
+      Y.push(c);
+    }
+    if (Y.length >= m - 1) break;
+  }
+  const k = Y.length;
+  const V2 = new Float64Array(n * (m + 1));
+  const W2 = new Float64Array(n * (m + 1));
+  for (let c = 0; c < k; c++) {
+    const y = Y[c]!;
+    for (let j = 0; j < p; j++) {
+      const a = y[j]!;
+      if (a === 0) continue;
+      for (let i = 0; i < n; i++) {
+        V2[c * n + i] += a * V[j * n + i]!;
+        W2[c * n + i] += a * W[j * n + i]!;
+      }
+    }
+  }
+  // H2 = Y^T H Y.
+  const H2 = new Float64Array(m * m);
+  for (let a = 0; a < k; a++) {
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let i = 0; i < p; i++) {
+        const yai = Y[a]![i]!;
+        if (yai === 0) continue;
+        let t = 0;
+        for (let j = 0; j < p; j++) t += Hp[i * p + j]! * Y[c]![j]!;
+        s += yai * t;
+      }
+      H2[a * m + c] = s;
+    }
+  }
+  b.V = V2;
+  b.W = W2;
+  b.H = H2;
+  b.p = k;
+  for (let i = 0; i < n; i++) cand[i] = rr[i]! + ri[i]!;
+}
+
+/**
  * Spectral radius max |lambda_i(A)| of the n x n operator `apply` (out = A v), matrix-free.
  * Returns the modulus of the dominant Ritz value; diagnostics.residual is the relative residual
  * of its Ritz pair. Throws NonConvergenceError if the budget of matrix-vector products runs out
@@ -199,11 +373,7 @@ export function spectralRadius(
   // Kept Ritz vectors at restart: room for several conjugate pairs, leaving space to expand.
   const keep = Math.max(2, Math.min(Math.floor(m / 3), 12));
 
-  // Column-major storage: column j of V is v.subarray(j*n, (j+1)*n).
-  let V = new Float64Array(n * (m + 1));
-  let W = new Float64Array(n * (m + 1));
-  let H = new Float64Array(m * m); // H[i*m + j] = v_i . w_j
-  let p = 0;
+  const basis: KrylovBasis = { n, m, V: new Float64Array(n * (m + 1)), W: new Float64Array(n * (m + 1)), H: new Float64Array(m * m), p: 0 };
   let matvecs = 0;
   let restarts = 0;
   let invariant = false;
@@ -215,96 +385,31 @@ export function spectralRadius(
   const fail = (msg: string, extra: Record<string, unknown>): never => {
     throw new NonConvergenceError(`spectralRadius: ${msg}`, { iterations: matvecs, converged: false, restarts, ...extra });
   };
-
-  /** Orthogonalise `cand` against V[:, 0..p) twice; returns the final norm and its pre-norm. */
-  const orthogonalise = (): [number, number] => {
-    let before = Math.sqrt(dot(cand, 0, cand, 0, n));
-    const pre = before;
-    for (let pass = 0; pass < 2; pass++) {
-      for (let j = 0; j < p; j++) {
-        const c = dot(V, j * n, cand, 0, n);
-        if (c !== 0) for (let i = 0; i < n; i++) cand[i] -= c * V[j * n + i]!;
-      }
-      const after = Math.sqrt(dot(cand, 0, cand, 0, n));
-      // Second pass only needed when cancellation was severe (Kahan-Parlett criterion).
-      if (after > 0.7 * before) return [after, pre];
-      before = after;
-    }
-    return [Math.sqrt(dot(cand, 0, cand, 0, n)), pre];
-  };
-
-  /** Append normalised `cand` as column p, compute w = A v and update H. */
   const append = (nrm: number): void => {
-    const vcol = V.subarray(p * n, (p + 1) * n);
-    for (let i = 0; i < n; i++) vcol[i] = cand[i]! / nrm;
-    const wcol = W.subarray(p * n, (p + 1) * n);
-    wcol.fill(0);
-    apply(vcol, wcol);
+    const finite = appendColumn(basis, cand, nrm, apply);
     matvecs++;
-    for (let i = 0; i < n; i++) if (!Number.isFinite(wcol[i]!)) fail('apply returned a non-finite value', { residual: Infinity });
-    p++;
-    for (let i = 0; i < p; i++) H[i * m + (p - 1)] = dot(V, i * n, wcol, 0, n);
-    for (let j = 0; j < p - 1; j++) H[(p - 1) * m + j] = dot(vcol, 0, W, j * n, n);
+    if (!finite) fail('apply returned a non-finite value', { residual: Infinity });
   };
 
-  {
-    const [nrm] = orthogonalise();
-    append(nrm);
-  }
+  append(orthogonalise(basis, cand)[0]);
 
   let lastTheta: RitzValue = { re: 0, im: 0, abs: 0 };
   let lastResidual = Infinity;
   for (;;) {
+    const p = basis.p;
     // Between restarts, look at the Ritz values only every few expansions (the small dense eigen
     // solve costs O(p^3)); always at the restart point, at p = n and on invariance.
     if (p < m && p < n && !invariant && p % 4 !== 0) {
       if (matvecs >= maxMatvecs) break;
-      cand.set(W.subarray((p - 1) * n, p * n));
-      const [nrm, pre] = orthogonalise();
+      cand.set(basis.W.subarray((p - 1) * n, p * n));
+      const [nrm, pre] = orthogonalise(basis, cand);
       if (!(nrm > 1e-12 * Math.max(pre, Number.MIN_VALUE))) invariant = true;
       else append(nrm);
       continue;
     }
-    // Ritz values of the projected matrix.
-    const Hp = new Float64Array(p * p);
-    let hFro = 0;
-    for (let i = 0; i < p; i++) {
-      for (let j = 0; j < p; j++) {
-        const x = H[i * m + j]!;
-        Hp[i * p + j] = x;
-        hFro += x * x;
-      }
-    }
-    hFro = Math.sqrt(hFro);
-    const ev = linalg().eigenvalues({ rows: p, cols: p, data: Hp });
-    const ritz: RitzValue[] = [];
-    for (let i = 0; i < p; i++) ritz.push({ re: ev.re[i]!, im: ev.im[i]!, abs: Math.hypot(ev.re[i]!, ev.im[i]!) });
-    ritz.sort((a, b) => b.abs - a.abs || b.im - a.im);
-    const top = ritz[0]!;
-    if (!Number.isFinite(top.abs)) fail('projected matrix has non-finite eigenvalues', { residual: Infinity });
-
-    // Residual of the dominant Ritz pair, computed explicitly: r = W y - theta V y.
-    const [yr, yi] = ritzVector(Hp, p, top.re, top.im, hFro);
-    const rr = new Float64Array(n);
-    const ri = new Float64Array(n);
-    for (let j = 0; j < p; j++) {
-      const a = yr[j]!;
-      const b = yi[j]!;
-      if (a === 0 && b === 0) continue;
-      const vo = j * n;
-      for (let i = 0; i < n; i++) {
-        const v = V[vo + i]!;
-        const w = W[vo + i]!;
-        // (w - theta v) * (a + i b), theta = tr + i ti
-        const xr = w - top.re * v;
-        const xi = -top.im * v;
-        rr[i] += xr * a - xi * b;
-        ri[i] += xr * b + xi * a;
-      }
-    }
-    const rnorm = Math.sqrt(dot(rr, 0, rr, 0, n) + dot(ri, 0, ri, 0, n));
-    const scale = Math.max(top.abs, 1e-14 * hFro, Number.MIN_VALUE);
-    const residual = rnorm / scale;
+    const r = dominantRitzPair(basis);
+    if (r === null) return fail('projected matrix has non-finite eigenvalues', { residual: Infinity });
+    const { top, residual } = r;
     lastTheta = top;
     lastResidual = residual;
     if (residual <= tol || invariant || p === n) {
@@ -324,72 +429,13 @@ export function spectralRadius(
     if (matvecs >= maxMatvecs) break;
 
     if (p === m) {
-      // Thick restart: real basis of the kept Ritz vectors (Re and Im parts for complex ones).
       restarts++;
-      const cols: Float64Array[] = [];
-      let taken = 0;
-      for (const t of ritz) {
-        if (taken >= keep) break;
-        if (t.im < 0 && ritz.some((u) => u.im > 0 && Math.abs(u.re - t.re) <= 1e-12 * Math.max(1, t.abs) && Math.abs(u.im + t.im) <= 1e-12 * Math.max(1, t.abs))) continue; // conjugate of a kept one
-        const [ar, ai] = t === top ? [yr, yi] : ritzVector(Hp, p, t.re, t.im, hFro);
-        cols.push(Float64Array.from(ar));
-        if (t.im !== 0) cols.push(Float64Array.from(ai));
-        taken++;
-      }
-      // Orthonormalise the coefficient vectors (MGS twice) in R^p; V Y is then orthonormal.
-      const Y: Float64Array[] = [];
-      for (const c of cols) {
-        for (let pass = 0; pass < 2; pass++) for (const q of Y) {
-          const d = dot(q, 0, c, 0, p);
-          for (let i = 0; i < p; i++) c[i] -= d * q[i]!;
-        }
-        const nr = Math.sqrt(dot(c, 0, c, 0, p));
-        if (nr > 1e-10) {
-          for (let i = 0; i < p; i++) c[i] /= nr;
-          Y.push(c);
-        }
-        if (Y.length >= m - 1) break;
-      }
-      const k = Y.length;
-      const V2 = new Float64Array(n * (m + 1));
-      const W2 = new Float64Array(n * (m + 1));
-      for (let c = 0; c < k; c++) {
-        const y = Y[c]!;
-        for (let j = 0; j < p; j++) {
-          const a = y[j]!;
-          if (a === 0) continue;
-          for (let i = 0; i < n; i++) {
-            V2[c * n + i] += a * V[j * n + i]!;
-            W2[c * n + i] += a * W[j * n + i]!;
-          }
-        }
-      }
-      // H2 = Y^T H Y.
-      const H2 = new Float64Array(m * m);
-      for (let a = 0; a < k; a++) {
-        for (let b = 0; b < k; b++) {
-          let s = 0;
-          for (let i = 0; i < p; i++) {
-            const yai = Y[a]![i]!;
-            if (yai === 0) continue;
-            let t = 0;
-            for (let j = 0; j < p; j++) t += Hp[i * p + j]! * Y[b]![j]!;
-            s += yai * t;
-          }
-          H2[a * m + b] = s;
-        }
-      }
-      V = V2;
-      W = W2;
-      H = H2;
-      p = k;
-      // Expand with the residual direction of the dominant pair (Krylov-Schur's v_{m+1}).
-      for (let i = 0; i < n; i++) cand[i] = rr[i]! + ri[i]!;
+      thickRestart(basis, r, keep, cand);
     } else {
       // Arnoldi expansion: the newest A v.
-      cand.set(W.subarray((p - 1) * n, p * n));
+      cand.set(basis.W.subarray((p - 1) * n, p * n));
     }
-    const [nrm, pre] = orthogonalise();
+    const [nrm, pre] = orthogonalise(basis, cand);
     if (!(nrm > 1e-12 * Math.max(pre, Number.MIN_VALUE))) {
       // The space is (numerically) invariant under A: Ritz values are eigenvalues of A. Loop once
       // more to report them (the residual check above then succeeds).

@@ -11,7 +11,7 @@ export interface ComplexEigenvalues {
 
 /**
  * All methods validate shapes (InvalidSpecError) and throw NonConvergenceError when an iterative
- * decomposition fails. Every backend passes the same suite (test/linalg.backends.test.ts).
+ * decomposition fails. Every backend passes the same suite (test/linalg/backend.test.ts).
  * Matrix-free spectral radius: see arnoldi.ts (backend-independent, re-exported by index.ts).
  */
 export interface LinalgBackend {

@@ -11,11 +11,12 @@
  * Activation convention here: erf means phi(x) = erf(sqrt(pi) x / 2) (slope 1 at 0), as in the
  * issue and in Pennington et al.; the other activations are those of src/laws/activations.ts.
  */
+import { erf } from '../numerics/special.ts';
 import { InvalidSpecError, NonConvergenceError, requireFinite, requireInteger, requirePositive } from '../errors.ts';
-import { erf, getActivation } from '../laws/activations.ts';
-import { ACTIVATIONS, type ActivationName } from '../network/spec.ts';
+import { getActivation } from '../laws/activations.ts';
+import { ACTIVATIONS, type ActivationName } from '../spec/networkSpec.ts';
 import type { SolverResult } from '../types.ts';
-import { adaptiveIntegral, gaussHermite, gaussLegendre } from './quadrature.ts';
+import { adaptiveIntegral, gaussHermite, gaussLegendre } from '../numerics/quadrature.ts';
 
 export interface MeanFieldActivation {
   name: ActivationName;

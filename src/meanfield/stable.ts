@@ -7,7 +7,7 @@
  * Z standard SaS(alpha) (E exp(itZ) = exp(-|t|^alpha)); q_l is the alpha-th power of the SaS scale
  * of the layer-l pre-activations h_l; kappa = N / a_N^alpha depends on the width normalisation a_N:
  *   'natural'    a_N = (C_alpha N)^{1/alpha}, N P(|X| > a_N) -> 1 (the project's natural scaling,
- *                src/laws/laws.ts naturalConstant, and the Levy-matrix convention):  kappa = 1/C_alpha;
+ *                src/laws/weightLaws.ts naturalConstant, and the Levy-matrix convention):  kappa = 1/C_alpha;
  *   'sum-stable' a_N = N^{1/alpha} (a row sum of unit SaS is again unit SaS):        kappa = 1.
  * Only bounded activations (sigmoid, tanh, erf, hardtanh): E|phi(...)|^alpha is infinite for relu
  * and linear since E|Z|^alpha = infinity. Biases: SaS(alpha) of scale sigma_b (or none: sigma_b = 0).
@@ -15,12 +15,12 @@
  */
 import { InvalidSpecError, NonConvergenceError, requireFinite, requireInRange, requirePositive } from '../errors.ts';
 import { getActivation } from '../laws/activations.ts';
-import type { ActivationName } from '../network/spec.ts';
+import type { ActivationName } from '../spec/networkSpec.ts';
 import type { Diagnostics, SolverResult } from '../types.ts';
 import { stableTailConstant } from '../freeprob/levy.ts';
 import type { QuadratureMeasure } from '../freeprob/levy.ts';
-import { gaussLegendre } from './quadrature.ts';
-import { stableCdf, stableDensity } from './stable-density.ts';
+import { gaussLegendre } from '../numerics/quadrature.ts';
+import { stableCdf, stableDensity } from './stableDensity.ts';
 
 export type StableConvention = 'natural' | 'sum-stable';
 

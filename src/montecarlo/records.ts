@@ -4,7 +4,7 @@
  * Field names follow docs/cli.md (`jesd sweep`); docs/sweeps.md lists them all.
  */
 import { InvalidSpecError, requireInteger } from '../errors.ts';
-import { validateSpec, type BiasLawName, type LawSpec, type NetworkSpec, type WeightLawName } from '../network/spec.ts';
+import { validateSpec, type BiasLawName, type LawSpec, type NetworkSpec, type WeightLawName } from '../spec/networkSpec.ts';
 
 /**
  * Options passed through to the fixed-point search (FixedPointOptions of src/fixedpoints/search.ts

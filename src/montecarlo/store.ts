@@ -13,7 +13,7 @@
  * parameter mismatch, the flag that differs.
  */
 import { NonConvergenceError } from '../errors.ts';
-import type { LawSpec } from '../network/spec.ts';
+import type { LawSpec } from '../spec/networkSpec.ts';
 import { openJsonlStore, readJsonlStore } from './jsonlStore.ts';
 import { recordKey, type SweepConfig, type SweepRecord } from './records.ts';
 

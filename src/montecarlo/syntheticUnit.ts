@@ -12,7 +12,7 @@
 import { isMainThread } from 'node:worker_threads';
 import { requireInteger } from '../errors.ts';
 import { stream, STREAM } from '../random/rng.ts';
-import { WEIGHT_LAWS } from '../network/spec.ts';
+import { WEIGHT_LAWS } from '../spec/networkSpec.ts';
 import type { SweepRecord, SweepUnit } from './records.ts';
 
 export function syntheticSweepUnit(unit: SweepUnit): SweepRecord {

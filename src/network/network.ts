@@ -14,10 +14,10 @@
 import { InvalidSpecError, requireFinite, requireInteger } from '../errors.ts';
 import { linalg } from '../linalg/index.ts';
 import { getActivation, type Activation } from '../laws/activations.ts';
-import { naturalScale, sampleLaw } from '../laws/laws.ts';
+import { naturalScale, sampleLaw } from '../laws/weightLaws.ts';
 import { STREAM, stream, type Rng } from '../random/rng.ts';
 import { matrix, type Matrix } from '../types.ts';
-import { ACTIVATIONS, validateSpec, type ActivationName, type NetworkSpec } from './spec.ts';
+import { ACTIVATIONS, validateSpec, type ActivationName, type NetworkSpec } from '../spec/networkSpec.ts';
 
 export interface Network {
   spec: NetworkSpec;

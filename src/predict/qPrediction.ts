@@ -36,7 +36,7 @@ export function fractionAboveOne(spec: PopulationSpec, opts: QPredictionOptions 
 }
 
 /** Q_pred(N0, L) of (6.5) with diagnostics. */
-export function predictQ(spec: PopulationSpec, opts: QPredictionOptions = {}): QPrediction {
+export function predictQ(spec: PopulationSpec & { N: number }, opts: QPredictionOptions = {}): QPrediction {
   const f = fractionAboveOne(spec, opts);
   return {
     N0: spec.N, L: spec.L,

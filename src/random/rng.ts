@@ -60,6 +60,12 @@ export const STREAM = {
   ALLOCATION_STUDENT: 48,
   /** The m inputs of draw d. */
   ALLOCATION_INPUT: 49,
+  /**
+   * The random input of network k at which its Jacobian spectrum is sampled, stream(seed,
+   * RANDOM_POINT, k) (src/compare/sampler.ts, src/jacobian/freeSurrogate.ts): a large tag chosen
+   * before the table had names; the measured numbers in docs/heavy-tailed-accuracy.md depend on it.
+   */
+  RANDOM_POINT: 0x5bec,
 } as const;
 
 function imul32Mix(h: number): number {

@@ -5,7 +5,7 @@
  * from --help's main list but accepted).
  *
  * The network configuration itself (activation, biases, scaling, sigma_w) is not here: it comes
- * from the `study` preset (src/cli/presets.ts, docs/study-configuration.md), so the reproduction
+ * from the typed `study` configuration (src/spec/presets.ts studySpec, docs/study-configuration.md), so the reproduction
  * and `jesd ... --preset study` always agree.
  */
 export const SCALE_NAMES = ['quick', 'paper', 'tiny'] as const;

@@ -6,13 +6,11 @@
  * When a predictor fails or does not certify its answer, the reproduction reports the corresponding
  * claim as "not run" with the reason, and never substitutes a made-up curve.
  */
-import { InvalidSpecError } from '../errors.ts';
-import type { LawReport } from '../freeprob/lawReport.ts';
 import { solveHeavySpectrum } from '../jacobian/heavy.ts';
 import { solveJacobianSpectrum, takesLightRoute } from '../jacobian/index.ts';
-import { lightJacobianCdf } from '../jacobian/light.ts';
-import { naturalConstant } from '../laws/laws.ts';
-import type { NetworkSpec } from '../network/spec.ts';
+import { lightJacobianCdf, lightJacobianSpecOf } from '../jacobian/light.ts';
+import { naturalConstant } from '../laws/weightLaws.ts';
+import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { predictQ } from '../predict/qPrediction.ts';
 
 export type Availability<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -44,13 +42,13 @@ export async function predictedEsd(spec: NetworkSpec, grid: number[], budget: Po
   try {
     if (light) {
       // Raw scaling multiplies unit draws by sigma_w; natural scaling by sigma_w / a_N with
-      // a_N = sqrt(N Var) (src/laws/laws.ts naturalConstant). So a raw network with sigma_w is the
+      // a_N = sqrt(N Var) (src/laws/weightLaws.ts naturalConstant). So a raw network with sigma_w is the
       // natural one with sigma_w a_N: the same law of weights, hence the same spectrum.
       const natural: NetworkSpec = spec.scaling === 'raw'
         ? { ...spec, scaling: 'natural', weights: { ...spec.weights, scale: spec.weights.scale * naturalConstant(spec.weights, spec.N) } }
         : spec;
       const rep = solveJacobianSpectrum(natural, grid);
-      const F = lightJacobianCdf({ activation: natural.activation, sigmaW: natural.weights.scale, sigmaB: natural.bias === null ? 0 : natural.bias.scale, L: natural.L }, grid);
+      const F = lightJacobianCdf(lightJacobianSpecOf(natural), grid);
       const note = spec.scaling === 'raw' ? ` (raw scaling at N=${spec.N} solved as natural scaling with sigma_w = ${natural.weights.scale.toPrecision(6)})` : '';
       return { ok: true, value: { x: [...rep.x], density: [...rep.density], F, totalMass: 1, method: `free multiplicative convolution of Marchenko-Pastur and the D^2 laws (theory/04-light-tailed.md)${note}` } };
     }
@@ -87,51 +85,6 @@ export async function predictedQPoint(spec: NetworkSpec, budget: PopulationBudge
   } catch (e) {
     return { ok: false, reason: `the Q predictor failed at L=${spec.L}: ${(e as Error).message}` };
   }
-}
-
-/**
- * Distribution function of a LawReport on its grid: atoms at or below x plus the trapezoid integral
- * of the density from the first grid point (the density is assumed to carry no mass below it; the
- * captured total mass is returned so a caller can see when that is not so).
- */
-export function lawCdf(rep: LawReport): { x: number[]; F: number[]; totalMass: number } {
-  const n = rep.x.length;
-  if (n < 2 || rep.density.length !== n) throw new InvalidSpecError('law', `needs >= 2 grid points with a density each, got ${n}`);
-  const F: number[] = new Array<number>(n).fill(0);
-  let acc = 0;
-  for (let i = 0; i < n; i++) {
-    if (i > 0) acc += 0.5 * (rep.density[i]! + rep.density[i - 1]!) * (rep.x[i]! - rep.x[i - 1]!);
-    let atoms = 0;
-    for (const a of rep.atoms) if (a.at <= rep.x[i]!) atoms += a.mass;
-    F[i] = acc + atoms;
-  }
-  let allAtoms = 0;
-  for (const a of rep.atoms) allAtoms += a.mass;
-  return { x: [...rep.x], F, totalMass: acc + allAtoms };
-}
-
-/** Kolmogorov distance between a sample and a distribution function known on a grid (at the grid points). */
-export function kolmogorovOnGrid(sortedSample: readonly number[], x: readonly number[], F: readonly number[]): number {
-  let d = 0;
-  let k = 0;
-  const n = sortedSample.length;
-  for (let i = 0; i < x.length; i++) {
-    while (k < n && sortedSample[k]! <= x[i]!) k++;
-    d = Math.max(d, Math.abs(k / n - F[i]!));
-  }
-  return d;
-}
-
-/** Quantile of a grid distribution function by linear interpolation (null when p is outside the captured mass). */
-export function gridQuantile(x: readonly number[], F: readonly number[], p: number): number | null {
-  for (let i = 1; i < x.length; i++) {
-    if (F[i]! >= p) {
-      const f0 = F[i - 1]!, f1 = F[i]!;
-      if (f0 >= p) return x[i - 1]!;
-      return x[i - 1]! + ((p - f0) / (f1 - f0)) * (x[i]! - x[i - 1]!);
-    }
-  }
-  return null;
 }
 
 export interface PredictedQCurve {

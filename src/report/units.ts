@@ -7,12 +7,16 @@
  * search's starts from stream(seed, NETWORK, k, START, ...) (src/network/network.ts,
  * src/fixedpoints/search.ts); basin starts are grid points, not random.
  */
-import { classifyStarts, findFixedPoints, type FixedPoint } from '../fixedpoints/search.ts';
-import { jacobian, sampleNetwork } from '../network/network.ts';
-import type { NetworkSpec } from '../network/spec.ts';
-import { spectrumSummary } from '../spectra/empirical.ts';
+import { sampleJacobianSpectrum } from '../compare/sampler.ts';
+import { classifyStarts, type FixedPoint } from '../fixedpoints/search.ts';
+import { sampleNetwork } from '../network/network.ts';
+import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { matrix } from '../types.ts';
+import { siblingModuleUrl } from '../moduleUrl.ts';
 import { predictedEsd, predictedQPoint, type Availability, type PopulationBudget, type PredictedLaw, type PredictedQPoint } from './theory.ts';
+
+/** URL of this module, which worker threads load to run the units below. */
+export const UNITS_URL = siblingModuleUrl(import.meta.url, './units');
 
 export interface EsdUnit {
   key: string;
@@ -38,19 +42,10 @@ export interface EsdRecord {
 
 /** Sample network `network`, find its stable fixed points and the spectrum of J J^T at each one. */
 export function runEsdUnit(u: EsdUnit): EsdRecord {
-  const net = sampleNetwork(u.spec, u.network);
-  const res = findFixedPoints(net, { starts: u.starts, maxIterations: u.maxIterations, maxPeriod: u.maxPeriod });
-  const s2: number[] = [];
-  const radii: number[] = [];
-  for (const fp of res.fixedPoints) {
-    if (!fp.stable) continue;
-    const sum = spectrumSummary(jacobian(net, fp.x));
-    for (const v of sum.squaredSingularValues) s2.push(v);
-    radii.push(fp.spectralRadius);
-  }
+  const s = sampleJacobianSpectrum(u.spec, u.network, { kind: 'stable-fixed-points', starts: u.starts, maxIterations: u.maxIterations, maxPeriod: u.maxPeriod });
   return {
     key: u.key, width: u.spec.N, depth: u.spec.L, weights: u.spec.weights.name, network: u.network,
-    Q: res.Q, squaredSingularValues: s2, spectralRadii: radii,
+    Q: s.Q!, squaredSingularValues: s.squaredSingularValues.flatMap((v) => Array.from(v)), spectralRadii: s.spectralRadii,
   };
 }
 

@@ -34,14 +34,18 @@ function finiteValues(field: string, values: ArrayLike<number>): void {
 
 /** Spectrum of a square Jacobian J: singular values and eigenvalues by linalg(). */
 export function spectrumSummary(J: Matrix): SpectrumSummary {
+  return summarizeSquaredSingularValues(squaredSingularValues(J), linalg().eigenvalues(J));
+}
+
+/** Squared singular values of a square, finite J, ascending (a non-finite entry: InvalidSpecError on field "J"). */
+export function squaredSingularValues(J: Matrix): Float64Array {
   if (J.rows !== J.cols) throw new InvalidSpecError('J', `must be square, got ${J.rows} x ${J.cols}`);
   finiteValues('J', J.data);
   const sv = linalg().singularValues(J);
   const s2 = new Float64Array(J.rows);
   // singularValues may return min(rows, cols) values; J is square.
   for (let i = 0; i < s2.length; i++) s2[i] = (sv[i] ?? 0) ** 2;
-  s2.sort();
-  return summarizeSquaredSingularValues(s2, linalg().eigenvalues(J));
+  return s2.sort();
 }
 
 /**
@@ -351,15 +355,3 @@ export function gramEigenvalues(W: Matrix): Float64Array {
   return Float64Array.from(sv, (s) => s * s).sort();
 }
 
-/** sup_x |F_n(x) - F(x)| for the empirical CDF F_n of the sample (continuous F). */
-export function kolmogorovDistance(sample: ArrayLike<number>, cdf: (x: number) => number): number {
-  finiteValues('sample', sample);
-  const s = Float64Array.from(sample as ArrayLike<number>).sort();
-  const n = s.length;
-  let d = 0;
-  for (let i = 0; i < n; i++) {
-    const F = cdf(s[i]!);
-    d = Math.max(d, (i + 1) / n - F, F - i / n);
-  }
-  return d;
-}

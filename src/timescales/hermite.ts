@@ -8,8 +8,8 @@
  * 160 nodes) while each smooth panel converges geometrically.
  */
 import { requireFinite, requireInteger } from '../errors.ts';
-import { gaussHermite, gaussLegendre } from '../meanfield/quadrature.ts';
-import type { ActivationName } from '../network/spec.ts';
+import { gaussHermite, gaussLegendre } from '../numerics/quadrature.ts';
+import type { ActivationName } from '../spec/networkSpec.ts';
 
 /** Points where the project's activations are not differentiable. */
 export const ACTIVATION_KINKS: Record<ActivationName, number[]> = {

@@ -4,7 +4,7 @@
  * predicted plateau heights (10.13). Used by `jesd timescales` and `jesd reproduce --study timescales`.
  */
 import { InvalidSpecError, requirePositive } from '../errors.ts';
-import { linePlot, PALETTE, type ReferenceLine, type Series } from '../report/svg.ts';
+import { linePlot, PALETTE, type ReferenceLine, type Series } from '../plot/svg.ts';
 import { fitExponents, integrateFlow, trackedDegrees, type ExponentFit, type FlowOptions, type FlowRun, type FlowSpec } from './flow.ts';
 
 export interface TimescaleTable {

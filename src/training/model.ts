@@ -4,7 +4,7 @@
  * x_{l+1} = phi_l(W_l x_l + b_l) with W_l stored d_{l+1} x d_l row-major  (7.1).
  */
 import { InvalidSpecError, requireFinite, requireInteger } from '../errors.ts';
-import { ACTIVATIONS, type ActivationName } from '../network/spec.ts';
+import { ACTIVATIONS, type ActivationName } from '../spec/networkSpec.ts';
 import { matrix, type Matrix } from '../types.ts';
 
 export interface LayeredNet {

@@ -5,9 +5,9 @@
  */
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { InvalidSpecError, NonConvergenceError, requireFinite, requireInteger } from '../errors.ts';
-import { naturalScale, sampleLaw } from '../laws/laws.ts';
+import { naturalScale, sampleLaw } from '../laws/weightLaws.ts';
 import { STREAM, stream } from '../random/rng.ts';
-import { ACTIVATIONS, validateLaw, type ActivationName, type LawSpec, type Scaling } from '../network/spec.ts';
+import { ACTIVATIONS, validateLaw, type ActivationName, type LawSpec, type Scaling } from '../spec/networkSpec.ts';
 import { matrix, type Matrix } from '../types.ts';
 import { lossAndGradient, loss as fullLoss, zeroGradients, type Gradients } from './backprop.ts';
 import { packageVersion, saveNetworkFile, type LogEntry } from './file.ts';
@@ -26,7 +26,7 @@ export interface InitSpec {
   weights: LawSpec;
   /** null: biases start at 0. */
   bias: LawSpec | null;
-  /** natural: W_l multiplied by scale / a_{d_l} (fan-in d_l); raw: by scale only (src/network/spec.ts). */
+  /** natural: W_l multiplied by scale / a_{d_l} (fan-in d_l); raw: by scale only (src/spec/networkSpec.ts). */
   scaling: Scaling;
   seed: number;
 }

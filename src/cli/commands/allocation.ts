@@ -10,7 +10,7 @@ import { analyzeAllocation, CAPACITY_MAX_SIZE, matchCurve, matchFigure, type All
 import { parseAllocation } from '../../expressivity/masks.ts';
 import { InvalidSpecError } from '../../errors.ts';
 import { createProgress } from '../../montecarlo/progress.ts';
-import { renderSvg } from '../../report/svg.ts';
+import { renderSvg } from '../../plot/svg.ts';
 import { parseChoice, parseInteger, parseNumberList } from '../flags.ts';
 import { checkOutputPath, FlagError, printJson, writeOutputFile } from '../io.ts';
 

@@ -9,7 +9,7 @@ import { INVERTIBLE } from '../../fixedpoints/newtonAll.ts';
 import { KISH_ESS_MIN, kacRice, PROPOSALS, type Proposal } from '../../counting/kacRice.ts';
 import { countByMultistart } from '../../counting/multistart.ts';
 import { createProgress } from '../../montecarlo/progress.ts';
-import { describeSpec } from '../../network/spec.ts';
+import { describeSpec } from '../../spec/networkSpec.ts';
 import { addNetworkFlags, parseChoice, parseInteger, resolveNetworkFlags, singleSpec, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, log, printJson } from '../io.ts';
 

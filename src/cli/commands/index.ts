@@ -1,6 +1,6 @@
 /** The registry of `jesd` commands. Add one line per command module. */
 import type { Command } from 'commander';
-import { register as fixedPoints } from './fixed-points.ts';
+import { register as fixedPoints } from './fixedPoints.ts';
 import { register as spectrum } from './spectrum.ts';
 import { register as sweep } from './sweep.ts';
 import { register as reproduce } from './reproduce.ts';

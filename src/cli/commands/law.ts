@@ -4,10 +4,10 @@
  */
 import type { Command } from 'commander';
 import { InvalidSpecError } from '../../errors.ts';
-import { NAMED_LAWS } from '../../freeprob/named.ts';
+import { NAMED_LAWS } from '../../freeprob/namedLaws.ts';
 import { LEVY_ALPHA_RANGE } from '../../freeprob/levy.ts';
 import type { LawReport } from '../../freeprob/lawReport.ts';
-import { parseInteger, parseNumber, parseNumberList } from '../flags.ts';
+import { flagForField, parseInteger, parseNumber, parseNumberList } from '../flags.ts';
 import { FlagError, printJson } from '../io.ts';
 
 /** The parameters each named law takes (besides --at). */
@@ -15,11 +15,9 @@ const LAW_FLAGS: Record<string, readonly string[]> = {
   semicircle: [], 'marchenko-pastur': ['--ratio'], 'fuss-catalan': ['--depth'], levy: ['--alpha'], 'levy-wishart': ['--alpha', '--ratio'],
 };
 
-const FIELD_TO_FLAG: Record<string, string> = { ratio: '--ratio', depth: '--depth', alpha: '--alpha', at: '--at', '--name': '--name' };
-
 export function toFlagError(e: unknown): unknown {
   if (e instanceof InvalidSpecError && !(e instanceof FlagError)) {
-    const flag = FIELD_TO_FLAG[e.field] ?? (e.field.startsWith('at[') ? '--at' : e.field.startsWith('--') ? e.field : `--${e.field}`);
+    const flag = flagForField(e.field) ?? `--${e.field}`;
     return new FlagError(flag, e.detail);
   }
   return e;

@@ -10,11 +10,11 @@ import type { Command } from 'commander';
 import { InvalidSpecError } from '../../errors.ts';
 import { parseDamageList, damageLabel } from '../../memory/damage.ts';
 import { restoreImages } from '../../memory/restoreImages.ts';
-import { describeSpec } from '../../network/spec.ts';
+import { describeSpec } from '../../spec/networkSpec.ts';
 import { loadMnist, readPngGray, writePngGray, type ImageSet } from '../../training/images.ts';
 import { FlagError, printJson } from '../io.ts';
 import { addNetworkFlags, parseInteger, parseNumber, parseNumberList, type RawNetworkFlags } from '../flags.ts';
-import { describeNet, resolveNetwork } from './fixed-points.ts';
+import { describeNet, resolveNetwork } from './fixedPoints.ts';
 
 interface RestoreFlags extends RawNetworkFlags {
   network?: string; images?: string; dataset?: string; digits?: string; perDigit?: string; offset?: string;

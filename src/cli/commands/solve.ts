@@ -8,19 +8,17 @@ import type { Command } from 'commander';
 import { createProgress, type ProgressReporter } from '../../montecarlo/progress.ts';
 import { InvalidSpecError, NonConvergenceError } from '../../errors.ts';
 import { solveJacobianSpectrum, takesLightRoute } from '../../jacobian/index.ts';
-import { lightJacobianCdf, sampleJacobianSquaredSingularValues, type WeightEnsemble } from '../../jacobian/light.ts';
+import { lightJacobianCdf, lightJacobianSpecOf, type WeightEnsemble } from '../../jacobian/light.ts';
+import { sampleJacobianSquaredSingularValues } from '../../compare/sampler.ts';
 import type { LawReport } from '../../freeprob/lawReport.ts';
 import { D2_ZERO_FLOOR } from '../../meanfield/gaussian.ts';
-import { histogramPlot } from '../../report/svg.ts';
-import { histogram, kolmogorovDistance } from '../../spectra/empirical.ts';
-import { addNetworkFlags, parseChoice, parseInteger, parseNumber, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
+import { histogramPlot } from '../../plot/svg.ts';
+import { histogram } from '../../spectra/empirical.ts';
+import { kolmogorovDistance } from '../../spectra/tabulatedLaw.ts';
+import { addNetworkFlags, flagForField, parseChoice, parseInteger, parseNumber, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { checkOutputPath, FlagError, log, printJson, writeOutputFile } from '../io.ts';
 import { formatLawReport } from './law.ts';
 
-const FIELD_TO_FLAG: Record<string, string> = {
-  at: '--at', sigmaW: '--sigma-w', sigmaB: '--sigma-b', depth: '--depth', activation: '--activation',
-  q1: '--q1', ensemble: '--ensemble', quadraturePoints: '--quadrature-points', width: '--compare-mc', networks: '--networks',
-};
 
 /**
  * A library InvalidSpecError names a flag (exit 2) when its field is one the user gave; any other
@@ -29,7 +27,8 @@ const FIELD_TO_FLAG: Record<string, string> = {
  */
 function flagError(e: unknown): unknown {
   if (e instanceof InvalidSpecError && !(e instanceof FlagError)) {
-    const flag = FIELD_TO_FLAG[e.field] ?? (e.field.startsWith('at[') ? '--at' : e.field.startsWith('--') ? e.field : null);
+    // The width of the Monte Carlo networks is --compare-mc's value.
+    const flag = flagForField(e.field, { width: '--compare-mc' });
     if (flag !== null) return new FlagError(flag, e.detail);
     return new NonConvergenceError('the solve failed numerically for these parameters (an intermediate quantity could not be represented in double precision); a smaller --depth or --sigma-w may work', { field: e.field, detail: e.detail });
   }
@@ -118,7 +117,7 @@ export function register(program: Command): void {
       const N = parseInteger('--compare-mc', raw.compareMc, 2, 20_000);
       const networks = parseInteger('--networks', raw.networks ?? '2', 1, 10_000);
       if (ensemble !== 'gaussian' || spec.weights.name !== 'gaussian') throw new FlagError('--compare-mc', 'needs --weights gaussian and --ensemble gaussian');
-      const light = { activation: spec.activation, sigmaW: spec.weights.scale, sigmaB: spec.bias?.scale ?? 0, L: spec.L, ...(q1 !== undefined ? { q1 } : {}) };
+      const light = lightJacobianSpecOf(spec, q1 !== undefined ? { q1 } : {});
       log(`sampling ${networks} network(s) of width ${N}, depth ${spec.L} ...`);
       const samples = sampleJacobianSquaredSingularValues(light, N, networks, spec.seed);
       // The solved law lumps squared singular values below D2_ZERO_FLOOR times the upper edge into its
@@ -131,16 +130,8 @@ export function register(program: Command): void {
       const cdfMap = new Map<number, number>();
       grid.forEach((x, i) => cdfMap.set(x, cdfValues[i]!));
       const cdf = (x: number) => cdfMap.get(x) ?? cdfValues[cdfValues.length - 1]!;
-      // Samples lumped at 0 meet the law's atom there: compare the right limits F_n(0) and F(0) once
-      // (the continuous-F formula would count the atom's whole mass as distance); above 0 as usual.
-      const zeros = sorted.findIndex((v) => v > 0);
-      const nZero = zeros < 0 ? sorted.length : zeros;
-      const kolmogorov = nZero === 0
-        ? kolmogorovDistance(sorted, cdf)
-        : Math.max(Math.abs(nZero / sorted.length - cdf(0)), ...Array.from(sorted.subarray(nZero), (x, j) => {
-          const i = nZero + j, F = cdf(x);
-          return Math.max((i + 1) / sorted.length - F, F - i / sorted.length);
-        }));
+      // Samples lumped at 0 meet the law's atom there: its left limit F(0-) is 0.
+      const kolmogorov = kolmogorovDistance(sorted, cdf, (x) => (x <= 0 ? 0 : cdf(x)));
       mc = { N, networks, kolmogorov, samples };
       report.monteCarlo = { width: N, networks, seed: spec.seed, kolmogorov, samples: samples.length };
     }

@@ -7,12 +7,12 @@ import type { Command } from 'commander';
 import { NonConvergenceError } from '../../errors.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
 import { jacobian, randomInput } from '../../network/network.ts';
-import { describeSpec } from '../../network/spec.ts';
+import { describeSpec } from '../../spec/networkSpec.ts';
 import { STREAM, stream } from '../../random/rng.ts';
 import { logSpectrumSummary, quantiles as sampleQuantiles, SUMMARY_QUANTILES, summarizeLogSquaredSingularValues } from '../../spectra/empirical.ts';
 import { addNetworkFlags, parseChoice, parseInteger, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, printJson } from '../io.ts';
-import { addSearchFlags, describeNet, resolveNetwork, resolveSearchFlags, type SearchFlags } from './fixed-points.ts';
+import { addSearchFlags, describeNet, resolveNetwork, resolveSearchFlags, type SearchFlags } from './fixedPoints.ts';
 
 const AT = ['random', 'fixed-points'] as const;
 

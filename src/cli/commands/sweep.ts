@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
-import { describeSpec, type LawSpec } from '../../network/spec.ts';
+import { describeSpec, type LawSpec } from '../../spec/networkSpec.ts';
 import { runSweep } from '../../montecarlo/sweep.ts';
 import type { SweepConfig } from '../../montecarlo/records.ts';
 import { formatSweepTable } from '../../montecarlo/table.ts';

@@ -3,7 +3,7 @@
  * it as a network file that `fixed-points`, `spectrum` and other commands read with --network FILE.
  */
 import type { Command } from 'commander';
-import { ACTIVATIONS, BIAS_LAWS, SCALINGS, WEIGHT_LAWS, type ActivationName, type LawSpec, type Scaling, type WeightLawName } from '../../network/spec.ts';
+import { ACTIVATIONS, BIAS_LAWS, SCALINGS, WEIGHT_LAWS, type ActivationName, type LawSpec, type Scaling, type WeightLawName } from '../../spec/networkSpec.ts';
 import { datasetNames, getDataset } from '../../training/data.ts';
 // The image data sets (mnist) register themselves in the data registry when this module loads.
 import '../../training/images.ts';

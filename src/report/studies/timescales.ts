@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { writeOutputFile } from '../../io/files.ts';
 import { createProgress } from '../../montecarlo/progress.ts';
-import { svgToPng } from '../svg.ts';
+import { svgToPng } from '../../plot/svg.ts';
 import type { ClaimVerdict, Verdict } from '../verdicts.ts';
 import type { FlowSpec } from '../../timescales/flow.ts';
 import { timescaleTable, timescalesFigure } from '../../timescales/table.ts';

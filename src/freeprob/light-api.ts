@@ -1,7 +1,0 @@
-/** The free-probability API for laws on [0, inf) (transforms, closed forms, multiplicative convolution). */
-export * from './complex.ts';
-export * from './series.ts';
-export * from './laws.ts';
-export * from './multiplicative.ts';
-export * from './spectrum.ts';
-export { NAMED_LAWS, namedLaw, type NamedLawOptions } from './named.ts';

@@ -1,0 +1,127 @@
+/**
+ * The common interface of the sections of `jesd reproduce` (one claim, or a few claims that share
+ * their data, per section) and the helpers their tables and figures share. A section is one module
+ * in this folder exporting a `ClaimSection`, listed with one line in CLAIMS (./index.ts); the run
+ * (src/report/reproduce.ts) and the report assembly (src/report/markdown.ts) only loop over CLAIMS.
+ *
+ * A run has three phases:
+ * 1. `run`, in CLAIMS order: the section's Monte Carlo units, appended to its own resumable JSON
+ *    Lines file(s) in the output directory; it may read the results of sections listed before it
+ *    (`ctx.result(otherSection)`).
+ * 2. The theory stage (./theory.ts): every section's `theoryUnits` (predictions computed from the
+ *    spec, cached in theory.jsonl so a resumed run does not recompute them), run together.
+ * 3. `report`, in CLAIMS order: verdicts, figures (written into the output directory), the
+ *    section's Markdown, its lines of "What was run" and its entries of summary.json; it may read
+ *    every section's result and every theory result.
+ */
+import { join } from 'node:path';
+import { fileError, writeOutputFile } from '../../io/files.ts';
+import type { ProgressReporter } from '../../montecarlo/progress.ts';
+import type { NetworkSpec } from '../../spec/networkSpec.ts';
+import type { ReproductionScale, ScaleName } from '../scales.ts';
+import { svgToPng } from '../../plot/svg.ts';
+import type { TheoryRecord, TheoryUnit } from '../units.ts';
+import type { ClaimVerdict } from '../verdicts.ts';
+
+/** A network spec without its size: the study's configuration for one law of weights. */
+export type SpecBase = Omit<NetworkSpec, 'N' | 'L'>;
+
+export interface ReproduceOptions {
+  scale: ScaleName;
+  out: string;
+  workers: number;
+  seed: number;
+  resume: boolean;
+  /** Replace an earlier run in `out` (without it, and without `resume`, an earlier run is refused). */
+  force?: boolean;
+  /** No progress output. */
+  quiet?: boolean;
+  /** Where progress and log lines go (default stderr). */
+  stream?: NodeJS.WriteStream;
+}
+
+/** What every section sees. */
+export interface ClaimContext {
+  scale: ReproductionScale;
+  opts: ReproduceOptions;
+  /** Output directory (exists, locked for the run). */
+  out: string;
+  /** The `study` preset's network configuration with light-tailed (Gaussian) and heavy-tailed (Cauchy) weights. */
+  bases: { gaussian: SpecBase; cauchy: SpecBase };
+  progress: ProgressReporter;
+  /** The result of a section's `run` (a section listed before the caller, or any section in `report`). */
+  result<R>(section: ClaimSection<R>): R;
+  /** The record of a theory unit by key (phase 3 only; undefined when the unit was not run). */
+  theory(key: string): TheoryRecord['result'] | undefined;
+}
+
+/** A theory unit with its progress weight (in "sampled networks"; only the ETA uses it). */
+export interface WeightedTheoryUnit {
+  unit: TheoryUnit;
+  weight: number;
+}
+
+/** What a section contributes to report.md and summary.json. */
+export interface ClaimReport {
+  verdicts: ClaimVerdict[];
+  /** Bullets of the report's "What was run" list (without the leading "- "). */
+  whatWasRun: string[];
+  /** Heading of the section's part of report.md (numbered by the assembly). */
+  heading: string;
+  /** Body of that part (Markdown; figures it embeds are already written). */
+  markdown: string[];
+  /** Entries of summary.json, in order. */
+  summary: Record<string, unknown>;
+  /** Files written in this phase (figures), in order. */
+  files: string[];
+}
+
+export interface ClaimSection<R> {
+  /** Short name (used in messages). */
+  id: string;
+  /** Files of the output directory that mark an earlier run (record files and their descriptions). */
+  runFiles: string[];
+  /** Progress label while the section runs, and the name of its row in the timings table. */
+  progressLabel: string;
+  timingLabel: string;
+  /** Units of progress the whole section counts (in "sampled networks"), including its theory units. */
+  work(scale: ReproductionScale): number;
+  /** Phase 1: compute (resumably), write the section's records, list the files written. */
+  run(ctx: ClaimContext): Promise<{ result: R; files: string[] }>;
+  /** Phase 2 input: theory units this section needs, in order. Units it counted in `work` but does not need are skipped in progress here. */
+  theoryUnits?(ctx: ClaimContext, result: R): WeightedTheoryUnit[];
+  /** Phase 3. */
+  report(ctx: ClaimContext, result: R): ClaimReport;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared formatting
+
+export const r3 = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(3));
+export const sci = (v: number) => (v === 0 ? '0' : Math.abs(v) >= 1e-2 && Math.abs(v) < 1e4 ? v.toPrecision(4) : v.toExponential(3));
+
+export function mdTable(header: string[], rows: (string | number)[][]): string {
+  const line = (cells: (string | number)[]) => `| ${cells.map(String).join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** Write figure `name` as SVG and PNG into `out`; push both file names onto `files`. */
+export function writeFigure(out: string, name: string, svg: string, files: string[]): void {
+  writeOutputFile('--out', join(out, `${name}.svg`), svg);
+  const png = join(out, `${name}.png`);
+  try {
+    svgToPng(svg, png);
+  } catch (e) {
+    throw fileError('--out', png, e);
+  }
+  files.push(`${name}.svg`, `${name}.png`);
+}
+
+/**
+ * Progress weight of a theory unit at depth L, in "sampled networks": a population solve costs
+ * about 7 quick-scale networks per layer at population 800 x 40 sweeps (measured on the quick run),
+ * and scales with population x sweeps. Only the ETA uses it.
+ */
+export function theoryWeight(scale: ReproductionScale, L: number): number {
+  return Math.max(1, Math.round(7 * L * (scale.theory.populationSize * scale.theory.sweeps) / (800 * 40)));
+}
