@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { InvalidSpecError, NonConvergenceError } from '../../errors.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
+import { countNetwork, countsFromSearch, type CountProtocol, type ProtocolOptions } from '../../counting/protocols.ts';
 import { jacobian, randomInput, sampleNetwork } from '../../network/network.ts';
 import { describeSpec, type NetworkSpec } from '../../network/spec.ts';
 import { predictQ } from '../../predict/qPrediction.ts';
@@ -22,6 +23,7 @@ import { linePlot } from '../../report/svg.ts';
 import { addNetworkFlags, parseChoice, parseInteger, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { checkOutputPath, FlagError, log, printJson, writeOutputFile } from '../io.ts';
 import { PRESETS } from '../presets.ts';
+import { COUNT_HELP, resolveCountFlags } from './sweep.ts';
 
 /** Which prediction `predictedQ` holds: the Kac-Rice estimate of E[# stable fixed points] (theory/06 (6.9)-(6.16), exact at finite N) or the spectral link Q = 1 + N0 p_{>1} (6.5), a hypothesis that fails the Gaussian control. */
 export const PREDICTIONS = ['auto', 'kac-rice', 'spectral-link'] as const;
@@ -55,9 +57,21 @@ export interface CompareRow {
   networks: number;
   failedNetworks: number;
   predictionConverged: boolean;
+  /** Counting protocol of meanCount (--count; src/counting/protocols.ts). */
+  protocol: CountProtocol;
+  /** Mean count per network by `protocol` and its standard error (stable: meanQ). */
+  meanCount: number;
+  stderrCount: number;
+  /** Protocol all: mean share of Newton starts that converged; null otherwise. */
+  meanConvergedShare: number | null;
 }
 
-export interface CompareOptions { networks: number; starts: number; maxIterations: number; populationSize: number; sweeps: number; replicas?: number; prediction?: PredictionChoice; kacRiceSamples?: number; onProgress?: (msg: string) => void }
+export interface CompareOptions {
+  networks: number; starts: number; maxIterations: number; populationSize: number; sweeps: number; replicas?: number; prediction?: PredictionChoice; kacRiceSamples?: number; onProgress?: (msg: string) => void;
+  /** Counting protocol of meanCount (default stable) and its final-states options. */
+  protocol?: CountProtocol;
+  protocolOptions?: Pick<ProtocolOptions, 'iterations' | 'clusterTolerance'>;
+}
 
 /** Kac-Rice needs an invertible activation (fixed points in its image) and a last bias with a density (theory/06 section 6.6). */
 export function kacRiceApplies(spec: Omit<NetworkSpec, 'L'>): boolean {
@@ -69,12 +83,21 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
   const rows: CompareRow[] = [];
   for (const L of depths) {
     const spec: NetworkSpec = { ...base, L };
-    const qs: number[] = [], att: number[] = [];
+    const qs: number[] = [], att: number[] = [], counts: number[] = [], conv: number[] = [];
+    const protocol = opts.protocol ?? 'stable';
     let failed = 0, uns = 0, cyc = 0;
     for (let k = 0; k < opts.networks; k++) {
       try {
-        const r = findFixedPoints(sampleNetwork(spec, k), { starts: opts.starts, maxIterations: opts.maxIterations });
-        qs.push(r.Q); att.push(r.Q + r.cycles.length); uns += r.unsettledShare; cyc += r.cycles.length;
+        const net = sampleNetwork(spec, k);
+        const r = findFixedPoints(net, { starts: opts.starts, maxIterations: opts.maxIterations });
+        let c: number;
+        if (protocol === 'stable' || protocol === 'attractors') c = protocol === 'stable' ? r.Q : countsFromSearch(r).attractors;
+        else {
+          const pc = countNetwork(net, protocol, { starts: opts.starts, ...opts.protocolOptions });
+          c = pc.count;
+          if (pc.convergedShare !== null) conv.push(pc.convergedShare);
+        }
+        qs.push(r.Q); att.push(r.Q + r.cycles.length); uns += r.unsettledShare; cyc += r.cycles.length; counts.push(c);
       } catch (e) {
         failed++; // a network whose search failed is excluded and counted, never silently kept
         opts.onProgress?.(`depth ${L} network ${k}: search failed: ${(e as Error).message}`);
@@ -85,6 +108,7 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
     const pos = qs.filter((q) => q > 0);
     const cond = pos.length > 0 ? meanAndSd(pos) : { mean: 0, sd: null };
     const attr = n > 0 ? meanAndSd(att) : { mean: 0, sd: null };
+    const cnt = n > 0 ? meanAndSd(counts) : { mean: 0, sd: null };
     const pred = predictQ(spec, { populationSize: opts.populationSize, sweeps: opts.sweeps, seed: spec.seed, ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}) });
     const choice = opts.prediction ?? 'auto';
     const kr = choice !== 'spectral-link' && kacRiceApplies(spec) ? kacRice(spec, { samples: opts.kacRiceSamples ?? 16384 }) : null;
@@ -98,6 +122,8 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
       pQZero: n > 0 ? (n - pos.length) / n : 0,
       meanAttractors: attr.mean, stderrAttractors: attr.sd !== null ? attr.sd / Math.sqrt(n) : 0,
       networks: n, failedNetworks: failed, predictionConverged: pred.diagnostics.converged,
+      protocol, meanCount: cnt.mean, stderrCount: cnt.sd !== null ? cnt.sd / Math.sqrt(n) : 0,
+      meanConvergedShare: conv.length > 0 ? meanAndSd(conv).mean : null,
     });
     opts.onProgress?.(`depth ${L}: meanQ ${mean.toFixed(3)} predictedQ ${rows[rows.length - 1]!.predictedQ.toFixed(3)} (${rows[rows.length - 1]!.predictionMethod})`);
   }
@@ -256,10 +282,13 @@ export function register(program: Command): void {
     .option('--replicas <R>', 'independent populations averaged per grid point; their spread is the error bar (default 3)')
     .option('--prediction <p>', `${PREDICTIONS.join('|')}: what predictedQ holds; auto = kac-rice where it applies (a bias law with a density, sigmoid|tanh|erf), else spectral-link (default auto)`)
     .option('--samples <S>', 'Kac-Rice importance draws per depth (default 16384)')
+    .option('--count <P>', COUNT_HELP.count + '; the rows then carry meanCount and stderrCount beside meanQ')
+    .option('--iterations <T>', COUNT_HELP.iterations)
+    .option('--tolerance <eps>', 'with --count final-states: the clustering tolerance of the end points (default 1e-6)')
     .option('--plot <FILE.svg>', 'write the figure')
     .option('--spectrum', 'instead of Q: compare predicted spectrum quantiles of J J^T (population and decoupled routes, and the free surrogate by Haar-rotated Monte Carlo) with Monte Carlo at each --width (a list) and depth');
   addNetworkFlags(cmd);
-  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean; replicas?: string; prediction?: string; samples?: string }) => {
+  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean; replicas?: string; prediction?: string; samples?: string; count?: string; iterations?: string; tolerance?: string }) => {
     if (raw.plot !== undefined) checkOutputPath('--plot', raw.plot); // before the whole computation
     if (raw.depths === undefined) throw new FlagError('--depths', 'is required (a list or range of positive integers, e.g. 1..40)');
     const depths = parseNumberList('--depths', raw.depths).map((d) => {
@@ -269,6 +298,9 @@ export function register(program: Command): void {
     if (raw.depth !== undefined) throw new FlagError('--depth', 'does not apply to compare: give the depths with --depths LIST');
     const flags = resolveNetworkFlags({ ...raw, depth: String(depths[0]) });
     if (raw.spectrum) {
+      for (const [flag, v] of [['--count', raw.count], ['--iterations', raw.iterations], ['--tolerance', raw.tolerance]] as const) {
+        if (v !== undefined) throw new FlagError(flag, 'does not apply with --spectrum');
+      }
       const rows = spectrumAccuracy(flags.base, flags.widths, depths, {
         ...(raw.networks !== undefined ? { networks: parseInteger('--networks', raw.networks, 1, 1_000_000) } : {}),
         populationSize: parseInteger('--population', raw.population ?? '1500', 50, 1_000_000),
@@ -289,7 +321,11 @@ export function register(program: Command): void {
     if (flags.widths.length === 0) throw new FlagError('--width', 'is required for compare (one positive integer), or use --preset study');
     if (flags.widths.length !== 1) throw new FlagError('--width', 'takes exactly one value for compare (or use --preset study)');
     const base = { N: flags.widths[0]!, ...flags.base };
+    const counting = resolveCountFlags(raw);
+    if (raw.tolerance !== undefined && counting.protocol !== 'final-states') throw new FlagError('--tolerance', 'applies only with --count final-states');
     const opts: CompareOptions = {
+      protocol: counting.protocol,
+      protocolOptions: { iterations: counting.iterations, clusterTolerance: counting.clusterTolerance },
       networks: parseInteger('--networks', raw.networks ?? '20', 1, 1_000_000),
       starts: parseInteger('--starts', raw.starts ?? '100', 1, 10_000_000),
       maxIterations: parseInteger('--max-iterations', raw.maxIterations ?? '1000', 1, 100_000_000),
@@ -316,6 +352,9 @@ export function register(program: Command): void {
       process.stdout.write(`predictedQ: ${rows[0]?.predictionMethod === 'kac-rice' ? 'Kac-Rice E[# stable] (theory/06 (6.9)-(6.16))' : 'spectral link 1 + N0 p>1 (theory/06 (6.5))'}\n`);
       process.stdout.write('depth  predictedQ  kr s.e.  link Q  meanQ   stderrQ  E[Q|Q>0]  attractors  P(Q=0)  P(Q>1)  p>1       networks\n');
       for (const r of rows) process.stdout.write(`${String(r.depth).padStart(5)}  ${r.predictedQ.toFixed(3).padStart(10)}  ${r.kacRiceStderr !== null ? r.kacRiceStderr.toFixed(3).padStart(7) : '      -'}  ${r.spectralLinkQ.toFixed(3).padStart(6)}  ${r.meanQ.toFixed(3).padStart(6)}  ${r.stderrQ.toFixed(3).padStart(7)}  ${r.meanQGivenPositive.toFixed(3).padStart(8)}  ${r.meanAttractors.toFixed(3).padStart(10)}  ${r.pQZero.toFixed(2).padStart(6)}  ${r.pQAbove1.toFixed(2).padStart(6)}  ${r.fractionAboveOne.toExponential(2)}  ${r.networks}\n`);
+      if (opts.protocol !== 'stable') {
+        process.stdout.write(`count (--count ${opts.protocol}) per network: ${rows.map((r) => `L=${r.depth} ${r.meanCount.toFixed(3)} +- ${r.stderrCount.toFixed(3)}${r.meanConvergedShare !== null ? ` (Newton converged ${(100 * r.meanConvergedShare).toFixed(1)}%)` : ''}`).join('; ')}\n`);
+      }
     }
   });
 }
