@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runSweep } from '../src/montecarlo/sweep.ts';
 import type { SweepConfig } from '../src/montecarlo/records.ts';
 import { ResultStoreError } from '../src/errors.ts';
+import { curvesFromPoints, depthCurves, risesAndReturns } from '../src/counting/depthCurves.ts';
 import { clusterCount, COUNT_PROTOCOLS, countNetwork, finalStates } from '../src/counting/protocols.ts';
 import { networkFromWeights, sampleNetwork } from '../src/network/network.ts';
 import type { NetworkSpec } from '../src/network/spec.ts';
@@ -162,5 +163,33 @@ describe('sweep records carry the protocol', () => {
     const res = await runSweep(config('stable'), { out, workers: 1, quiet: true });
     expect(res.records.every((r) => r.protocol === undefined && r.count === undefined)).toBe(true);
     expect(JSON.parse(readFileSync(`${out}.meta.json`, 'utf8')).config.protocol).toBeUndefined();
+  });
+});
+
+describe('per-network depth curves', () => {
+  it('risesAndReturns: above the L = 1 value at some depth, then exactly 1 later', () => {
+    const d = [1, 2, 4, 8];
+    expect(risesAndReturns(d, [1, 2, 3, 1])).toBe(true);
+    expect(risesAndReturns(d, [2, 3, 1, 1])).toBe(true);
+    expect(risesAndReturns(d, [2, 2, 1, 1])).toBe(false); // never above its L = 1 value
+    expect(risesAndReturns(d, [1, 2, 2, 2])).toBe(false); // never back to 1
+    expect(risesAndReturns(d, [1, 1, 1, 1])).toBe(false);
+    expect(risesAndReturns(d, [0, 1, 0, 1])).toBe(true); // 1 > 0, then 1 again
+    expect(() => risesAndReturns([2, 4], [1, 1])).toThrow(/starts at depth 1/);
+  });
+
+  it('curves from sweep records equal curves counted directly on the nested networks; the share has a Wilson interval', async () => {
+    const spec: NetworkSpec = { N: 2, L: 1, activation: 'sigmoid', weights: { name: 'cauchy', scale: 10 }, bias: { name: 'gaussian', scale: 1 }, scaling: 'raw', seed: 2 };
+    const depths = [1, 2, 3];
+    const direct = depthCurves(spec, depths, 5, 'attractors', { starts: 20, search: { maxIterations: 500 } });
+    const { N: _n, L: _l, weights, ...base } = spec;
+    const sweep = await runSweep({ widths: [2], depths, weightLaws: [weights], base, networks: 5, starts: 20, fixedPointOptions: { maxIterations: 500 }, protocol: 'attractors' }, { workers: 1, quiet: true });
+    const fromRecords = curvesFromPoints(sweep.records.map((r) => ({ network: r.network, depth: r.depth, value: r.count! })), depths);
+    expect(fromRecords.curves).toEqual(direct.curves);
+    const s = direct.curves.filter((c) => c.risesAndReturns).length;
+    expect(direct.riseAndReturn.successes).toBe(s);
+    expect(direct.riseAndReturn.trials).toBe(5);
+    expect(direct.riseAndReturn.lower).toBeLessThanOrEqual(s / 5);
+    expect(direct.riseAndReturn.upper).toBeGreaterThanOrEqual(s / 5);
   });
 });

@@ -7,6 +7,9 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { COUNT_PROTOCOLS, type CountProtocol } from '../../counting/protocols.ts';
+import { curvesFromPoints } from '../../counting/depthCurves.ts';
+import { groupBy } from '../../montecarlo/summary.ts';
+import type { SweepRecord } from '../../montecarlo/records.ts';
 import { describeSpec, type LawSpec } from '../../network/spec.ts';
 import { runSweep } from '../../montecarlo/sweep.ts';
 import type { SweepConfig } from '../../montecarlo/records.ts';
@@ -18,7 +21,7 @@ import { PRESETS } from '../presets.ts';
 interface SweepFlags extends RawNetworkFlags {
   networks?: string; workers?: string; out?: string; resume?: boolean; force?: boolean; starts?: string;
   maxIterations?: string; tolerance?: string; maxPeriod?: string; json?: boolean; quiet?: boolean; shard?: string;
-  count?: string; iterations?: string;
+  count?: string; iterations?: string; curves?: boolean;
 }
 
 /**
@@ -85,6 +88,8 @@ export function resolveSweepFlags(raw: SweepFlags): { config: SweepConfig; worke
     tolerance,
     maxPeriod: parseInteger('--max-period', raw.maxPeriod ?? '8', 1, 1000),
   };
+  if (raw.curves && !flags.depths.includes(1)) throw new FlagError('--curves', 'needs depth 1 in --depth (a curve rises above its L = 1 value)');
+  if (raw.curves && flags.depths.length < 2) throw new FlagError('--curves', 'needs at least two depths in --depth');
   if (raw.resume && raw.out === undefined) throw new FlagError('--resume', 'needs --out FILE.jsonl (the file to continue)');
   if (raw.resume && raw.force) throw new FlagError('--force', 'cannot be combined with --resume (--force starts over, --resume continues)');
   if (raw.force && raw.out === undefined) throw new FlagError('--force', 'applies only with --out FILE.jsonl (there is no file to replace)');
@@ -131,6 +136,7 @@ export function register(program: Command): void {
     .option('--count <P>', COUNT_HELP.count + '; records then carry protocol and count, and a resumed run must use the same --count')
     .option('--iterations <T>', COUNT_HELP.iterations)
     .option('--shard <K/N>', 'run only shard K of N (1 <= K <= N): the networks at positions i = K-1, K-1+N, ... of the grid order; needs --out; join the N files with jesd merge (docs/cluster.md)')
+    .option('--curves', 'per-network depth curves: network k at depth L is the first L layers of network k at any larger depth, so each network\'s counts over --depth (which must include 1) form one curve; prints, per width and law, the share of networks whose curve rises above its L = 1 value and then returns to 1, with a 95% Wilson interval (JSON: {summary, curves})')
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print the summary as one JSON array instead of a table')
     .addHelpText('after', [
@@ -169,13 +175,32 @@ export function register(program: Command): void {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
       }
+      const curves = raw.curves ? sweepCurves(result.records) : null;
       if (raw.json) {
-        printJson(result.summary);
+        printJson(curves === null ? result.summary : { summary: result.summary, curves });
       } else {
         const lawOrder = config.weightLaws.map((l) => ({ weights: l.name, alpha: l.alpha ?? null, sigmaW: l.scale }));
         if (config.shard) process.stdout.write(`# shard ${config.shard.index}/${config.shard.count}: this shard's networks only; jesd merge joins the shards (docs/cluster.md)\n`);
         if (flags.presetApplied) process.stdout.write(`# preset ${flags.presetApplied}: ${PRESETS[flags.presetApplied]!.description}\n`);
         process.stdout.write(formatSweepTable(result.summary, { lawOrder }));
+        for (const c of curves ?? []) {
+          const w = c.riseAndReturn;
+          process.stdout.write(`# depth curves (${c.protocol}), N=${c.width} ${c.weights}${c.alpha !== null ? `(alpha=${c.alpha})` : ''} sigma_w=${c.sigmaW}: ${w.successes} of ${w.trials} networks rise above their L=1 value and return to 1 (${(100 * w.rate).toFixed(1)}%, 95% Wilson interval ${(100 * w.lower).toFixed(1)}-${(100 * w.upper).toFixed(1)}%)\n`);
+        }
       }
     });
+}
+
+/**
+ * Per-network depth curves of a sweep's records (src/counting/depthCurves.ts), one entry per
+ * (width, weight law); the value is the record's count when the run has a protocol, else Q.
+ */
+export function sweepCurves(records: readonly SweepRecord[]) {
+  const groups = groupBy(records, (r) => `${r.width}|${r.weights}|${r.alpha}|${r.sigmaW}`);
+  return [...groups.values()].map((g) => {
+    const depths = [...new Set(g.map((r) => r.depth))].sort((a, b) => a - b);
+    const s = curvesFromPoints(g.map((r) => ({ network: r.network, depth: r.depth, value: r.count ?? r.Q })), depths);
+    const r0 = g[0]!;
+    return { width: r0.width, weights: r0.weights, alpha: r0.alpha, sigmaW: r0.sigmaW, protocol: r0.protocol ?? 'stable', ...s };
+  });
 }
