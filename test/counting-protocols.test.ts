@@ -12,7 +12,9 @@ import { runSweep } from '../src/montecarlo/sweep.ts';
 import type { SweepConfig } from '../src/montecarlo/records.ts';
 import { ResultStoreError } from '../src/errors.ts';
 import { curvesFromPoints, depthCurves, risesAndReturns } from '../src/counting/depthCurves.ts';
-import { clusterCount, COUNT_PROTOCOLS, countNetwork, finalStates } from '../src/counting/protocols.ts';
+import { clusterCount, COUNT_PROTOCOLS, countNetwork, finalStates, type CountProtocol } from '../src/counting/protocols.ts';
+import { wilsonInterval } from '../src/montecarlo/summary.ts';
+import { protocolsVerdict } from '../src/report/claims/protocols.ts';
 import { networkFromWeights, sampleNetwork } from '../src/network/network.ts';
 import type { NetworkSpec } from '../src/network/spec.ts';
 import { matrix } from '../src/types.ts';
@@ -191,5 +193,30 @@ describe('per-network depth curves', () => {
     expect(direct.riseAndReturn.trials).toBe(5);
     expect(direct.riseAndReturn.lower).toBeLessThanOrEqual(s / 5);
     expect(direct.riseAndReturn.upper).toBeGreaterThanOrEqual(s / 5);
+  });
+});
+
+describe('reproduce section P2: verdict rule', () => {
+  const row = (depth: number, m: Partial<Record<CountProtocol, [number, number]>>) => {
+    const full = { stable: [1, 0], all: [1, 0], attractors: [1, 0], 'final-states': [1, 0], ...m } as Record<CountProtocol, [number, number]>;
+    return {
+      depth, networks: 10, meanConvergedShare: 1,
+      mean: Object.fromEntries(COUNT_PROTOCOLS.map((p) => [p, full[p][0]])) as Record<CountProtocol, number>,
+      stderr: Object.fromEntries(COUNT_PROTOCOLS.map((p) => [p, full[p][1]])) as Record<CountProtocol, number>,
+    };
+  };
+  const shares = Object.fromEntries(COUNT_PROTOCOLS.map((p) => [p, wilsonInterval(1, 10)])) as Parameters<typeof protocolsVerdict>[1];
+
+  it('a rise of more than 2 combined standard errors, then back within 0.1 of 1, is reproduced', () => {
+    const rows = [row(1, { all: [1.2, 0.05] }), row(2, { all: [1.6, 0.1] }), row(8, { all: [1.05, 0.02] })];
+    const v = protocolsVerdict(rows, shares);
+    expect(v.verdict).toBe('reproduced');
+    expect(v.evidence).toContain('all: 1.200 at L=1, rises to 1.600 at L=2');
+  });
+
+  it('a rise within 2 standard errors, or no return to 1, is not', () => {
+    expect(protocolsVerdict([row(1, { all: [1.2, 0.1] }), row(2, { all: [1.4, 0.1] }), row(8, { all: [1, 0] })], shares).verdict).toBe('not reproduced');
+    expect(protocolsVerdict([row(1, { all: [1.2, 0.01] }), row(2, { all: [1.6, 0.01] }), row(8, { all: [1.3, 0.01] })], shares).verdict).toBe('not reproduced');
+    expect(protocolsVerdict([row(1, {})], shares).verdict).toBe('not run');
   });
 });

@@ -47,7 +47,7 @@ describe('jesd reproduce --scale tiny', () => {
     const b = runJesd(['reproduce', '--scale', 'tiny', '--out', dirB, '--workers', '2', '--seed', '7', '--quiet', '--json']);
     expect(b.status).toBe(0);
     const out = JSON.parse(b.stdout) as { files: string[]; verdicts: { id: string; verdict: string }[] };
-    expect(out.verdicts.map((v) => v.id)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'P1']);
+    expect(out.verdicts.map((v) => v.id)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'P1', 'P2']);
     const files = readdirSync(dirA);
     for (const f of ['report.md', 'light.jsonl', 'heavy.jsonl', 'esd.jsonl', 'basins.jsonl', 'theory.jsonl', 'summary.json', 'fig-light-q.svg', 'fig-light-q.png', 'fig-heavy-q.svg', 'fig-basins-slice1.svg']) {
       expect(files).toContain(f);
