@@ -169,14 +169,15 @@ describe('sweep records carry the protocol', () => {
 });
 
 describe('per-network depth curves', () => {
-  it('risesAndReturns: above the L = 1 value at some depth, then exactly 1 later', () => {
+  it('risesAndReturns: above the L = 1 value and above 1 at some depth, then exactly 1 later', () => {
     const d = [1, 2, 4, 8];
     expect(risesAndReturns(d, [1, 2, 3, 1])).toBe(true);
     expect(risesAndReturns(d, [2, 3, 1, 1])).toBe(true);
     expect(risesAndReturns(d, [2, 2, 1, 1])).toBe(false); // never above its L = 1 value
     expect(risesAndReturns(d, [1, 2, 2, 2])).toBe(false); // never back to 1
     expect(risesAndReturns(d, [1, 1, 1, 1])).toBe(false);
-    expect(risesAndReturns(d, [0, 1, 0, 1])).toBe(true); // 1 > 0, then 1 again
+    expect(risesAndReturns(d, [0, 1, 0, 1])).toBe(false); // a climb from 0 to 1 is not a rise
+    expect(risesAndReturns(d, [0, 2, 0, 1])).toBe(true);
     expect(() => risesAndReturns([2, 4], [1, 1])).toThrow(/starts at depth 1/);
   });
 
@@ -214,7 +215,8 @@ describe('reproduce section P2: verdict rule', () => {
     expect(v.evidence).toContain('all: 1.200 at L=1, rises to 1.600 at L=2');
   });
 
-  it('a rise within 2 standard errors, or no return to 1, is not', () => {
+  it('a rise within 2 standard errors, a climb to 1 from below, or no return to 1, is not', () => {
+    expect(protocolsVerdict([row(1, { stable: [0.7, 0.05] }), row(2, { stable: [1, 0] }), row(8, { stable: [1, 0] })], shares).verdict).toBe('not reproduced');
     expect(protocolsVerdict([row(1, { all: [1.2, 0.1] }), row(2, { all: [1.4, 0.1] }), row(8, { all: [1, 0] })], shares).verdict).toBe('not reproduced');
     expect(protocolsVerdict([row(1, { all: [1.2, 0.01] }), row(2, { all: [1.6, 0.01] }), row(8, { all: [1.3, 0.01] })], shares).verdict).toBe('not reproduced');
     expect(protocolsVerdict([row(1, {})], shares).verdict).toBe('not run');

@@ -6,8 +6,9 @@
  * of network k over depths L_1 = 1 < L_2 < ... form the curve Q_k(L) of one realization deepened
  * layer by layer: what a study showing one realization per figure plots.
  *
- * A curve "rises and returns" when some depth L_i > 1 has Q_k(L_i) > Q_k(1) and a later depth
- * L_j > L_i has Q_k(L_j) = 1. The share of networks whose curve does so is a binomial proportion,
+ * A curve "rises and returns" when some depth L_i > 1 has Q_k(L_i) > max(Q_k(1), 1) (above its
+ * L = 1 value and above 1, so a climb from 0 to 1 is not a rise) and a later depth L_j > L_i has
+ * Q_k(L_j) = 1. The share of networks whose curve does so is a binomial proportion,
  * reported with its Wilson score interval (src/montecarlo/summary.ts wilsonInterval).
  */
 import { InvalidSpecError, requireInteger } from '../errors.ts';
@@ -30,12 +31,12 @@ export interface DepthCurveSummary {
   riseAndReturn: BinomialInterval;
 }
 
-/** (6.21): some L_i > 1 with v_i > v_1, then a later L_j with v_j = 1. `depths` ascending, starting at 1. */
+/** (6.21): some L_i > 1 with v_i > max(v_1, 1), then a later L_j with v_j = 1. `depths` ascending, starting at 1. */
 export function risesAndReturns(depths: readonly number[], values: readonly number[]): boolean {
   if (depths.length !== values.length) throw new InvalidSpecError('values', `need one value per depth, got ${values.length} for ${depths.length}`);
   if (depths[0] !== 1) throw new InvalidSpecError('depths', `a depth curve starts at depth 1, got ${depths[0]}`);
   for (let i = 1; i < depths.length; i++) if (!(depths[i]! > depths[i - 1]!)) throw new InvalidSpecError('depths', 'must be strictly increasing');
-  const first = values.findIndex((v, i) => i > 0 && v > values[0]!);
+  const first = values.findIndex((v, i) => i > 0 && v > Math.max(values[0]!, 1));
   if (first < 0) return false;
   for (let j = first + 1; j < values.length; j++) if (values[j] === 1) return true;
   return false;

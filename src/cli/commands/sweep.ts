@@ -136,7 +136,7 @@ export function register(program: Command): void {
     .option('--count <P>', COUNT_HELP.count + '; records then carry protocol and count, and a resumed run must use the same --count')
     .option('--iterations <T>', COUNT_HELP.iterations)
     .option('--shard <K/N>', 'run only shard K of N (1 <= K <= N): the networks at positions i = K-1, K-1+N, ... of the grid order; needs --out; join the N files with jesd merge (docs/cluster.md)')
-    .option('--curves', 'per-network depth curves: network k at depth L is the first L layers of network k at any larger depth, so each network\'s counts over --depth (which must include 1) form one curve; prints, per width and law, the share of networks whose curve rises above its L = 1 value and then returns to 1, with a 95% Wilson interval (JSON: {summary, curves})')
+    .option('--curves', 'per-network depth curves: network k at depth L is the first L layers of network k at any larger depth, so each network\'s counts over --depth (which must include 1) form one curve; prints, per width and law, the share of networks whose curve rises above its L = 1 value and above 1, then returns to 1, with a 95% Wilson interval (JSON: {summary, curves})')
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print the summary as one JSON array instead of a table')
     .addHelpText('after', [
@@ -185,7 +185,7 @@ export function register(program: Command): void {
         process.stdout.write(formatSweepTable(result.summary, { lawOrder }));
         for (const c of curves ?? []) {
           const w = c.riseAndReturn;
-          process.stdout.write(`# depth curves (${c.protocol}), N=${c.width} ${c.weights}${c.alpha !== null ? `(alpha=${c.alpha})` : ''} sigma_w=${c.sigmaW}: ${w.successes} of ${w.trials} networks rise above their L=1 value and return to 1 (${(100 * w.rate).toFixed(1)}%, 95% Wilson interval ${(100 * w.lower).toFixed(1)}-${(100 * w.upper).toFixed(1)}%)\n`);
+          process.stdout.write(`# depth curves (${c.protocol}), N=${c.width} ${c.weights}${c.alpha !== null ? `(alpha=${c.alpha})` : ''} sigma_w=${c.sigmaW}: ${w.successes} of ${w.trials} networks rise above their L=1 value and above 1, then return to 1 (${(100 * w.rate).toFixed(1)}%, 95% Wilson interval ${(100 * w.lower).toFixed(1)}-${(100 * w.upper).toFixed(1)}%)\n`);
         }
       }
     });
