@@ -42,6 +42,7 @@ import { gridQuantile, kolmogorovOnGrid, type Availability, type PredictedLaw, t
 import { openUnitStore, type UnitRecord } from './unitStore.ts';
 import { siblingModuleUrl } from '../moduleUrl.ts';
 import { PROTOCOL_RUN_FILES, protocolUnitCount, runProtocolsSection } from './claims/protocols.ts';
+import { KAC_RICE_RUN_FILES, kacRiceUnitCount, runKacRiceSection } from './claims/kacRiceQ.ts';
 import {
   CELL_CYCLE, CELL_UNSETTLED,
   type BasinRowRecord, type BasinRowUnit, type BasinSlice, type EsdRecord, type EsdUnit, type KnownFixedPoint, type TheoryRecord, type TheoryUnit,
@@ -195,7 +196,7 @@ export const REPRODUCE_LOCK = 'reproduce.lock';
 
 /** Files of `jesd reproduce` (besides figures) whose presence marks an earlier run in a directory. */
 const RUN_FILES = [
-  ...['light', 'heavy', 'esd', 'basins', 'theory'].flatMap((s) => [`${s}.jsonl`, `${s}.jsonl.meta.json`]), ...PROTOCOL_RUN_FILES,
+  ...['light', 'heavy', 'esd', 'basins', 'theory'].flatMap((s) => [`${s}.jsonl`, `${s}.jsonl.meta.json`]), ...PROTOCOL_RUN_FILES, ...KAC_RICE_RUN_FILES,
   'report.md', 'summary.json',
 ];
 
@@ -229,7 +230,7 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
     + scale.heavy.widths.length * scale.heavy.depths.length * scale.heavy.networks
     + esdUnits.length + basinRows
     + scale.heavy.widths.length * scale.heavy.depths.reduce((acc, d) => acc + theoryWeight(scale, d), 0) + scale.esd.points.length * theoryWeight(scale, 4)
-    + protocolUnitCount(scale);
+    + protocolUnitCount(scale) + kacRiceUnitCount(scale);
   const progress = createProgress({ total, label: 'reproduce', quiet: opts.quiet, ...(opts.stream ? { stream: opts.stream } : {}) });
   let lastDone = -1;
   // runSweep reports the units a resume found done first: they move the bar, not the ETA.
@@ -307,7 +308,9 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
     verdicts.push(nonMono);
     const curves = theory.qCurves.filter((c): c is { ok: true; value: PredictedQCurve } => c.ok).map((c) => c.value);
     const qReasons = theory.qCurves.filter((c): c is { ok: false; reason: string } => !c.ok).map((c) => c.reason);
-    verdicts.push(theoryVerdict(curves.length === heavyConfig.widths.length ? curves : null, heavyRows, qReasons[0]));
+    // C4 judges the Kac-Rice prediction; the spectral link (curves) stays in the report as the old route.
+    const kr = await runKacRiceSection({ scale, heavyBase, lightBase, out, resume: opts.resume, workers: opts.workers, seed: opts.seed, progress, files, heavyRows, spectral: curves });
+    verdicts.push(theoryVerdict(kr.curves, heavyRows, kr.reason));
     verdicts.push(basinVerdict(basin.summary));
     verdicts.push(esdVerdict(theory.esd.map((e) => e.comparison)));
     verdicts.push(protocols.verdict);
@@ -316,10 +319,10 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
     const report = reportMarkdown({
       scale, opts, lightConfig, heavyConfig, lightBase, heavyBase, lightRows, heavyRows, curves, qReasons,
       esd: theory.esd, basin, verdicts, figureNames, files,
-    }) + '\n' + protocols.markdown;
+    }) + '\n' + protocols.markdown + '\n' + kr.markdown;
     timings['figures and report'] = performance.now() - t;
     timings['total'] = performance.now() - tAll;
-    const summary = { scale: scale.name, seed: opts.seed, verdicts, light: lightRows, heavy: heavyRows, theoryQ: curves, esd: theory.esd.map((e) => ({ ...e.comparison, sampledQuantiles: e.sampledQuantiles, predictedQuantiles: e.predictedQuantiles })), basins: basin.summary, protocols: protocols.summary };
+    const summary = { scale: scale.name, seed: opts.seed, verdicts, light: lightRows, heavy: heavyRows, theoryQ: curves, esd: theory.esd.map((e) => ({ ...e.comparison, sampledQuantiles: e.sampledQuantiles, predictedQuantiles: e.predictedQuantiles })), basins: basin.summary, protocols: protocols.summary, kacRiceQ: kr.summary };
     writeOutputFile('--out', join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     files.push('summary.json');
     const timingLines = [
@@ -636,7 +639,7 @@ function writeFigures(out: string, files: string[], scale: ReproductionScale, li
     const rs = heavyRows.filter((r) => r.width === w);
     heavySeries.push({ name: `Monte Carlo mean Q, N = ${w}`, x: rs.map((r) => r.depth), y: rs.map((r) => r.meanQ), yErr: rs.map((r) => r.stderrQ ?? 0), mode: 'both', color: PALETTE[k % PALETTE.length] });
     const c = curves.find((cv) => cv.width === w);
-    if (c) heavySeries.push({ name: `theory (ESD equation), N = ${w}`, x: c.depths, y: c.predictedQ, dashed: true, color: PALETTE[k % PALETTE.length] });
+    if (c) heavySeries.push({ name: `spectral link 1 + N0 p>1 (old route), N = ${w}`, x: c.depths, y: c.predictedQ, dashed: true, color: PALETTE[k % PALETTE.length] });
     heavySeries.push({ name: `P(Q > 1), N = ${w}`, x: rs.map((r) => r.depth), y: rs.map((r) => r.pQAbove1), mode: 'scatter', marker: 'triangle', color: PALETTE[(k + 1) % PALETTE.length] });
     heavySeries.push({ name: `P(Q = 0), N = ${w}`, x: rs.map((r) => r.depth), y: rs.map((r) => r.pQEquals0 ?? 0), mode: 'scatter', marker: 'square', color: PALETTE[(k + 2) % PALETTE.length] });
   });
@@ -662,7 +665,7 @@ function writeFigures(out: string, files: string[], scale: ReproductionScale, li
         return { x: c.depths[k]!, label: `theory peak L=${c.depths[k]}`, color: '#b03a2e', labelAtTop: true };
       }),
     ],
-    caption: `Circles: Monte Carlo mean of Q over ${scale.heavy.networks} networks per depth (${scale.heavy.starts} starts each), error bars 1 standard error; triangles and squares: the shares of networks with Q > 1 and with Q = 0 (no stable fixed point), on the same axis; ${peakText}. ${curves.length > 0 ? 'Dashed: Q predicted from the ESD equation.' : 'No theory curve: the Q predictor was not available (see report.md).'}`,
+    caption: `Circles: Monte Carlo mean of Q over ${scale.heavy.networks} networks per depth (${scale.heavy.starts} starts each), error bars 1 standard error; triangles and squares: the shares of networks with Q > 1 and with Q = 0 (no stable fixed point), on the same axis; ${peakText}. ${curves.length > 0 ? 'Dashed: the spectral link 1 + N0 p>1 (old route; C4 judges the Kac-Rice prediction of section 6).' : 'No theory curve: the Q predictor was not available (see report.md).'}`,
   }), files);
   // ESD: histogram of u = log10(eigenvalue) (the spectra span many decades) vs the predicted
   // density of u, p(u) = rho(x) x ln 10 at x = 10^u (change of variables).

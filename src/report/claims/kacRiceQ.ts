@@ -1,0 +1,180 @@
+/**
+ * The prediction behind claim C4 of `jesd reproduce` (docs/claims.md): the Kac-Rice estimate of
+ * E[# stable fixed points] (src/counting/kacRice.ts, theory/06 (6.12)-(6.15)), exact at finite N, per
+ * heavy-tailed grid point (width, depth), with the Gaussian control beside it (the same estimator
+ * on the Gaussian `study` configuration, where every network has exactly one fixed point, so a
+ * prediction route that is right must give 1 within its error). The spectral link 1 + N0 p_{>1}
+ * (theory/06 (6.5)) stays in the report as the old route.
+ *
+ * Units: one per (weights, width, depth), each a whole kacRice run (its own networks and draws,
+ * addressed by the seed, so a unit depends only on its input); records go to kacrice.jsonl.
+ */
+import { join } from 'node:path';
+import { kacRice } from '../../counting/kacRice.ts';
+import { fileError, writeOutputFile } from '../../io/files.ts';
+import { runPool } from '../../montecarlo/pool.ts';
+import type { ProgressReporter } from '../../montecarlo/progress.ts';
+import { siblingModuleUrl } from '../../moduleUrl.ts';
+import type { NetworkSpec } from '../../network/spec.ts';
+import type { ReproductionScale, ScaleName } from '../scales.ts';
+import { linePlot, PALETTE, svgToPng } from '../svg.ts';
+import type { PredictedQCurve } from '../theory.ts';
+import { openUnitStore, type UnitRecord } from '../unitStore.ts';
+import type { QRow } from '../verdicts.ts';
+
+/**
+ * Per scale: Kac-Rice draws per heavy-tailed grid point, the largest depth predicted (the heavy
+ * depths up to it; deeper points cost the most and have Q = 1), and the draws and depths of the
+ * Gaussian control (more draws: its tolerance is absolute).
+ */
+export const KAC_RICE_SCALES: Record<ScaleName, { samples: number; maxDepth: number; controlSamples: number; controlDepths: number[] }> = {
+  tiny: { samples: 128, maxDepth: 12, controlSamples: 256, controlDepths: [1] },
+  quick: { samples: 2048, maxDepth: 16, controlSamples: 8192, controlDepths: [1, 4] },
+  paper: { samples: 16384, maxDepth: 32, controlSamples: 32768, controlDepths: [1, 2, 4, 8, 16] },
+};
+
+/** Tolerance of the Gaussian control: |predicted Q - 1| at every control depth. */
+export const CONTROL_TOLERANCE = 0.05;
+
+export const KAC_RICE_RUN_FILES = ['kacrice.jsonl', 'kacrice.jsonl.meta.json'];
+
+export interface KacRiceUnit {
+  key: string;
+  control: boolean;
+  spec: NetworkSpec;
+  samples: number;
+}
+
+export interface KacRiceRecord {
+  key: string;
+  control: boolean;
+  width: number;
+  depth: number;
+  stable: { mean: number; stderr: number };
+  all: { mean: number; stderr: number };
+  essStable: number;
+  warning: string | null;
+}
+
+export function runKacRiceUnit(u: KacRiceUnit): KacRiceRecord {
+  const r = kacRice(u.spec, { samples: u.samples });
+  return {
+    key: u.key, control: u.control, width: u.spec.N, depth: u.spec.L, stable: r.stable, all: r.all, essStable: r.essStable,
+    warning: r.warning ?? null,
+  };
+}
+
+const UNIT_URL = siblingModuleUrl(import.meta.url, './kacRiceQ');
+
+function units(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, lightBase: Omit<NetworkSpec, 'N' | 'L'>): KacRiceUnit[] {
+  const ks = KAC_RICE_SCALES[scale.name];
+  const out: KacRiceUnit[] = [];
+  for (const N of scale.heavy.widths) {
+    for (const L of scale.heavy.depths.filter((d) => d <= ks.maxDepth)) out.push({ key: `cauchy|${N}|${L}`, control: false, spec: { ...heavyBase, N, L }, samples: ks.samples });
+    for (const L of ks.controlDepths) out.push({ key: `gaussian|${N}|${L}`, control: true, spec: { ...lightBase, N, L }, samples: ks.controlSamples });
+  }
+  return out;
+}
+
+/** Progress weight of the section: one per unit, times its depth (cost grows with L). */
+export function kacRiceUnitCount(scale: ReproductionScale): number {
+  const ks = KAC_RICE_SCALES[scale.name];
+  return scale.heavy.widths.length * (scale.heavy.depths.filter((d) => d <= ks.maxDepth).length + ks.controlDepths.length);
+}
+
+export interface KacRiceSection {
+  /** The Kac-Rice curve per heavy width (the C4 prediction), null when some point is unreliable. */
+  curves: PredictedQCurve[] | null;
+  reason?: string;
+  markdown: string;
+  summary: { records: KacRiceRecord[]; controlPasses: boolean };
+}
+
+const r3 = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(3));
+
+/** Run (resumably) the Kac-Rice predictions and the Gaussian control; write the figure; report. */
+export async function runKacRiceSection(a: {
+  scale: ReproductionScale; heavyBase: Omit<NetworkSpec, 'N' | 'L'>; lightBase: Omit<NetworkSpec, 'N' | 'L'>;
+  out: string; resume: boolean; workers: number; seed: number; progress: ProgressReporter; files: string[];
+  heavyRows: readonly QRow[]; spectral: readonly PredictedQCurve[];
+}): Promise<KacRiceSection> {
+  const us = units(a.scale, a.heavyBase, a.lightBase);
+  a.progress.setSection('Kac-Rice prediction of Q');
+  const store = openUnitStore<KacRiceRecord & UnitRecord>(join(a.out, KAC_RICE_RUN_FILES[0]!), 'jesd-reproduce-kacrice', {
+    seed: a.seed, scale: a.scale.name, kacRice: KAC_RICE_SCALES[a.scale.name], heavyBase: a.heavyBase, lightBase: a.lightBase,
+  }, { resume: a.resume, units: new Map(us.map((u) => [u.key, { width: u.spec.N, depth: u.spec.L, control: u.control }])) });
+  try {
+    a.progress.skip(store.done.size);
+    // Deepest first: the costliest units start early, so the threads finish together.
+    const todo = us.filter((u) => !store.done.has(u.key)).sort((x, y) => y.spec.L - x.spec.L);
+    await runPool<KacRiceUnit, KacRiceRecord>(todo, UNIT_URL, {
+      workers: a.workers, exportName: 'runKacRiceUnit',
+      onResult: (_i, rec) => { store.append(rec as KacRiceRecord & UnitRecord); a.progress.add(1); },
+    });
+  } finally {
+    store.close();
+  }
+  a.files.push(KAC_RICE_RUN_FILES[0]!);
+  const records = us.map((u) => store.done.get(u.key)!);
+  const heavy = records.filter((r) => !r.control);
+  const control = records.filter((r) => r.control);
+  const controlPasses = control.every((r) => Math.abs(r.stable.mean - 1) <= CONTROL_TOLERANCE && r.warning === null);
+  const unreliable = heavy.filter((r) => r.warning !== null);
+  const ks = KAC_RICE_SCALES[a.scale.name];
+  const method = `Kac-Rice estimate of E[# stable fixed points] (src/counting/kacRice.ts; theory/06-fixed-points.md (6.12)-(6.15), exact at finite N), ${ks.samples} importance draws per depth`;
+  // Points whose effective sample size is below the threshold are left out of the curve (and marked).
+  const curves: PredictedQCurve[] = a.scale.heavy.widths.map((w) => {
+    const rs = heavy.filter((r) => r.width === w && r.warning === null).sort((x, y) => x.depth - y.depth);
+    return { width: w, depths: rs.map((r) => r.depth), predictedQ: rs.map((r) => r.stable.mean), method };
+  });
+  let reason: string | undefined;
+  if (curves.some((c) => c.depths.length < 3)) reason = `fewer than 3 depths have a reliable Kac-Rice estimate (effective sample size below its threshold at ${unreliable.map((r) => `N=${r.width} L=${r.depth}`).join(', ')})`;
+  else if (!controlPasses) reason = `the Gaussian control failed: Kac-Rice gives ${control.map((r) => `${r3(r.stable.mean)} at L=${r.depth}`).join(', ')} where every network has exactly one fixed point`;
+
+  // Figure: Monte Carlo mean Q, the Kac-Rice prediction, the spectral link (old route).
+  for (const w of a.scale.heavy.widths) {
+    const mc = a.heavyRows.filter((r) => r.width === w);
+    const kr = heavy.filter((r) => r.width === w).sort((x, y) => x.depth - y.depth);
+    const sl = a.spectral.find((c) => c.width === w);
+    const svg = linePlot([
+      { name: 'Monte Carlo mean Q (+- 1 s.e.)', x: mc.map((r) => r.depth), y: mc.map((r) => r.meanQ), yErr: mc.map((r) => r.stderrQ ?? 0), mode: 'both', color: PALETTE[0] },
+      { name: 'Kac-Rice E[# stable fixed points] (+- 1 s.e.)', x: kr.map((r) => r.depth), y: kr.map((r) => r.stable.mean), yErr: kr.map((r) => r.stable.stderr), mode: 'both', marker: 'square', color: PALETTE[1] },
+      ...(sl ? [{ name: 'spectral link 1 + N0 p>1 (old route)', x: sl.depths, y: sl.predictedQ, dashed: true, color: PALETTE[2] }] : []),
+    ], {
+      title: `C4: predicted vs Monte Carlo Q(N0 = ${w}, L)`, xLabel: 'depth L', yLabel: 'stable fixed points per network', xLog: true,
+      referenceLines: [{ y: 1, label: 'Q = 1' }],
+      caption: `${method}. Dashed: the spectral link of theory/06 (6.5), the old route (it gives well above 1 for Gaussian weights, where every network has Q = 1).`,
+    });
+    const name = `fig-c4-kacrice-N${w}`;
+    writeOutputFile('--out', join(a.out, `${name}.svg`), svg);
+    const png = join(a.out, `${name}.png`);
+    try {
+      svgToPng(svg, png);
+    } catch (e) {
+      throw fileError('--out', png, e);
+    }
+    a.files.push(`${name}.svg`, `${name}.png`);
+  }
+
+  const md: string[] = [];
+  md.push('## 6. The prediction behind C4: Kac-Rice (and the spectral link, the old route)');
+  md.push('');
+  md.push(`C4 compares the Monte Carlo Q(N0, L) of section 2 with the ${method}, at depths up to ${ks.maxDepth}${unreliable.length > 0 ? `; left out of the curve because their effective sample size is below the estimator's threshold: ${unreliable.map((r) => `N=${r.width} L=${r.depth}`).join(', ')}` : ''}. It replaces the spectral link Q_pred = 1 + N0 p_{>1} (theory/06 (6.5)), the old route, kept in the table and figure (it fails the Gaussian control: 1.67 instead of 1 at L = 1 for the Gaussian study configuration, theory/06 section 6.7).`);
+  md.push('');
+  for (const w of a.scale.heavy.widths) md.push(`![C4 Kac-Rice N=${w}](fig-c4-kacrice-N${w}.svg)`);
+  md.push('');
+  const sl = (w: number, d: number) => {
+    const c = a.spectral.find((cv) => cv.width === w);
+    const i = c ? c.depths.indexOf(d) : -1;
+    return c && i >= 0 ? r3(c.predictedQ[i]!) : 'n/a';
+  };
+  md.push(['| N | L | Monte Carlo mean Q | Kac-Rice stable (+- s.e.) | Kac-Rice all (+- s.e.) | ESS (stable) | spectral link (old route) |', '| --- | --- | --- | --- | --- | --- | --- |',
+    ...heavy.map((r) => {
+      const mc = a.heavyRows.find((q) => q.width === r.width && q.depth === r.depth);
+      return `| ${r.width} | ${r.depth} | ${mc ? r3(mc.meanQ) : 'n/a'} | ${r3(r.stable.mean)} +- ${r.stable.stderr.toFixed(3)} | ${r3(r.all.mean)} +- ${r.all.stderr.toFixed(3)} | ${r.essStable.toFixed(0)}${r.warning ? ' (below threshold)' : ''} | ${sl(r.width, r.depth)} |`;
+    })].join('\n'));
+  md.push('');
+  md.push(`Gaussian control (the \`study\` configuration with Gaussian weights: every network has exactly one fixed point): Kac-Rice gives ${control.map((r) => `${r3(r.stable.mean)} +- ${r.stable.stderr.toFixed(3)} at N=${r.width} L=${r.depth}`).join(', ')}; ${controlPasses ? `every value is within ${CONTROL_TOLERANCE} of 1, so the route passes the control` : `some value is further than ${CONTROL_TOLERANCE} from 1 (or unreliable), so C4 is not run`}.`);
+  md.push('');
+  return { curves: reason === undefined ? curves : null, ...(reason !== undefined ? { reason } : {}), markdown: md.join('\n'), summary: { records, controlPasses } };
+}
