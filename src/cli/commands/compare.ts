@@ -7,6 +7,8 @@
 import type { Command } from 'commander';
 import { InvalidSpecError, NonConvergenceError } from '../../errors.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
+import { annealedComplexity, annealedFromHeavySpectrum, type AnnealedComplexity } from '../../counting/annealed.ts';
+import { takesLightRoute } from '../../jacobian/index.ts';
 import { countNetwork, countsFromSearch, type CountProtocol, type ProtocolOptions } from '../../counting/protocols.ts';
 import { jacobian, randomInput, sampleNetwork } from '../../network/network.ts';
 import { describeSpec, type NetworkSpec } from '../../network/spec.ts';
@@ -64,6 +66,13 @@ export interface CompareRow {
   stderrCount: number;
   /** Protocol all: mean share of Newton starts that converged; null otherwise. */
   meanConvergedShare: number | null;
+  /**
+   * Annealed large-N complexity (1/N) log E[# fixed points] (theory/06 (6.22)-(6.26)), labelled
+   * annealed: `complexity`, `expectedAll` = exp(N complexity), the route (light: free probability;
+   * heavy: the population law behind spectralLinkQ) and its self-check; null where no route applies
+   * (a light-tailed law with non-Gaussian biases).
+   */
+  annealed: (Pick<AnnealedComplexity, 'complexity' | 'expectedAll' | 'route' | 'label'> & { checkPassed: boolean }) | null;
 }
 
 export interface CompareOptions {
@@ -110,6 +119,12 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
     const attr = n > 0 ? meanAndSd(att) : { mean: 0, sd: null };
     const cnt = n > 0 ? meanAndSd(counts) : { mean: 0, sd: null };
     const pred = predictQ(spec, { populationSize: opts.populationSize, sweeps: opts.sweeps, seed: spec.seed, ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}) });
+    let ann: AnnealedComplexity | null = null;
+    try {
+      ann = takesLightRoute(spec.weights) ? annealedComplexity(spec) : annealedFromHeavySpectrum(spec.N, pred.spectrum);
+    } catch (e) {
+      if (!(e instanceof InvalidSpecError)) throw e;
+    }
     const choice = opts.prediction ?? 'auto';
     const kr = choice !== 'spectral-link' && kacRiceApplies(spec) ? kacRice(spec, { samples: opts.kacRiceSamples ?? 16384 }) : null;
     rows.push({
@@ -124,6 +139,7 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
       networks: n, failedNetworks: failed, predictionConverged: pred.diagnostics.converged,
       protocol, meanCount: cnt.mean, stderrCount: cnt.sd !== null ? cnt.sd / Math.sqrt(n) : 0,
       meanConvergedShare: conv.length > 0 ? meanAndSd(conv).mean : null,
+      annealed: ann === null ? null : { complexity: ann.complexity, expectedAll: ann.expectedAll, route: ann.route, label: ann.label, checkPassed: ann.check.passed },
     });
     opts.onProgress?.(`depth ${L}: meanQ ${mean.toFixed(3)} predictedQ ${rows[rows.length - 1]!.predictedQ.toFixed(3)} (${rows[rows.length - 1]!.predictionMethod})`);
   }
@@ -352,6 +368,7 @@ export function register(program: Command): void {
       process.stdout.write(`predictedQ: ${rows[0]?.predictionMethod === 'kac-rice' ? 'Kac-Rice E[# stable] (theory/06 (6.9)-(6.16))' : 'spectral link 1 + N0 p>1 (theory/06 (6.5))'}\n`);
       process.stdout.write('depth  predictedQ  kr s.e.  link Q  meanQ   stderrQ  E[Q|Q>0]  attractors  P(Q=0)  P(Q>1)  p>1       networks\n');
       for (const r of rows) process.stdout.write(`${String(r.depth).padStart(5)}  ${r.predictedQ.toFixed(3).padStart(10)}  ${r.kacRiceStderr !== null ? r.kacRiceStderr.toFixed(3).padStart(7) : '      -'}  ${r.spectralLinkQ.toFixed(3).padStart(6)}  ${r.meanQ.toFixed(3).padStart(6)}  ${r.stderrQ.toFixed(3).padStart(7)}  ${r.meanQGivenPositive.toFixed(3).padStart(8)}  ${r.meanAttractors.toFixed(3).padStart(10)}  ${r.pQZero.toFixed(2).padStart(6)}  ${r.pQAbove1.toFixed(2).padStart(6)}  ${r.fractionAboveOne.toExponential(2)}  ${r.networks}\n`);
+      process.stdout.write(`annealed large-N count of all fixed points exp(N Sigma_ann) (theory/06 (6.26); not the quenched count): ${rows.map((r) => `L=${r.depth} ${r.annealed === null ? 'n/a' : `${r.annealed.expectedAll.toFixed(3)} (Sigma=${r.annealed.complexity.toExponential(2)}, ${r.annealed.route}${r.annealed.checkPassed ? '' : ', solve not certified'})`}`).join('; ')}\n`);
       if (opts.protocol !== 'stable') {
         process.stdout.write(`count (--count ${opts.protocol}) per network: ${rows.map((r) => `L=${r.depth} ${r.meanCount.toFixed(3)} +- ${r.stderrCount.toFixed(3)}${r.meanConvergedShare !== null ? ` (Newton converged ${(100 * r.meanConvergedShare).toFixed(1)}%)` : ''}`).join('; ')}\n`);
       }
