@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripTimings, TIMINGS_START } from '../src/report/reproduce.ts';
 import { renderSvg } from '../src/report/svg.ts';
+import { protocolsVerdict, type ProtocolsSection } from '../src/report/claims/protocols.ts';
 import {
   basinVerdict, emergenceVerdict, esdVerdict, lightTailVerdict, nonMonotoneVerdict, theoryVerdict,
   type BasinSummary, type EsdComparison, type QRow, type TheoryCurve,
@@ -65,13 +66,16 @@ describe('jesd reproduce --scale tiny', () => {
     const summary = JSON.parse(readFileSync(join(dirA, 'summary.json'), 'utf8')) as {
       verdicts: { id: string; verdict: string; evidence: string }[];
       light: QRow[]; heavy: QRow[]; theoryQ: TheoryCurve[]; esd: EsdComparison[]; basins: BasinSummary | null;
+      kacRiceQ: { curves: TheoryCurve[] | null; reason: string | null };
+      protocols: ProtocolsSection['summary'];
     };
     // Every verdict follows from the tables by its rule: recompute them from summary.json.
-    const widths = new Set(summary.heavy.map((r) => r.width)).size;
+    // C4 judges the Kac-Rice curves (the spectral link, theoryQ, is the old route, shown but not judged).
     const recomputed = [
       lightTailVerdict(summary.light), emergenceVerdict(summary.heavy), nonMonotoneVerdict(summary.heavy),
-      theoryVerdict(summary.theoryQ.length === widths ? summary.theoryQ : null, summary.heavy),
+      theoryVerdict(summary.kacRiceQ.curves, summary.heavy, summary.kacRiceQ.reason ?? undefined),
       basinVerdict(summary.basins), esdVerdict(summary.esd),
+      protocolsVerdict(summary.protocols.rows, summary.protocols.riseAndReturn),
     ];
     recomputed.forEach((v, i) => {
       expect(v.verdict).toBe(summary.verdicts[i]!.verdict);

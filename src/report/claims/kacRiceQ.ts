@@ -87,7 +87,8 @@ export interface KacRiceSection {
   curves: PredictedQCurve[] | null;
   reason?: string;
   markdown: string;
-  summary: { records: KacRiceRecord[]; controlPasses: boolean };
+  /** What C4 was judged on: the curves (null when not run) and the reason, with every record. */
+  summary: { curves: PredictedQCurve[] | null; reason: string | null; records: KacRiceRecord[]; controlPasses: boolean };
 }
 
 const r3 = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(3));
@@ -176,5 +177,5 @@ export async function runKacRiceSection(a: {
   md.push('');
   md.push(`Gaussian control (the \`study\` configuration with Gaussian weights: every network has exactly one fixed point): Kac-Rice gives ${control.map((r) => `${r3(r.stable.mean)} +- ${r.stable.stderr.toFixed(3)} at N=${r.width} L=${r.depth}`).join(', ')}; ${controlPasses ? `every value is within ${CONTROL_TOLERANCE} of 1, so the route passes the control` : `some value is further than ${CONTROL_TOLERANCE} from 1 (or unreliable), so C4 is not run`}.`);
   md.push('');
-  return { curves: reason === undefined ? curves : null, ...(reason !== undefined ? { reason } : {}), markdown: md.join('\n'), summary: { records, controlPasses } };
+  return { curves: reason === undefined ? curves : null, ...(reason !== undefined ? { reason } : {}), markdown: md.join('\n'), summary: { curves: reason === undefined ? curves : null, reason: reason ?? null, records, controlPasses } };
 }
