@@ -52,6 +52,8 @@ export interface KacRiceRecord {
   depth: number;
   stable: { mean: number; stderr: number };
   all: { mean: number; stderr: number };
+  /** Kish effective sample sizes of the all and the stable weights. */
+  ess: number;
   essStable: number;
   warning: string | null;
 }
@@ -59,7 +61,7 @@ export interface KacRiceRecord {
 export function runKacRiceUnit(u: KacRiceUnit): KacRiceRecord {
   const r = kacRice(u.spec, { samples: u.samples });
   return {
-    key: u.key, control: u.control, width: u.spec.N, depth: u.spec.L, stable: r.stable, all: r.all, essStable: r.essStable,
+    key: u.key, control: u.control, width: u.spec.N, depth: u.spec.L, stable: r.stable, all: r.all, ess: r.ess, essStable: r.essStable,
     warning: r.warning ?? null,
   };
 }
@@ -169,10 +171,10 @@ export async function runKacRiceSection(a: {
     const i = c ? c.depths.indexOf(d) : -1;
     return c && i >= 0 ? r3(c.predictedQ[i]!) : 'n/a';
   };
-  md.push(['| N | L | Monte Carlo mean Q | Kac-Rice stable (+- s.e.) | Kac-Rice all (+- s.e.) | ESS (stable) | spectral link (old route) |', '| --- | --- | --- | --- | --- | --- | --- |',
+  md.push(['| N | L | Monte Carlo mean Q | Kac-Rice stable (+- s.e.) | Kac-Rice all (+- s.e.) | ESS all / stable | spectral link (old route) |', '| --- | --- | --- | --- | --- | --- | --- |',
     ...heavy.map((r) => {
       const mc = a.heavyRows.find((q) => q.width === r.width && q.depth === r.depth);
-      return `| ${r.width} | ${r.depth} | ${mc ? r3(mc.meanQ) : 'n/a'} | ${r3(r.stable.mean)} +- ${r.stable.stderr.toFixed(3)} | ${r3(r.all.mean)} +- ${r.all.stderr.toFixed(3)} | ${r.essStable.toFixed(0)}${r.warning ? ' (below threshold)' : ''} | ${sl(r.width, r.depth)} |`;
+      return `| ${r.width} | ${r.depth} | ${mc ? r3(mc.meanQ) : 'n/a'} | ${r3(r.stable.mean)} +- ${r.stable.stderr.toFixed(3)} | ${r3(r.all.mean)} +- ${r.all.stderr.toFixed(3)} | ${r.ess.toFixed(0)} / ${r.essStable.toFixed(0)}${r.warning ? ' (below threshold)' : ''} | ${sl(r.width, r.depth)} |`;
     })].join('\n'));
   md.push('');
   md.push(`Gaussian control (the \`study\` configuration with Gaussian weights: every network has exactly one fixed point): Kac-Rice gives ${control.map((r) => `${r3(r.stable.mean)} +- ${r.stable.stderr.toFixed(3)} at N=${r.width} L=${r.depth}`).join(', ')}; ${controlPasses ? `every value is within ${CONTROL_TOLERANCE} of 1, so the route passes the control` : `some value is further than ${CONTROL_TOLERANCE} from 1 (or unreliable), so C4 is not run`}.`);
