@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { annealedComplexity, complexityFromSTransform, sTransformOfAtoms } from '../src/counting/annealed.ts';
 import { linalg } from '../src/linalg/index.ts';
-import { stream } from '../src/random/rng.ts';
+import { STREAM, stream } from '../src/random/rng.ts';
 import { matrix } from '../src/types.ts';
 
 const circular = (s: number) => (s > 1 ? Math.log(s) - 0.5 + 1 / (2 * s * s) : 0);
@@ -32,7 +32,7 @@ describe('annealed complexity (6.26)', () => {
 
   it('Fuglede-Kadison at finite N: half the mean log of the squared singular values of I - G agrees with (6.26) from the sampled law of G^T G', () => {
     const N = 200, sigma = 2;
-    const rng = stream(2026, 77, 0);
+    const rng = stream(2026, STREAM.SAMPLE, 0);
     const G = matrix(N, N);
     for (let i = 0; i < N * N; i++) G.data[i] = (sigma / Math.sqrt(N)) * rng.normal();
     const IG = matrix(N, N, Float64Array.from(G.data, (v) => -v));
