@@ -649,7 +649,7 @@ function writeFigures(out: string, files: string[], scale: ReproductionScale, li
     if (c) {
       let k = 0;
       c.predictedQ.forEach((q, i) => { if (q > c.predictedQ[k]!) k = i; });
-      tp = `, theory peak at L=${c.depths[k]}`;
+      tp = `, spectral-link peak at L=${c.depths[k]}`;
     }
     return `N=${p.width}: Monte Carlo peak at L=${p.peakDepth}${tp}`;
   }).join('; ');
@@ -662,7 +662,7 @@ function writeFigures(out: string, files: string[], scale: ReproductionScale, li
       ...curves.map((c) => {
         let k = 0;
         c.predictedQ.forEach((q, i) => { if (q > c.predictedQ[k]!) k = i; });
-        return { x: c.depths[k]!, label: `theory peak L=${c.depths[k]}`, color: '#b03a2e', labelAtTop: true };
+        return { x: c.depths[k]!, label: `link peak L=${c.depths[k]}`, color: '#b03a2e', labelAtTop: true };
       }),
     ],
     caption: `Circles: Monte Carlo mean of Q over ${scale.heavy.networks} networks per depth (${scale.heavy.starts} starts each), error bars 1 standard error; triangles and squares: the shares of networks with Q > 1 and with Q = 0 (no stable fixed point), on the same axis; ${peakText}. ${curves.length > 0 ? 'Dashed: the spectral link 1 + N0 p>1 (old route; C4 judges the Kac-Rice prediction of section 6).' : 'No theory curve: the Q predictor was not available (see report.md).'}`,
@@ -787,7 +787,7 @@ function reportMarkdown(a: {
     const i = c.depths.indexOf(d);
     return i < 0 ? 'n/a' : r3(c.predictedQ[i]!);
   };
-  L.push(mdTable(['N', 'L', 'networks', 'mean Q', 'stderr', 'P(Q > 1)', 'P(Q = 0)', 'max Q', 'theory Q'],
+  L.push(mdTable(['N', 'L', 'networks', 'mean Q', 'stderr', 'P(Q > 1)', 'P(Q = 0)', 'max Q', 'spectral link Q (old route)'],
     a.heavyRows.map((r) => [r.width, r.depth, r.networks, r3(r.meanQ), r.stderrQ === null ? 'n/a' : r3(r.stderrQ), r3(r.pQAbove1), r3(r.pQEquals0 ?? 0), r.maxQ, theoryAt(r.width, r.depth)])));
   L.push('');
   L.push('P(Q = 0): share of networks with no stable fixed point (every start ended on a periodic cycle or did not settle); such networks pull the mean below 1.');
@@ -801,11 +801,11 @@ function reportMarkdown(a: {
     if (c) {
       let k = 0;
       c.predictedQ.forEach((q, i) => { if (q > c.predictedQ[k]!) k = i; });
-      tp = `; theory peak at L = ${c.depths[k]} (Q = ${r3(c.predictedQ[k]!)})`;
+      tp = `; spectral-link peak (old route) at L = ${c.depths[k]} (Q = ${r3(c.predictedQ[k]!)})`;
     }
     L.push(`- Peak depth, N = ${w}: Monte Carlo peak at L = ${pk.depth} (mean Q = ${r3(pk.meanQ)})${tp}.`);
   }
-  if (a.curves.length > 0) L.push(`- Theory: ${a.curves[0]!.method}.`);
+  if (a.curves.length > 0) L.push(`- Spectral link (old route; C4 judges the Kac-Rice prediction, section 6): ${a.curves[0]!.method}.`);
   else L.push(`- Theory curve: not run (${a.qReasons[0] ?? 'no predictor'}).`);
   L.push('');
 
