@@ -20,6 +20,15 @@ export {
   type KacRiceOptions, type KacRiceResult, type NetworkKacRice, type CountEstimate, type Proposal,
 } from './counting/kacRice.ts';
 export { countByMultistart, type MultistartCountOptions, type MultistartCountResult } from './counting/multistart.ts';
+export {
+  COUNT_PROTOCOLS, countNetwork, countsFromSearch, finalStates, clusterCount,
+  type CountProtocol, type ProtocolCount, type ProtocolOptions,
+} from './counting/protocols.ts';
+export { depthCurves, curvesFromPoints, risesAndReturns, type DepthCurve, type DepthCurveSummary } from './counting/depthCurves.ts';
+export {
+  annealedComplexity, annealedFromHeavySpectrum, complexityFromSTransform, sTransformOfAtoms,
+  type AnnealedComplexity, type AnnealedOptions,
+} from './counting/annealed.ts';
 export * from './spectra/empirical.ts';
 export * from './spectra/tabulatedLaw.ts';
 export {

@@ -130,6 +130,9 @@ describe('CLI contract: bad input is one line, exit 2 or 3, nothing on stdout', 
       ['spectrum', ...BASE.spectrum!(), '--starts', '10'],
       ['compare', ...BASE.compare!(), '--depth', '2'],
       ['sweep', '--width', '2', '--depth', '1', '--networks', '1', '--force'],
+      ['fixed-points', ...BASE['fixed-points']!(), '--iterations', '5'],
+      ['compare', ...BASE.compare!(), '--tolerance', '1e-3'],
+      ['sweep', ...BASE.sweep!(), '--curves'],
     ];
     for (const argv of cases) expectOneLineRefusal(await run(argv), argv);
   });

@@ -4,6 +4,10 @@
  * link Q = 1 + N0 p_{>1} (6.5)) beside the multistart count on sampled networks, with standard errors.
  */
 import { kacRice } from '../counting/kacRice.ts';
+import { annealedComplexity, annealedFromHeavySpectrum, type AnnealedComplexity } from '../counting/annealed.ts';
+import { countNetwork, countsFromSearch, type CountProtocol, type ProtocolOptions } from '../counting/protocols.ts';
+import { InvalidSpecError } from '../errors.ts';
+import { takesLightRoute } from '../jacobian/index.ts';
 import { INVERTIBLE } from '../fixedpoints/newtonAll.ts';
 import { findFixedPoints } from '../fixedpoints/search.ts';
 import { meanAndSd } from '../montecarlo/summary.ts';
@@ -43,9 +47,28 @@ export interface CompareRow {
   networks: number;
   failedNetworks: number;
   predictionConverged: boolean;
+  /** Counting protocol of meanCount (--count; src/counting/protocols.ts). */
+  protocol: CountProtocol;
+  /** Mean count per network by `protocol` and its standard error (stable: meanQ). */
+  meanCount: number;
+  stderrCount: number;
+  /** Protocol all: mean share of Newton starts that converged; null otherwise. */
+  meanConvergedShare: number | null;
+  /**
+   * Annealed large-N complexity (1/N) log E[# fixed points] (theory/06 (6.22)-(6.26)), labelled
+   * annealed: `complexity`, `expectedAll` = exp(N complexity), the route (light: free probability;
+   * heavy: the population law behind spectralLinkQ) and its self-check; null where no route applies
+   * (a light-tailed law with non-Gaussian biases).
+   */
+  annealed: (Pick<AnnealedComplexity, 'complexity' | 'expectedAll' | 'route' | 'label'> & { checkPassed: boolean }) | null;
 }
 
-export interface CompareOptions { networks: number; starts: number; maxIterations: number; populationSize: number; sweeps: number; replicas?: number; prediction?: PredictionChoice; kacRiceSamples?: number; onProgress?: (msg: string) => void }
+export interface CompareOptions {
+  networks: number; starts: number; maxIterations: number; populationSize: number; sweeps: number; replicas?: number; prediction?: PredictionChoice; kacRiceSamples?: number; onProgress?: (msg: string) => void;
+  /** Counting protocol of meanCount (default stable) and its final-states options. */
+  protocol?: CountProtocol;
+  protocolOptions?: Pick<ProtocolOptions, 'iterations' | 'clusterTolerance'>;
+}
 
 /** Kac-Rice needs an invertible activation (fixed points in its image) and a last bias with a density (theory/06 section 6.6). */
 export function kacRiceApplies(spec: Omit<NetworkSpec, 'L'>): boolean {
@@ -57,12 +80,21 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
   const rows: CompareRow[] = [];
   for (const L of depths) {
     const spec: NetworkSpec = { ...base, L };
-    const qs: number[] = [], att: number[] = [];
+    const qs: number[] = [], att: number[] = [], counts: number[] = [], conv: number[] = [];
+    const protocol = opts.protocol ?? 'stable';
     let failed = 0, uns = 0, cyc = 0;
     for (let k = 0; k < opts.networks; k++) {
       try {
-        const r = findFixedPoints(sampleNetwork(spec, k), { starts: opts.starts, maxIterations: opts.maxIterations });
-        qs.push(r.Q); att.push(r.Q + r.cycles.length); uns += r.unsettledShare; cyc += r.cycles.length;
+        const net = sampleNetwork(spec, k);
+        const r = findFixedPoints(net, { starts: opts.starts, maxIterations: opts.maxIterations });
+        let c: number;
+        if (protocol === 'stable' || protocol === 'attractors') c = protocol === 'stable' ? r.Q : countsFromSearch(r).attractors;
+        else {
+          const pc = countNetwork(net, protocol, { starts: opts.starts, ...opts.protocolOptions });
+          c = pc.count;
+          if (pc.convergedShare !== null) conv.push(pc.convergedShare);
+        }
+        qs.push(r.Q); att.push(r.Q + r.cycles.length); uns += r.unsettledShare; cyc += r.cycles.length; counts.push(c);
       } catch (e) {
         failed++; // a network whose search failed is excluded and counted, never silently kept
         opts.onProgress?.(`depth ${L} network ${k}: search failed: ${(e as Error).message}`);
@@ -73,7 +105,14 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
     const pos = qs.filter((q) => q > 0);
     const cond = pos.length > 0 ? meanAndSd(pos) : { mean: 0, sd: null };
     const attr = n > 0 ? meanAndSd(att) : { mean: 0, sd: null };
+    const cnt = n > 0 ? meanAndSd(counts) : { mean: 0, sd: null };
     const pred = predictQ(spec, { populationSize: opts.populationSize, sweeps: opts.sweeps, seed: spec.seed, ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}) });
+    let ann: AnnealedComplexity | null = null;
+    try {
+      ann = takesLightRoute(spec.weights) ? annealedComplexity(spec) : annealedFromHeavySpectrum(spec.N, pred.spectrum);
+    } catch (e) {
+      if (!(e instanceof InvalidSpecError)) throw e;
+    }
     const choice = opts.prediction ?? 'auto';
     const kr = choice !== 'spectral-link' && kacRiceApplies(spec) ? kacRice(spec, { samples: opts.kacRiceSamples ?? 16384 }) : null;
     rows.push({
@@ -86,6 +125,9 @@ export function compareDepths(base: Omit<NetworkSpec, 'L'>, depths: number[], op
       pQZero: n > 0 ? (n - pos.length) / n : 0,
       meanAttractors: attr.mean, stderrAttractors: attr.sd !== null ? attr.sd / Math.sqrt(n) : 0,
       networks: n, failedNetworks: failed, predictionConverged: pred.diagnostics.converged,
+      protocol, meanCount: cnt.mean, stderrCount: cnt.sd !== null ? cnt.sd / Math.sqrt(n) : 0,
+      meanConvergedShare: conv.length > 0 ? meanAndSd(conv).mean : null,
+      annealed: ann === null ? null : { complexity: ann.complexity, expectedAll: ann.expectedAll, route: ann.route, label: ann.label, checkPassed: ann.check.passed },
     });
     opts.onProgress?.(`depth ${L}: meanQ ${mean.toFixed(3)} predictedQ ${rows[rows.length - 1]!.predictedQ.toFixed(3)} (${rows[rows.length - 1]!.predictionMethod})`);
   }

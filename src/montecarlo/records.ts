@@ -5,6 +5,7 @@
  */
 import { InvalidSpecError, requireInteger } from '../errors.ts';
 import { validateSpec, type BiasLawName, type LawSpec, type NetworkSpec, type WeightLawName } from '../spec/networkSpec.ts';
+import { requireProtocol, type CountProtocol } from '../counting/protocols.ts';
 
 /**
  * Options passed through to the fixed-point search (FixedPointOptions of src/fixedpoints/search.ts
@@ -23,8 +24,21 @@ export interface SweepConfig {
   /** Starts of the multistart fixed-point search per network. */
   starts: number;
   fixedPointOptions?: SweepFixedPointOptions;
+  /**
+   * Counting protocol of src/counting/protocols.ts (`jesd sweep --count`); absent or 'stable': the
+   * record's Q alone. Other protocols add `protocol` and `count` to every record.
+   */
+  protocol?: CountProtocol;
+  /** final-states: iterations T and clustering tolerance (src/counting/protocols.ts finalStates). */
+  protocolOptions?: SweepProtocolOptions;
   /** Run only this slice of the units (a cluster job's share; see shardOf). */
   shard?: SweepShard;
+}
+
+/** Options of the final-states protocol (absent: the defaults of src/counting/protocols.ts). */
+export interface SweepProtocolOptions {
+  iterations?: number;
+  clusterTolerance?: number;
 }
 
 /**
@@ -51,6 +65,9 @@ export interface SweepUnit {
   network: number;
   starts: number;
   fixedPointOptions: SweepFixedPointOptions;
+  /** Counting protocol besides Q (absent: stable, Q only). */
+  protocol?: CountProtocol;
+  protocolOptions?: SweepProtocolOptions;
 }
 
 /** The grid point and the rest of the network spec, shared by a sweep record and its summary row. */
@@ -95,6 +112,12 @@ export interface SweepRecord extends SweepPointFields {
   cycles: number;
   /** Largest spectral radius of Df over all fixed points found; null when none was found. */
   maxSpectralRadius: number | null;
+  /** Counting protocol of `count` (src/counting/protocols.ts); absent: the run counted Q only (stable). */
+  protocol?: CountProtocol;
+  /** The protocol's count for this network (absent with protocol stable: it is Q). */
+  count?: number;
+  /** Protocol all: share of Newton starts that converged. */
+  convergedShare?: number;
 }
 
 /** Summary of one grid point over its networks; the spec fields are copied from the records (the scaling is always reported). */
@@ -121,6 +144,13 @@ export interface SweepSummaryRow extends SweepPointFields {
   meanUnstableFixedPoints: number;
   /** Largest spectral radius over every fixed point of every network; null when none. */
   maxSpectralRadius: number | null;
+  /** Counting protocol of meanCount (present only when the records carry one). */
+  protocol?: CountProtocol;
+  /** Mean of the records' `count` and its standard error (null when networks < 2). */
+  meanCount?: number;
+  stderrCount?: number | null;
+  /** Protocol all: mean share of converged Newton starts. */
+  meanConvergedShare?: number;
 }
 
 /** Identity of a weight law inside a sweep (name, alpha, scale). */
@@ -152,6 +182,13 @@ export function validateSweepConfig(config: SweepConfig): SweepConfig {
     const seen = new Set(xs.map((x) => JSON.stringify(x)));
     if (seen.size !== xs.length) throw new InvalidSpecError(field, 'lists a value twice');
   };
+  if (config.protocol !== undefined) requireProtocol(config.protocol);
+  if (config.protocolOptions !== undefined) {
+    if (config.protocol !== 'final-states') throw new InvalidSpecError('protocolOptions', 'apply only to the final-states protocol');
+    if (config.protocolOptions.iterations !== undefined) requireInteger('iterations', config.protocolOptions.iterations, 1, 100_000_000);
+    const tol = config.protocolOptions.clusterTolerance;
+    if (tol !== undefined && !(tol > 0 && Number.isFinite(tol))) throw new InvalidSpecError('clusterTolerance', `must be a finite number > 0, got ${tol}`);
+  }
   if (config.shard !== undefined) {
     const total = config.widths.length * config.depths.length * config.weightLaws.length * config.networks;
     requireInteger('shard', config.shard.count, 1, total);
@@ -171,7 +208,12 @@ export function sweepUnits(config: SweepConfig): SweepUnit[] {
   const units: SweepUnit[] = [];
   for (const weights of config.weightLaws) for (const N of config.widths) for (const L of config.depths) {
     for (let k = 0; k < config.networks; k++) {
-      units.push({ spec: { N, L, ...config.base, weights }, network: k, starts: config.starts, fixedPointOptions: config.fixedPointOptions ?? {} });
+      const unit: SweepUnit = { spec: { N, L, ...config.base, weights }, network: k, starts: config.starts, fixedPointOptions: config.fixedPointOptions ?? {} };
+      if (config.protocol !== undefined && config.protocol !== 'stable') {
+        unit.protocol = config.protocol;
+        if (config.protocolOptions !== undefined) unit.protocolOptions = { ...config.protocolOptions };
+      }
+      units.push(unit);
     }
   }
   return units;

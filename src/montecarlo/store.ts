@@ -41,11 +41,21 @@ export interface CanonicalSweepConfig {
   networks: number;
   starts: number;
   fixedPointOptions: Record<string, unknown>;
+  /** Present only when the run counts by a protocol other than stable (`jesd sweep --count`). */
+  protocol?: string;
+  /** Present only with protocol final-states and options given: {iterations?, clusterTolerance?}. */
+  protocolOptions?: Record<string, unknown>;
   /** Present only in a shard's description (`jesd sweep --shard K/N`): {index: K, count: N}. */
   shard?: { index: number; count: number };
 }
 
 const canonLaw = (l: LawSpec) => ({ name: l.name, alpha: l.alpha ?? null, scale: l.scale });
+
+function sortedKeys(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
 
 export function canonicalConfig(config: SweepConfig): CanonicalSweepConfig {
   const fpo = config.fixedPointOptions ?? {};
@@ -64,6 +74,9 @@ export function canonicalConfig(config: SweepConfig): CanonicalSweepConfig {
     networks: config.networks,
     starts: config.starts,
     fixedPointOptions: sortedFpo,
+    // Absent for the default protocol, so the description of a plain Q sweep is what it always was.
+    ...(config.protocol === undefined || config.protocol === 'stable' ? {} : { protocol: config.protocol }),
+    ...(config.protocolOptions === undefined ? {} : { protocolOptions: sortedKeys(config.protocolOptions as Record<string, unknown>) }),
     ...(config.shard === undefined ? {} : { shard: { index: config.shard.index, count: config.shard.count } }),
   };
 }
@@ -89,6 +102,9 @@ export function configMismatch(recorded: CanonicalSweepConfig, requested: Canoni
     ['--seed', recorded.base?.seed, requested.base.seed],
     ['--networks', recorded.networks, requested.networks],
     ['--starts', recorded.starts, requested.starts],
+    ['--count', recorded.protocol ?? 'stable', requested.protocol ?? 'stable'],
+    ['--iterations', recorded.protocolOptions?.iterations, requested.protocolOptions?.iterations],
+    ['--tolerance', recorded.protocolOptions?.clusterTolerance, requested.protocolOptions?.clusterTolerance],
   ];
   const shardText = (c: CanonicalSweepConfig) => (c.shard === undefined ? 'none' : `${c.shard.index}/${c.shard.count}`);
   checks.push(['--shard', shardText(recorded), shardText(requested)]);
@@ -114,6 +130,7 @@ export function recordFieldMismatch(r: SweepRecord, config: CanonicalSweepConfig
     ['seed', '--seed', r.seed, config.base?.seed],
     ['starts', '--starts', r.starts, config.starts],
     ['activation', '--activation', r.activation, config.base?.activation],
+    ['protocol', '--count', r.protocol ?? 'stable', config.protocol ?? 'stable'],
     ['scaling', '--scaling', r.scaling, config.base?.scaling],
     ['bias', '--bias', r.bias, config.base?.bias?.name ?? 'none'],
     ['sigmaB', '--sigma-b', r.sigmaB, config.base?.bias?.scale ?? null],

@@ -47,7 +47,7 @@ const compareLaw = (a: SweepRecord, b: SweepRecord): number =>
  */
 export function summarizeSweep(records: readonly SweepRecord[]): SweepSummaryRow[] {
   // The grid point plus the rest of the spec, so records of different runs are never pooled.
-  const groups = groupBy(records, (r) => `${gridKey(r.width, r.depth, lawKey(r.weights, r.alpha, r.sigmaW))}|${r.activation}|${r.scaling}|${r.bias}:${r.sigmaB}:${r.biasAlpha}|${r.seed}|${r.starts}`);
+  const groups = groupBy(records, (r) => `${gridKey(r.width, r.depth, lawKey(r.weights, r.alpha, r.sigmaW))}|${r.activation}|${r.scaling}|${r.bias}:${r.sigmaB}:${r.biasAlpha}|${r.seed}|${r.starts}|${r.protocol ?? 'stable'}`);
   const rows: SweepSummaryRow[] = [];
   for (const group of groups.values()) {
     const g = [...group].sort((a, b) => a.network - b.network);
@@ -93,6 +93,7 @@ export function summarizeSweep(records: readonly SweepRecord[]): SweepSummaryRow
       shareMarginal: meanOf((r) => r.shareMarginal),
       meanUnstableFixedPoints: meanOf((r) => r.unstableFixedPoints),
       maxSpectralRadius: maxRho,
+      ...countSummary(g),
     });
   }
   const rep = (row: SweepSummaryRow) => ({ weights: row.weights, alpha: row.alpha, sigmaW: row.sigmaW }) as SweepRecord;
@@ -100,6 +101,19 @@ export function summarizeSweep(records: readonly SweepRecord[]): SweepSummaryRow
   rows.sort((a, b) => a.width - b.width || a.depth - b.depth || compareLaw(rep(a), rep(b)) || a.seed - b.seed ||
     (rest(a) < rest(b) ? -1 : rest(a) > rest(b) ? 1 : 0));
   return rows;
+}
+
+/** Mean count of a protocol other than stable over a grid point's records (sorted by network). */
+function countSummary(g: readonly SweepRecord[]): Pick<SweepSummaryRow, 'protocol' | 'meanCount' | 'stderrCount' | 'meanConvergedShare'> {
+  const protocol = g[0]!.protocol;
+  if (protocol === undefined) return {};
+  const counts = g.map((r) => {
+    if (typeof r.count !== 'number') throw new InvalidSpecError('records', `network ${r.network} of grid point N=${r.width} L=${r.depth} has protocol ${protocol} but no count`);
+    return r.count;
+  });
+  const { mean, sd } = meanAndSd(counts);
+  const conv = g.every((r) => typeof r.convergedShare === 'number') ? { meanConvergedShare: meanAndSd(g.map((r) => r.convergedShare!)).mean } : {};
+  return { protocol, meanCount: mean, stderrCount: sd === null ? null : sd / Math.sqrt(g.length), ...conv };
 }
 
 /** A binomial proportion with its Wilson score interval (theory/08-associative-memory.md (8.3)). */

@@ -10,6 +10,7 @@
  * the unit, never on the worker or the order of completion. No timing goes into the record.
  */
 import { InvalidSpecError, NonConvergenceError } from '../errors.ts';
+import { countNetwork, countsFromSearch } from '../counting/protocols.ts';
 import { findFixedPoints, type FixedPointOptions } from '../fixedpoints/search.ts';
 import { sampleNetwork } from '../network/network.ts';
 import type { SweepRecord, SweepUnit } from './records.ts';
@@ -49,6 +50,15 @@ export function runSweepUnit(unit: SweepUnit): SweepRecord {
   }
   let shareCycles = 0;
   for (const c of res.cycles) shareCycles += c.basinShare;
+  // A counting protocol besides Q (src/counting/protocols.ts): attractors come from this search,
+  // all and final-states run on the same network and starts.
+  const protocol = unit.protocol !== undefined && unit.protocol !== 'stable' ? unit.protocol : null;
+  let extra: Pick<SweepRecord, 'protocol' | 'count' | 'convergedShare'> = {};
+  if (protocol === 'attractors') extra = { protocol, count: countsFromSearch(res).attractors };
+  else if (protocol !== null) {
+    const c = countNetwork(net, protocol, { starts: unit.starts, iterations: unit.protocolOptions?.iterations, clusterTolerance: unit.protocolOptions?.clusterTolerance });
+    extra = { protocol, count: c.count, ...(c.convergedShare !== null ? { convergedShare: c.convergedShare } : {}) };
+  }
   return {
     width: spec.N,
     depth: spec.L,
@@ -71,5 +81,6 @@ export function runSweepUnit(unit: SweepUnit): SweepRecord {
     unstableFixedPoints: unstable,
     cycles: res.cycles.length,
     maxSpectralRadius: maxRho,
+    ...extra,
   };
 }

@@ -13,9 +13,15 @@ const q = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 const BLOCK_COLUMNS = ['mean Q', '+- s.e.', 'q10/q50/q90', 'P(Q>1)', 'fixed', 'cycle', 'unset'] as const;
 const BLOCK_WIDTHS = [7, 7, 12, 6, 5, 5, 5] as const;
 
-function block(r: SweepSummaryRow | undefined): string[] {
-  if (!r) return BLOCK_WIDTHS.map(() => '-');
+/** Columns added in front of each block when the run counted by a protocol besides stable. */
+const COUNT_COLUMNS = ['count', '+- s.e.'] as const;
+const COUNT_WIDTHS = [7, 7] as const;
+
+function block(r: SweepSummaryRow | undefined, withCount: boolean): string[] {
+  if (!r) return [...(withCount ? COUNT_WIDTHS : []), ...BLOCK_WIDTHS].map(() => '-');
+  const count = !withCount ? [] : r.meanCount === undefined ? ['-', '-'] : [num(r.meanCount, 3), r.stderrCount == null ? 'n/a' : num(r.stderrCount, 3)];
   return [
+    ...count,
     num(r.meanQ, 3),
     r.stderrQ === null ? 'n/a' : num(r.stderrQ, 3),
     `${q(r.quantilesQ['0.1'])}/${q(r.quantilesQ['0.5'])}/${q(r.quantilesQ['0.9'])}`,
@@ -38,20 +44,25 @@ export function formatSweepTable(rows: readonly SweepSummaryRow[], opts: { lawOr
   points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const first = rows[0]!;
   const lines: string[] = [];
+  const protocol = rows.find((r) => r.protocol !== undefined)?.protocol;
+  const withCount = protocol !== undefined;
+  const columns = [...(withCount ? COUNT_COLUMNS : []), ...BLOCK_COLUMNS];
+  const widths = [...(withCount ? COUNT_WIDTHS : []), ...BLOCK_WIDTHS];
   lines.push(
     `# Q = number of stable fixed points per network; phi=${first.activation}, ${first.scaling} scaling, ` +
       `bias ${first.bias}${first.sigmaB !== null ? ` x ${first.sigmaB}` : ''}, seed ${first.seed}, ${first.starts} starts per network`,
   );
   lines.push('# shares: fraction of starts ending at a stable fixed point / on a cycle / unsettled (mean over networks)');
-  const blockWidth = BLOCK_WIDTHS.reduce((s, w) => s + w + 1, 0) - 1;
+  if (withCount) lines.push(`# count: mean number per network by the counting protocol --count ${protocol} (docs/counting.md)`);
+  const blockWidth = widths.reduce((s, w) => s + w + 1, 0) - 1;
   const pad = (s: string, w: number) => s.padStart(w);
   const lead = `${pad('N', 6)} ${pad('L', 5)} ${pad('nets', 5)}`;
   lines.push(' '.repeat(lead.length) + laws.map((l) => ' | ' + l.slice(0, blockWidth).padEnd(blockWidth)).join(''));
-  lines.push(lead + laws.map(() => ' | ' + BLOCK_COLUMNS.map((c, i) => pad(c, BLOCK_WIDTHS[i]!)).join(' ')).join(''));
+  lines.push(lead + laws.map(() => ' | ' + columns.map((c, i) => pad(c, widths[i]!)).join(' ')).join(''));
   for (const [w, d] of points) {
     const here = rows.filter((r) => r.width === w && r.depth === d);
     const nets = [...new Set(here.map((r) => r.networks))].join('/');
-    const cells = laws.map((l) => ' | ' + block(here.find((r) => lawLabel(r) === l)).map((c, i) => pad(c, BLOCK_WIDTHS[i]!)).join(' '));
+    const cells = laws.map((l) => ' | ' + block(here.find((r) => lawLabel(r) === l), withCount).map((c, i) => pad(c, widths[i]!)).join(' '));
     lines.push(`${pad(String(w), 6)} ${pad(String(d), 5)} ${pad(nets, 5)}${cells.join('')}`);
   }
   return lines.join('\n') + '\n';

@@ -10,7 +10,7 @@
  * (docs/study-configuration.md); theory/06 section 6.3 lists where it is expected to fail.
  */
 import { InvalidSpecError } from '../errors.ts';
-import { solveHeavySpectrum, type HeavySpectrumOptions } from '../jacobian/heavy.ts';
+import { solveHeavySpectrum, type HeavySpectrum, type HeavySpectrumOptions } from '../jacobian/heavy.ts';
 import type { PopulationSpec } from '../jacobian/heavyPopulation.ts';
 
 export type QPredictionOptions = Omit<HeavySpectrumOptions, 'route'>;
@@ -22,17 +22,19 @@ export interface QPrediction {
   /** p_{>1}: fraction of squared singular values above 1 (6.4). */
   fractionAboveOne: number;
   diagnostics: { converged: boolean; maxResidual: number; iterations: number; populationSize: number; lepageTerms: number };
+  /** The solved law of J J^T behind p_{>1} (reused by the annealed complexity, src/counting/annealed.ts). */
+  spectrum: HeavySpectrum;
 }
 
 /**
  * p_{>1} = 1 - F(1) from the deconvolved law of theory (5.51)-(5.53) on the radii 1e-2 .. 1e6
  * (everything below 1e-2 is one underflow bin: it cannot move p_{>1}).
  */
-export function fractionAboveOne(spec: PopulationSpec, opts: QPredictionOptions = {}): { value: number; maxResidual: number; iterations: number; P: number; K: number } {
+export function fractionAboveOne(spec: PopulationSpec, opts: QPredictionOptions = {}): { value: number; maxResidual: number; iterations: number; P: number; K: number; spectrum: HeavySpectrum } {
   const from = opts.gridFrom ?? 1e-2, to = opts.gridTo ?? 1e6;
   if (!(from < 1 && to > 1)) throw new InvalidSpecError('gridFrom', `the radii must straddle 1, got ${from}..${to}`);
   const s = solveHeavySpectrum(spec, { ...opts, gridFrom: from, gridTo: to, route: 'population' });
-  return { value: Math.min(1, Math.max(0, s.fractionAboveOne)), maxResidual: s.diagnostics.maxResidual, iterations: s.diagnostics.iterations, P: s.diagnostics.populationSize, K: s.diagnostics.lepageTerms };
+  return { value: Math.min(1, Math.max(0, s.fractionAboveOne)), maxResidual: s.diagnostics.maxResidual, iterations: s.diagnostics.iterations, P: s.diagnostics.populationSize, K: s.diagnostics.lepageTerms, spectrum: s };
 }
 
 /** Q_pred(N0, L) of (6.5) with diagnostics. */
@@ -43,5 +45,6 @@ export function predictQ(spec: PopulationSpec & { N: number }, opts: QPrediction
     predictedQ: 1 + spec.N * f.value,
     fractionAboveOne: f.value,
     diagnostics: { converged: f.maxResidual < 0.05, maxResidual: f.maxResidual, iterations: f.iterations, populationSize: f.P, lepageTerms: f.K },
+    spectrum: f.spectrum,
   };
 }

@@ -133,7 +133,9 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
     const sections: ClaimReport[] = CLAIMS.map((c) => c.report(ctx, results.get(c)));
     for (const s of sections) files.push(...s.files);
     const all = sections.flatMap((s) => s.verdicts);
-    const verdicts = [...all.filter((v) => !v.id.startsWith('P')), ...all.filter((v) => v.id.startsWith('P'))];
+    // Claims of the study (C...) first, then the project's checks (P...), each in the order of their numbers.
+    const byId = (a: ClaimVerdict, b: ClaimVerdict) => a.id.localeCompare(b.id, 'en', { numeric: true });
+    const verdicts = [...all.filter((v) => !v.id.startsWith('P')).sort(byId), ...all.filter((v) => v.id.startsWith('P')).sort(byId)];
     const report = reportMarkdown({ scale, opts, bases, sections, verdicts, files });
     timings['figures and report'] = performance.now() - t;
     timings['total'] = performance.now() - tAll;

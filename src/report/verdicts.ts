@@ -140,7 +140,7 @@ export function nonMonotoneVerdict(rows: readonly QRow[]): ClaimVerdict & { peak
 // C4: the ESD of the Jacobian explains the non-monotone Q (theory curve vs Monte Carlo).
 
 export const THEORY_RULE =
-  'for each width: the theory curve (Q predicted from the ESD equation) has its maximum at an interior depth, and its peak depth is within a factor 2 of the Monte Carlo peak depth. Reproduced if this holds for every width; partly reproduced if the theory curve has an interior maximum for some width but the peak depths differ by more than a factor 2 (or it holds for only some widths); not reproduced otherwise; not run if the theory curve could not be computed.';
+  'for each width: the theory curve (the Kac-Rice prediction of E[# stable fixed points], theory/06 (6.12)-(6.15), at the depths where its effective sample size passes the threshold; the spectral link 1 + N0 p>1 is shown as the old route and not judged) has its maximum at an interior depth, and its peak depth is within a factor 2 of the Monte Carlo peak depth. Reproduced if this holds for every width; partly reproduced if the theory curve has an interior maximum for some width but the peak depths differ by more than a factor 2 (or it holds for only some widths); not reproduced otherwise; not run if the theory curve could not be computed, has fewer than 3 reliable depths, or its Gaussian control (predicted Q within 0.05 of 1 at every control depth) fails.';
 
 export interface TheoryCurve {
   width: number;

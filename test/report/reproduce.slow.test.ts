@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripTimings, TIMINGS_START } from '../../src/report/markdown.ts';
 import { renderSvg } from '../../src/plot/svg.ts';
+import { protocolsVerdict, type ProtocolsSummary } from '../../src/report/claims/protocols.ts';
 import {
   basinVerdict, emergenceVerdict, esdVerdict, lightTailVerdict, nonMonotoneVerdict, theoryVerdict,
   type BasinSummary, type EsdComparison, type QRow, type TheoryCurve,
@@ -47,7 +48,7 @@ describe('jesd reproduce --scale tiny', () => {
     const b = runJesd(['reproduce', '--scale', 'tiny', '--out', dirB, '--workers', '2', '--seed', '7', '--quiet', '--json']);
     expect(b.status).toBe(0);
     const out = JSON.parse(b.stdout) as { files: string[]; verdicts: { id: string; verdict: string }[] };
-    expect(out.verdicts.map((v) => v.id)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'P1']);
+    expect(out.verdicts.map((v) => v.id)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'P1', 'P2']);
     const files = readdirSync(dirA);
     for (const f of ['report.md', 'light.jsonl', 'heavy.jsonl', 'esd.jsonl', 'basins.jsonl', 'theory.jsonl', 'summary.json', 'fig-light-q.svg', 'fig-light-q.png', 'fig-heavy-q.svg', 'fig-basins-slice1.svg']) {
       expect(files).toContain(f);
@@ -65,13 +66,16 @@ describe('jesd reproduce --scale tiny', () => {
     const summary = JSON.parse(readFileSync(join(dirA, 'summary.json'), 'utf8')) as {
       verdicts: { id: string; verdict: string; evidence: string }[];
       light: QRow[]; heavy: QRow[]; theoryQ: TheoryCurve[]; esd: EsdComparison[]; basins: BasinSummary | null;
+      kacRiceQ: { curves: TheoryCurve[] | null; reason: string | null };
+      protocols: ProtocolsSummary;
     };
     // Every verdict follows from the tables by its rule: recompute them from summary.json.
-    const widths = new Set(summary.heavy.map((r) => r.width)).size;
+    // C4 judges the Kac-Rice curves (the spectral link, theoryQ, is the old route, shown but not judged).
     const recomputed = [
       lightTailVerdict(summary.light), emergenceVerdict(summary.heavy), nonMonotoneVerdict(summary.heavy),
-      theoryVerdict(summary.theoryQ.length === widths ? summary.theoryQ : null, summary.heavy),
+      theoryVerdict(summary.kacRiceQ.curves, summary.heavy, summary.kacRiceQ.reason ?? undefined),
       basinVerdict(summary.basins), esdVerdict(summary.esd),
+      protocolsVerdict(summary.protocols.rows, summary.protocols.riseAndReturn),
     ];
     recomputed.forEach((v, i) => {
       expect(v.verdict).toBe(summary.verdicts[i]!.verdict);

@@ -12,6 +12,7 @@ import { compareSvg } from '../../report/compareFigure.ts';
 import { addNetworkFlags, parseChoice, parseInteger, parseNumberList, resolveNetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { checkOutputPath, FlagError, log, printJson, writeOutputFile } from '../io.ts';
 import { PRESETS } from '../presets.ts';
+import { COUNT_HELP, resolveCountFlags } from './sweep.ts';
 
 export function register(program: Command): void {
   const cmd = program
@@ -28,10 +29,13 @@ export function register(program: Command): void {
     .option('--replicas <R>', 'independent populations averaged per grid point; their spread is the error bar (default 3)')
     .option('--prediction <p>', `${PREDICTIONS.join('|')}: what predictedQ holds; auto = kac-rice where it applies (a bias law with a density, sigmoid|tanh|erf), else spectral-link (default auto)`)
     .option('--samples <S>', 'Kac-Rice importance draws per depth (default 16384)')
+    .option('--count <P>', COUNT_HELP.count + '; the rows then carry meanCount and stderrCount beside meanQ')
+    .option('--iterations <T>', COUNT_HELP.iterations)
+    .option('--tolerance <eps>', 'with --count final-states: the clustering tolerance of the end points (default 1e-6)')
     .option('--plot <FILE.svg>', 'write the figure')
     .option('--spectrum', 'instead of Q: compare predicted spectrum quantiles of J J^T (population and decoupled routes, and the free surrogate by Haar-rotated Monte Carlo) with Monte Carlo at each --width (a list) and depth');
   addNetworkFlags(cmd);
-  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean; replicas?: string; prediction?: string; samples?: string }) => {
+  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean; replicas?: string; prediction?: string; samples?: string; count?: string; iterations?: string; tolerance?: string }) => {
     if (raw.plot !== undefined) checkOutputPath('--plot', raw.plot); // before the whole computation
     if (raw.depths === undefined) throw new FlagError('--depths', 'is required (a list or range of positive integers, e.g. 1..40)');
     const depths = parseNumberList('--depths', raw.depths).map((d) => {
@@ -41,6 +45,9 @@ export function register(program: Command): void {
     if (raw.depth !== undefined) throw new FlagError('--depth', 'does not apply to compare: give the depths with --depths LIST');
     const flags = resolveNetworkFlags({ ...raw, depth: String(depths[0]) });
     if (raw.spectrum) {
+      for (const [flag, v] of [['--count', raw.count], ['--iterations', raw.iterations], ['--tolerance', raw.tolerance]] as const) {
+        if (v !== undefined) throw new FlagError(flag, 'does not apply with --spectrum');
+      }
       const rows = spectrumAccuracy(flags.base, flags.widths, depths, {
         ...(raw.networks !== undefined ? { networks: parseInteger('--networks', raw.networks, 1, 1_000_000) } : {}),
         populationSize: parseInteger('--population', raw.population ?? '1500', 50, 1_000_000),
@@ -61,7 +68,11 @@ export function register(program: Command): void {
     if (flags.widths.length === 0) throw new FlagError('--width', 'is required for compare (one positive integer), or use --preset study');
     if (flags.widths.length !== 1) throw new FlagError('--width', 'takes exactly one value for compare (or use --preset study)');
     const base = { N: flags.widths[0]!, ...flags.base };
+    const counting = resolveCountFlags(raw);
+    if (raw.tolerance !== undefined && counting.protocol !== 'final-states') throw new FlagError('--tolerance', 'applies only with --count final-states');
     const opts: CompareOptions = {
+      protocol: counting.protocol,
+      protocolOptions: { iterations: counting.iterations, clusterTolerance: counting.clusterTolerance },
       networks: parseInteger('--networks', raw.networks ?? '20', 1, 1_000_000),
       starts: parseInteger('--starts', raw.starts ?? '100', 1, 10_000_000),
       maxIterations: parseInteger('--max-iterations', raw.maxIterations ?? '1000', 1, 100_000_000),
@@ -88,6 +99,10 @@ export function register(program: Command): void {
       process.stdout.write(`predictedQ: ${rows[0]?.predictionMethod === 'kac-rice' ? 'Kac-Rice E[# stable] (theory/06 (6.9)-(6.16))' : 'spectral link 1 + N0 p>1 (theory/06 (6.5))'}\n`);
       process.stdout.write('depth  predictedQ  kr s.e.  link Q  meanQ   stderrQ  E[Q|Q>0]  attractors  P(Q=0)  P(Q>1)  p>1       networks\n');
       for (const r of rows) process.stdout.write(`${String(r.depth).padStart(5)}  ${r.predictedQ.toFixed(3).padStart(10)}  ${r.kacRiceStderr !== null ? r.kacRiceStderr.toFixed(3).padStart(7) : '      -'}  ${r.spectralLinkQ.toFixed(3).padStart(6)}  ${r.meanQ.toFixed(3).padStart(6)}  ${r.stderrQ.toFixed(3).padStart(7)}  ${r.meanQGivenPositive.toFixed(3).padStart(8)}  ${r.meanAttractors.toFixed(3).padStart(10)}  ${r.pQZero.toFixed(2).padStart(6)}  ${r.pQAbove1.toFixed(2).padStart(6)}  ${r.fractionAboveOne.toExponential(2)}  ${r.networks}\n`);
+      process.stdout.write(`annealed large-N count of all fixed points exp(N Sigma_ann) (theory/06 (6.26); not the quenched count): ${rows.map((r) => `L=${r.depth} ${r.annealed === null ? 'n/a' : `${r.annealed.expectedAll.toFixed(3)} (Sigma=${r.annealed.complexity.toExponential(2)}, ${r.annealed.route}${r.annealed.checkPassed ? '' : ', solve not certified'})`}`).join('; ')}\n`);
+      if (opts.protocol !== 'stable') {
+        process.stdout.write(`count (--count ${opts.protocol}) per network: ${rows.map((r) => `L=${r.depth} ${r.meanCount.toFixed(3)} +- ${r.stderrCount.toFixed(3)}${r.meanConvergedShare !== null ? ` (Newton converged ${(100 * r.meanConvergedShare).toFixed(1)}%)` : ''}`).join('; ')}\n`);
+      }
     }
   });
 }

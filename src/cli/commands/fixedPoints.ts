@@ -3,12 +3,14 @@
  * on one sampled network (src/fixedpoints/search.ts; theory/02-finite-networks.md section 2.4).
  */
 import type { Command } from 'commander';
+import { countNetwork, countsFromSearch, type ProtocolCount } from '../../counting/protocols.ts';
 import { findFixedPoints, type FixedPointResult } from '../../fixedpoints/search.ts';
 import { sampleNetwork, type Network } from '../../network/network.ts';
 import { describeSpec } from '../../spec/networkSpec.ts';
 import { readNetwork } from '../../training/file.ts';
 import { addNetworkFlags, parseInteger, parseNumber, resolveNetworkFlags, singleSpec, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, log, printJson } from '../io.ts';
+import { COUNT_HELP, resolveCountFlags } from './sweep.ts';
 
 export interface SearchFlags {
   starts?: string; maxIterations?: string; tolerance?: string; maxPeriod?: string; network?: string;
@@ -88,13 +90,28 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON document on stdout');
   addNetworkFlags(cmd);
   addSearchFlags(cmd);
-  cmd.action((raw: RawNetworkFlags & SearchFlags & { json?: boolean }) => {
-    const search = resolveSearchFlags(raw);
+  cmd
+    .option('--count <P>', COUNT_HELP.count + '; the JSON then has a count object')
+    .option('--iterations <T>', COUNT_HELP.iterations);
+  cmd.action((raw: RawNetworkFlags & SearchFlags & { json?: boolean; count?: string; iterations?: string }) => {
+    const counting = resolveCountFlags(raw);
+    const finalStates = counting.protocol === 'final-states';
+    // With final-states, --tolerance is the clustering tolerance; the search keeps its default.
+    const search = resolveSearchFlags(finalStates ? { ...raw, tolerance: undefined } : raw);
     const { net, presetApplied, file } = resolveNetwork(raw);
     const spec = net.spec;
     const res = findFixedPoints(net, { starts: search.starts, maxIterations: search.maxIterations, tolerance: search.tolerance, maxPeriod: search.maxPeriod });
+    let count: ProtocolCount | null = null;
+    if (raw.count !== undefined) {
+      if (counting.protocol === 'stable' || counting.protocol === 'attractors') {
+        const c = countsFromSearch(res);
+        count = { protocol: counting.protocol, count: counting.protocol === 'stable' ? c.stable : c.attractors, starts: res.starts, convergedShare: null, stable: c.stable, cycles: counting.protocol === 'attractors' ? c.cycles : null, divergedStarts: null };
+      } else {
+        count = countNetwork(net, counting.protocol, { starts: search.starts, iterations: counting.iterations, clusterTolerance: counting.clusterTolerance });
+      }
+    }
     if (raw.json) {
-      printJson(fixedPointsJson(net, res, presetApplied, file));
+      printJson({ ...fixedPointsJson(net, res, presetApplied, file), ...(count !== null ? { count } : {}) });
       return;
     }
     const lines = [
@@ -105,6 +122,7 @@ export function register(program: Command): void {
       ...res.cycles.map((c) => `  cycle of period ${c.period}: rho=${c.spectralRadius.toPrecision(6)} basin=${(100 * c.basinShare).toFixed(1)}%`),
       `  unsettled after ${res.diagnostics.maxIterations} iterations: ${(100 * res.unsettledShare).toFixed(1)}%` +
         (res.diagnostics.divergedStarts > 0 ? ` (${res.diagnostics.divergedStarts} start(s) overflowed)` : ''),
+      ...(count === null ? [] : [`count (--count ${count.protocol}) = ${count.count}` + (count.convergedShare !== null ? ` (Newton starts converged: ${(100 * count.convergedShare).toFixed(1)}%; ${count.stable} stable)` : '') + (count.cycles !== null ? ` (${count.stable} stable fixed point(s) + ${count.cycles} cycle(s))` : '')]),
     ];
     process.stdout.write(lines.join('\n') + '\n');
     if (res.unsettledShare > 0) log(`jesd: ${(100 * res.unsettledShare).toFixed(1)}% of starts did not settle (not counted as fixed points)`);

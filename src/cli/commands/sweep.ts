@@ -7,17 +7,48 @@
 import type { Command } from 'commander';
 import { availableParallelism } from 'node:os';
 import { describeSpec, type LawSpec } from '../../spec/networkSpec.ts';
+import { COUNT_PROTOCOLS, type CountProtocol } from '../../counting/protocols.ts';
+import { curvesFromPoints } from '../../counting/depthCurves.ts';
+import { groupBy } from '../../montecarlo/summary.ts';
+import type { SweepRecord } from '../../montecarlo/records.ts';
 import { runSweep } from '../../montecarlo/sweep.ts';
 import type { SweepConfig } from '../../montecarlo/records.ts';
 import { formatSweepTable } from '../../montecarlo/table.ts';
-import { addNetworkFlags, parseInteger, parseNumber, parseWorkers, resolveNetworkFlags, type NetworkFlags, type RawNetworkFlags } from '../flags.ts';
+import { addNetworkFlags, parseChoice, parseInteger, parseNumber, parseWorkers, resolveNetworkFlags, type NetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, log, printJson } from '../io.ts';
 import { PRESETS } from '../presets.ts';
 
 interface SweepFlags extends RawNetworkFlags {
   networks?: string; workers?: string; out?: string; resume?: boolean; force?: boolean; starts?: string;
   maxIterations?: string; tolerance?: string; maxPeriod?: string; json?: boolean; quiet?: boolean; shard?: string;
+  count?: string; iterations?: string; curves?: boolean;
 }
+
+/**
+ * The counting protocol flags shared by fixed-points, sweep and compare: --count P and, for
+ * final-states only, --iterations T; with final-states --tolerance is the clustering tolerance.
+ */
+export function resolveCountFlags(raw: { count?: string; iterations?: string; tolerance?: string }): { protocol: CountProtocol; iterations?: number; clusterTolerance?: number } {
+  const protocol = parseChoice('--count', raw.count ?? 'stable', COUNT_PROTOCOLS);
+  if (protocol !== 'final-states') {
+    if (raw.iterations !== undefined) throw new FlagError('--iterations', 'applies only with --count final-states');
+    return { protocol };
+  }
+  const out: { protocol: CountProtocol; iterations?: number; clusterTolerance?: number } = { protocol };
+  if (raw.iterations !== undefined) out.iterations = parseInteger('--iterations', raw.iterations, 1, 100_000_000);
+  if (raw.tolerance !== undefined) {
+    const t = parseNumber('--tolerance', raw.tolerance);
+    if (!(t > 0)) throw new FlagError('--tolerance', `must be > 0, got ${raw.tolerance}`);
+    out.clusterTolerance = t;
+  }
+  return out;
+}
+
+/** Help text of the counting protocol flags. */
+export const COUNT_HELP = {
+  count: `counting protocol: ${COUNT_PROTOCOLS.join('|')} (default stable = Q, the distinct stable fixed points); all = stable and unstable fixed points by Newton in pre-activation coordinates, attractors = stable fixed points plus cycles (a cycle counted once), final-states = clusters of x_T after --iterations steps at --tolerance (docs/counting.md)`,
+  iterations: 'final-states: iterations T of x <- f(x) before the end points are clustered (default 1000)',
+} as const;
 
 /** Laws that take --alpha; in a --weights list, the others ignore it. */
 const LAWS_WITH_ALPHA = new Set(['stable', 'pareto', 'student']);
@@ -48,17 +79,28 @@ export function resolveSweepFlags(raw: SweepFlags): { config: SweepConfig; worke
   const networks = parseInteger('--networks', raw.networks ?? '20', 1, 10_000_000);
   const workers = parseWorkers(raw.workers, raw.quiet === true);
   const starts = parseInteger('--starts', raw.starts ?? '200', 1, 10_000_000);
-  const tolerance = raw.tolerance !== undefined ? parseNumber('--tolerance', raw.tolerance) : 1e-9;
+  const counting = resolveCountFlags(raw);
+  // With final-states, --tolerance is the clustering tolerance; the search keeps its default.
+  const tolerance = raw.tolerance !== undefined && counting.protocol !== 'final-states' ? parseNumber('--tolerance', raw.tolerance) : 1e-9;
   if (!(tolerance > 0)) throw new FlagError('--tolerance', `must be > 0, got ${raw.tolerance}`);
   const fixedPointOptions = {
     maxIterations: parseInteger('--max-iterations', raw.maxIterations ?? '2000', 1, 100_000_000),
     tolerance,
     maxPeriod: parseInteger('--max-period', raw.maxPeriod ?? '8', 1, 1000),
   };
+  if (raw.curves && !flags.depths.includes(1)) throw new FlagError('--curves', 'needs depth 1 in --depth (a curve rises above its L = 1 value)');
+  if (raw.curves && flags.depths.length < 2) throw new FlagError('--curves', 'needs at least two depths in --depth');
   if (raw.resume && raw.out === undefined) throw new FlagError('--resume', 'needs --out FILE.jsonl (the file to continue)');
   if (raw.resume && raw.force) throw new FlagError('--force', 'cannot be combined with --resume (--force starts over, --resume continues)');
   if (raw.force && raw.out === undefined) throw new FlagError('--force', 'applies only with --out FILE.jsonl (there is no file to replace)');
   const config: SweepConfig = { widths: flags.widths, depths: flags.depths, weightLaws, base, networks, starts, fixedPointOptions };
+  if (counting.protocol !== 'stable') config.protocol = counting.protocol;
+  if (counting.iterations !== undefined || counting.clusterTolerance !== undefined) {
+    config.protocolOptions = {
+      ...(counting.iterations !== undefined ? { iterations: counting.iterations } : {}),
+      ...(counting.clusterTolerance !== undefined ? { clusterTolerance: counting.clusterTolerance } : {}),
+    };
+  }
   if (raw.shard !== undefined) {
     const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw.shard);
     const units = flags.widths.length * flags.depths.length * weightLaws.length * networks;
@@ -89,9 +131,12 @@ export function register(program: Command): void {
     .option('--force', 'overwrite a non-empty --out (and its FILE.meta.json) instead of refusing')
     .option('--starts <S>', 'random starts of the fixed-point search per network (default 200)')
     .option('--max-iterations <T>', 'iterations of x <- f(x) per start before it counts as unsettled (default 2000)')
-    .option('--tolerance <eps>', 'settling tolerance on ||x_t - x_{t-p}||_inf (default 1e-9)')
+    .option('--tolerance <eps>', 'settling tolerance on ||x_t - x_{t-p}||_inf (default 1e-9); with --count final-states the clustering tolerance of the end points (default 1e-6)')
     .option('--max-period <P>', 'longest periodic attractor detected (default 8)')
+    .option('--count <P>', COUNT_HELP.count + '; records then carry protocol and count, and a resumed run must use the same --count')
+    .option('--iterations <T>', COUNT_HELP.iterations)
     .option('--shard <K/N>', 'run only shard K of N (1 <= K <= N): the networks at positions i = K-1, K-1+N, ... of the grid order; needs --out; join the N files with jesd merge (docs/cluster.md)')
+    .option('--curves', 'per-network depth curves: network k at depth L is the first L layers of network k at any larger depth, so each network\'s counts over --depth (which must include 1) form one curve; prints, per width and law, the share of networks whose curve rises above its L = 1 value and above 1, then returns to 1, with a 95% Wilson interval (JSON: {summary, curves})')
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print the summary as one JSON array instead of a table')
     .addHelpText('after', [
@@ -130,13 +175,32 @@ export function register(program: Command): void {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
       }
+      const curves = raw.curves ? sweepCurves(result.records) : null;
       if (raw.json) {
-        printJson(result.summary);
+        printJson(curves === null ? result.summary : { summary: result.summary, curves });
       } else {
         const lawOrder = config.weightLaws.map((l) => ({ weights: l.name, alpha: l.alpha ?? null, sigmaW: l.scale }));
         if (config.shard) process.stdout.write(`# shard ${config.shard.index}/${config.shard.count}: this shard's networks only; jesd merge joins the shards (docs/cluster.md)\n`);
         if (flags.presetApplied) process.stdout.write(`# preset ${flags.presetApplied}: ${PRESETS[flags.presetApplied]!.description}\n`);
         process.stdout.write(formatSweepTable(result.summary, { lawOrder }));
+        for (const c of curves ?? []) {
+          const w = c.riseAndReturn;
+          process.stdout.write(`# depth curves (${c.protocol}), N=${c.width} ${c.weights}${c.alpha !== null ? `(alpha=${c.alpha})` : ''} sigma_w=${c.sigmaW}: ${w.successes} of ${w.trials} networks rise above their L=1 value and above 1, then return to 1 (${(100 * w.rate).toFixed(1)}%, 95% Wilson interval ${(100 * w.lower).toFixed(1)}-${(100 * w.upper).toFixed(1)}%)\n`);
+        }
       }
     });
+}
+
+/**
+ * Per-network depth curves of a sweep's records (src/counting/depthCurves.ts), one entry per
+ * (width, weight law); the value is the record's count when the run has a protocol, else Q.
+ */
+export function sweepCurves(records: readonly SweepRecord[]) {
+  const groups = groupBy(records, (r) => `${r.width}|${r.weights}|${r.alpha}|${r.sigmaW}`);
+  return [...groups.values()].map((g) => {
+    const depths = [...new Set(g.map((r) => r.depth))].sort((a, b) => a - b);
+    const s = curvesFromPoints(g.map((r) => ({ network: r.network, depth: r.depth, value: r.count ?? r.Q })), depths);
+    const r0 = g[0]!;
+    return { width: r0.width, weights: r0.weights, alpha: r0.alpha, sigmaW: r0.sigmaW, protocol: r0.protocol ?? 'stable', ...s };
+  });
 }

@@ -7,7 +7,7 @@
 import type { SweepRecord } from '../../montecarlo/records.ts';
 import { linePlot, PALETTE, type Series } from '../../plot/svg.ts';
 import type { Availability, PredictedQCurve, PredictedQPoint } from '../theory.ts';
-import { emergenceVerdict, nonMonotoneVerdict, theoryVerdict } from '../verdicts.ts';
+import { emergenceVerdict, nonMonotoneVerdict } from '../verdicts.ts';
 import { mdTable, r3, theoryWeight, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
 import { qRows, runSweepSection, sweepConfig, sweepWork } from './sweep.ts';
 
@@ -20,7 +20,7 @@ const FIGURE = 'fig-heavy-q';
 const qKey = (width: number, depth: number) => `q|${width}|${depth}`;
 
 /** The predicted Q curve per heavy width from the theory records (or why it is missing). */
-function predictedCurves(ctx: ClaimContext): Availability<PredictedQCurve>[] {
+export function predictedCurves(ctx: ClaimContext): Availability<PredictedQCurve>[] {
   const { scale } = ctx;
   return scale.heavy.widths.map((w) => {
     const pts = scale.heavy.depths.map((d) => ctx.theory(qKey(w, d)) as Availability<PredictedQPoint> | undefined);
@@ -70,11 +70,8 @@ export const heavySection: ClaimSection<HeavyResult> = {
     const curves = theory.filter((c): c is { ok: true; value: PredictedQCurve } => c.ok).map((c) => c.value);
     const qReasons = theory.filter((c): c is { ok: false; reason: string } => !c.ok).map((c) => c.reason);
     const nonMono = nonMonotoneVerdict(rows);
-    const verdicts = [
-      emergenceVerdict(rows),
-      nonMono,
-      theoryVerdict(curves.length === scale.heavy.widths.length ? curves : null, rows, qReasons[0]),
-    ];
+    // C4 judges the Kac-Rice prediction (./kacRiceQ.ts); the spectral link (curves) stays here as the old route.
+    const verdicts = [emergenceVerdict(rows), nonMono];
 
     // Figure: MC mean with error bars, theory curve, P(Q > 1), P(Q = 0).
     const files: string[] = [];
@@ -83,14 +80,14 @@ export const heavySection: ClaimSection<HeavyResult> = {
       const rs = rows.filter((r) => r.width === w);
       series.push({ name: `Monte Carlo mean Q, N = ${w}`, x: rs.map((r) => r.depth), y: rs.map((r) => r.meanQ), yErr: rs.map((r) => r.stderrQ ?? 0), mode: 'both', color: PALETTE[k % PALETTE.length] });
       const c = curves.find((cv) => cv.width === w);
-      if (c) series.push({ name: `theory (ESD equation), N = ${w}`, x: c.depths, y: c.predictedQ, dashed: true, color: PALETTE[k % PALETTE.length] });
+      if (c) series.push({ name: `spectral link 1 + N0 p>1 (old route), N = ${w}`, x: c.depths, y: c.predictedQ, dashed: true, color: PALETTE[k % PALETTE.length] });
       series.push({ name: `P(Q > 1), N = ${w}`, x: rs.map((r) => r.depth), y: rs.map((r) => r.pQAbove1), mode: 'scatter', marker: 'triangle', color: PALETTE[(k + 1) % PALETTE.length] });
       series.push({ name: `P(Q = 0), N = ${w}`, x: rs.map((r) => r.depth), y: rs.map((r) => r.pQEquals0 ?? 0), mode: 'scatter', marker: 'square', color: PALETTE[(k + 2) % PALETTE.length] });
     });
     const peaks = nonMono.peaks;
     const peakText = peaks.map((p) => {
       const c = curves.find((cv) => cv.width === p.width);
-      const tp = c ? `, theory peak at L=${c.depths[theoryPeak(c)]}` : '';
+      const tp = c ? `, spectral-link peak at L=${c.depths[theoryPeak(c)]}` : '';
       return `N=${p.width}: Monte Carlo peak at L=${p.peakDepth}${tp}`;
     }).join('; ');
     writeFigure(out, FIGURE, linePlot(series, {
@@ -101,10 +98,10 @@ export const heavySection: ClaimSection<HeavyResult> = {
         ...peaks.map((p) => ({ x: p.peakDepth, label: `MC peak L=${p.peakDepth}` })),
         ...curves.map((c) => {
           const k = theoryPeak(c);
-          return { x: c.depths[k]!, label: `theory peak L=${c.depths[k]}`, color: '#b03a2e', labelAtTop: true };
+          return { x: c.depths[k]!, label: `link peak L=${c.depths[k]}`, color: '#b03a2e', labelAtTop: true };
         }),
       ],
-      caption: `Circles: Monte Carlo mean of Q over ${scale.heavy.networks} networks per depth (${scale.heavy.starts} starts each), error bars 1 standard error; triangles and squares: the shares of networks with Q > 1 and with Q = 0 (no stable fixed point), on the same axis; ${peakText}. ${curves.length > 0 ? 'Dashed: Q predicted from the ESD equation.' : 'No theory curve: the Q predictor was not available (see report.md).'}`,
+      caption: `Circles: Monte Carlo mean of Q over ${scale.heavy.networks} networks per depth (${scale.heavy.starts} starts each), error bars 1 standard error; triangles and squares: the shares of networks with Q > 1 and with Q = 0 (no stable fixed point), on the same axis; ${peakText}. ${curves.length > 0 ? 'Dashed: the spectral link 1 + N0 p>1 (old route; C4 judges the Kac-Rice prediction).' : 'No theory curve: the Q predictor was not available (see report.md).'}`,
     }), files);
 
     // Table and peak depths.
@@ -117,7 +114,7 @@ export const heavySection: ClaimSection<HeavyResult> = {
     const md: string[] = [
       `![heavy tails](${FIGURE}.svg)`,
       '',
-      mdTable(['N', 'L', 'networks', 'mean Q', 'stderr', 'P(Q > 1)', 'P(Q = 0)', 'max Q', 'theory Q'],
+      mdTable(['N', 'L', 'networks', 'mean Q', 'stderr', 'P(Q > 1)', 'P(Q = 0)', 'max Q', 'spectral link Q (old route)'],
         rows.map((r) => [r.width, r.depth, r.networks, r3(r.meanQ), r.stderrQ === null ? 'n/a' : r3(r.stderrQ), r3(r.pQAbove1), r3(r.pQEquals0 ?? 0), r.maxQ, theoryAt(r.width, r.depth)])),
       '',
       'P(Q = 0): share of networks with no stable fixed point (every start ended on a periodic cycle or did not settle); such networks pull the mean below 1.',
@@ -131,11 +128,11 @@ export const heavySection: ClaimSection<HeavyResult> = {
       let tp = '';
       if (c) {
         const k = theoryPeak(c);
-        tp = `; theory peak at L = ${c.depths[k]} (Q = ${r3(c.predictedQ[k]!)})`;
+        tp = `; spectral-link peak (old route) at L = ${c.depths[k]} (Q = ${r3(c.predictedQ[k]!)})`;
       }
       md.push(`- Peak depth, N = ${w}: Monte Carlo peak at L = ${pk.depth} (mean Q = ${r3(pk.meanQ)})${tp}.`);
     }
-    if (curves.length > 0) md.push(`- Theory: ${curves[0]!.method}.`);
+    if (curves.length > 0) md.push(`- Spectral link (old route; C4 judges the Kac-Rice prediction, in its own section): ${curves[0]!.method}.`);
     else md.push(`- Theory curve: not run (${qReasons[0] ?? 'no predictor'}).`);
 
     return {

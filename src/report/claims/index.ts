@@ -6,7 +6,9 @@
 import { basinsSection } from './basins.ts';
 import { esdSection } from './esd.ts';
 import { heavySection } from './heavy.ts';
+import { kacRiceSection } from './kacRiceQ.ts';
 import { lightSection } from './light.ts';
+import { protocolsSection } from './protocols.ts';
 import type { ClaimSection } from './section.ts';
 
 export const CLAIMS: ClaimSection<unknown>[] = [
@@ -14,4 +16,6 @@ export const CLAIMS: ClaimSection<unknown>[] = [
   heavySection,
   esdSection,
   basinsSection,
+  protocolsSection,
+  kacRiceSection,
 ];
