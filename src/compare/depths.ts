@@ -10,7 +10,7 @@ import { InvalidSpecError } from '../errors.ts';
 import { takesLightRoute } from '../jacobian/index.ts';
 import { INVERTIBLE } from '../fixedpoints/newtonAll.ts';
 import { findFixedPoints } from '../fixedpoints/search.ts';
-import { meanAndSd } from '../montecarlo/summary.ts';
+import { meanAndSd } from '../numerics/stats.ts';
 import { sampleNetwork } from '../network/network.ts';
 import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { predictQ } from '../predict/qPrediction.ts';

@@ -9,10 +9,10 @@
  * A curve "rises and returns" when some depth L_i > 1 has Q_k(L_i) > max(Q_k(1), 1) (above its
  * L = 1 value and above 1, so a climb from 0 to 1 is not a rise) and a later depth L_j > L_i has
  * Q_k(L_j) = 1. The share of networks whose curve does so is a binomial proportion,
- * reported with its Wilson score interval (src/montecarlo/summary.ts wilsonInterval).
+ * reported with its Wilson score interval (src/numerics/stats.ts wilsonInterval).
  */
 import { InvalidSpecError, requireInteger } from '../errors.ts';
-import { wilsonInterval, type BinomialInterval } from '../montecarlo/summary.ts';
+import { wilsonInterval, type BinomialInterval } from '../numerics/stats.ts';
 import { sampleNetwork } from '../network/network.ts';
 import { validateSpec, type NetworkSpec } from '../spec/networkSpec.ts';
 import { countNetwork, type CountProtocol, type ProtocolOptions } from './protocols.ts';

@@ -32,7 +32,7 @@
  * networks themselves are sampleNetwork(spec, n) (so they are the networks a multistart run with the
  * same spec sees). Nothing depends on the order of networks or the number of workers.
  */
-import { meanAndSd } from '../montecarlo/summary.ts';
+import { meanAndSd } from '../numerics/stats.ts';
 import { InvalidSpecError, NonConvergenceError, requireInRange, requireInteger } from '../errors.ts';
 import {
   evalPreact, evalPreactAtInput, fixedPointJacobian, jacobianSpectrumSummary, preactDerivative, preactStarts,

@@ -11,7 +11,7 @@
  */
 import { InvalidSpecError } from '../errors.ts';
 import { linalg } from '../linalg/index.ts';
-import { wilsonInterval, type BinomialInterval } from '../montecarlo/summary.ts';
+import { wilsonInterval, type BinomialInterval } from '../numerics/stats.ts';
 import { stream, STREAM } from '../random/rng.ts';
 import { matrix, type Matrix } from '../types.ts';
 import {

@@ -17,7 +17,7 @@
 import { InvalidSpecError, requireInteger, requirePositive } from '../errors.ts';
 import { classifyStarts, type FixedPoint, type FixedPointOptions } from '../fixedpoints/search.ts';
 import type { Network } from '../network/network.ts';
-import { wilsonInterval, type BinomialInterval } from '../montecarlo/summary.ts';
+import { wilsonInterval, type BinomialInterval } from '../numerics/stats.ts';
 import { STREAM, stream } from '../random/rng.ts';
 import { matrix } from '../types.ts';
 import { applyDamage, damageLabel, type DamageContext, type DamageSpec } from './damage.ts';

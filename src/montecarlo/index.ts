@@ -1,6 +1,7 @@
 /** Monte Carlo sweeps: public API (docs/sweeps.md). */
 export { runSweep, DEFAULT_UNIT_MODULE, type RunSweepOptions, type SweepResult } from './sweep.ts';
-export { summarizeSweep, wilsonInterval, normalQuantile, type BinomialInterval } from './summary.ts';
+export { summarizeSweep } from './summary.ts';
+export { meanAndSd, wilsonInterval, normalQuantile, type BinomialInterval } from '../numerics/stats.ts';
 export { runPool, defaultWorkerCount, WORKER_START_MS, type PoolOptions } from './pool.ts';
 export { readSweepFile, SWEEP_FORMAT, SWEEP_FORMAT_VERSION, type SweepHeader, type SweepFileContents } from './store.ts';
 export {

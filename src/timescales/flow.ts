@@ -11,7 +11,7 @@
  */
 import { InvalidSpecError, NonConvergenceError, requireFinite, requireInteger, requirePositive } from '../errors.ts';
 import { linalg } from '../linalg/index.ts';
-import { normalQuantile } from '../montecarlo/summary.ts';
+import { normalQuantile } from '../numerics/stats.ts';
 import { matrix } from '../types.ts';
 
 export const INITS = ['quantiles', 'uniform'] as const;

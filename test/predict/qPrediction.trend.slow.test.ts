@@ -15,7 +15,7 @@ import { findFixedPoints } from '../../src/fixedpoints/search.ts';
 import { forwardBatch, sampleNetwork } from '../../src/network/network.ts';
 import type { NetworkSpec } from '../../src/spec/networkSpec.ts';
 import { predictQ } from '../../src/predict/qPrediction.ts';
-import { meanAndSd } from '../../src/montecarlo/summary.ts';
+import { meanAndSd } from '../../src/numerics/stats.ts';
 
 describe('saturated limit (theory/06 (6.8))', () => {
   it('E[#fixed corners] = 1 at every depth for Cauchy weights and Gaussian biases scaled by 1e6 (sigmoid -> step)', () => {

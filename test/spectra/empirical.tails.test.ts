@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hillTail, powerLawFit } from '../../src/spectra/empirical.ts';
-import { wilsonInterval } from '../../src/montecarlo/summary.ts';
+import { wilsonInterval } from '../../src/numerics/stats.ts';
 import { stream } from '../../src/random/rng.ts';
 
 /** Pareto(alpha) sample with x_min = 1 by inversion: X = U^(-1/alpha), P(X > x) = x^-alpha. */

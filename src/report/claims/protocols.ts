@@ -15,7 +15,7 @@ import { curvesFromPoints, type DepthCurveSummary } from '../../counting/depthCu
 import { COUNT_PROTOCOLS, countNetwork, countsFromSearch, type CountProtocol } from '../../counting/protocols.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
 import { runPool } from '../../montecarlo/pool.ts';
-import { meanAndSd } from '../../montecarlo/summary.ts';
+import { meanAndSd } from '../../numerics/stats.ts';
 import { siblingModuleUrl } from '../../moduleUrl.ts';
 import { sampleNetwork } from '../../network/network.ts';
 import { describeSpec, type NetworkSpec } from '../../spec/networkSpec.ts';

@@ -4,7 +4,8 @@
  * per-grid-point Q statistics.
  */
 import { join } from 'node:path';
-import { groupBy, meanAndSd } from '../../montecarlo/summary.ts';
+import { groupBy } from '../../montecarlo/summary.ts';
+import { meanAndSd } from '../../numerics/stats.ts';
 import { runSweep, type SweepResult } from '../../montecarlo/sweep.ts';
 import type { SweepConfig, SweepRecord } from '../../montecarlo/records.ts';
 import type { QGrid, ReproductionScale } from '../scales.ts';

@@ -8,16 +8,16 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runSweep } from '../src/montecarlo/sweep.ts';
-import type { SweepConfig } from '../src/montecarlo/records.ts';
-import { ResultStoreError } from '../src/errors.ts';
-import { curvesFromPoints, depthCurves, risesAndReturns } from '../src/counting/depthCurves.ts';
-import { clusterCount, COUNT_PROTOCOLS, countNetwork, finalStates, type CountProtocol } from '../src/counting/protocols.ts';
-import { wilsonInterval } from '../src/montecarlo/summary.ts';
-import { protocolsVerdict } from '../src/report/claims/protocols.ts';
-import { networkFromWeights, sampleNetwork } from '../src/network/network.ts';
-import type { NetworkSpec } from '../src/spec/networkSpec.ts';
-import { matrix } from '../src/types.ts';
+import { runSweep } from '../../src/montecarlo/sweep.ts';
+import type { SweepConfig } from '../../src/montecarlo/records.ts';
+import { ResultStoreError } from '../../src/errors.ts';
+import { curvesFromPoints, depthCurves, risesAndReturns } from '../../src/counting/depthCurves.ts';
+import { clusterCount, COUNT_PROTOCOLS, countNetwork, finalStates, type CountProtocol } from '../../src/counting/protocols.ts';
+import { wilsonInterval } from '../../src/numerics/stats.ts';
+import { protocolsVerdict } from '../../src/report/claims/protocols.ts';
+import { networkFromWeights, sampleNetwork } from '../../src/network/network.ts';
+import type { NetworkSpec } from '../../src/spec/networkSpec.ts';
+import { matrix } from '../../src/types.ts';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 

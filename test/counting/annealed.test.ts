@@ -4,10 +4,10 @@
 // for sigma > 1, 0 otherwise), and an independent finite-N computation of the Fuglede-Kadison side:
 // (1/N) log|det(I - G)| = half the mean log of the squared singular values of I - G of one sampled matrix.
 import { describe, expect, it } from 'vitest';
-import { annealedComplexity, complexityFromSTransform, sTransformOfAtoms } from '../src/counting/annealed.ts';
-import { linalg } from '../src/linalg/index.ts';
-import { STREAM, stream } from '../src/random/rng.ts';
-import { matrix } from '../src/types.ts';
+import { annealedComplexity, complexityFromSTransform, sTransformOfAtoms } from '../../src/counting/annealed.ts';
+import { linalg } from '../../src/linalg/index.ts';
+import { STREAM, stream } from '../../src/random/rng.ts';
+import { matrix } from '../../src/types.ts';
 
 const circular = (s: number) => (s > 1 ? Math.log(s) - 0.5 + 1 / (2 * s * s) : 0);
 
