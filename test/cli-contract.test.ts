@@ -49,6 +49,8 @@ const BASE: Record<string, () => string[]> = {
   merge: () => [join(dir, 'merged.jsonl'), join(dir, 'no-such-shard.jsonl'), '--quiet'],
   train: () => ['--width', '2', '--depth', '1', '--patterns', '2', '--steps', '2', '--quiet', '--out', join(dir, `net-${Math.random().toString(36).slice(2)}.json`)],
   restore: () => ['--width', '4', '--depth', '1', '--images', join(dir, 'images.json'), '--damage', 'flip:25', '--trials', '1'],
+  modes: () => ['--width', '3', '--depth', '2', '--samples', '8'],
+  basin: () => ['--diagonal', '8,-4', '--width', '1', '--space', 'sample', '--directions', '2', '--bisection-steps', '4', '--quiet'],
 };
 
 /** Flags whose value is a path or free text (any string is valid there). */

@@ -11,6 +11,8 @@ import { register as count } from './count.ts';
 import { register as merge } from './merge.ts';
 import { register as train } from './train.ts';
 import { register as restore } from './restore.ts';
+import { register as modes } from './modes.ts';
+import { register as basin } from './basin.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -26,4 +28,6 @@ export const COMMANDS: RegisterCommand[] = [
   count,
   train,
   restore,
+  modes,
+  basin,
 ];
