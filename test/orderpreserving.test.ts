@@ -46,8 +46,9 @@ describe('diagonal map sigmoid(8x - 4): fixed points and basin radii (11.10)', (
     expect(c8.slopeStable).toBeCloseTo(0.166372, 6);
   });
 
-  it('sample-space radius 0.4787520 from every corner (coordinate directions, tau 0.1)', () => {
-    stable.forEach((f, k) => {
+  it('sample-space radius 0.4787520 from the corners (coordinate directions, tau 0.1)', () => {
+    // Two opposite corners here; jesd basin in test/e2e-modes-basin.test.ts checks all eight.
+    [stable[0]!, stable.at(-1)!].forEach((f, k) => {
       const b = fixedPointBasin(net, f, { directions: 16, directionKind: 'coordinate', tau: 0.1, tag: k, seed: 4 });
       expect(Math.abs(b.radius - c8.sampleRadius)).toBeLessThanOrEqual(b.resolution + FIX.tolerance.radius);
       expect(b.ci[0]).toBeLessThanOrEqual(b.radius);
@@ -67,8 +68,8 @@ describe('diagonal map sigmoid(8x - 4): fixed points and basin radii (11.10)', (
     }
   });
 
-  it('weight-space radius along the common scaling is 1 - 4/g (0.5 at g = 8)', () => {
-    for (const g of [8, 6]) {
+  it('weight-space radius along the common scaling is 1 - 4/g (g = 6; g = 8 is checked through jesd basin)', () => {
+    for (const g of [6]) {
       const c = caseFor(g);
       const n1 = diagonalNet(1, g, c.offset);
       const pts = findFixedPoints(n1, { starts: 32, seed: 1 }).fixedPoints.filter((p) => p.stable).map((p) => p.x);
@@ -135,7 +136,7 @@ describe('r_tau and its Wilson interval (11.7)-(11.8)', () => {
 
 describe('OPT/NPT census (11.1)-(11.2)', () => {
   it('orthant probabilities: a zero-bias Gaussian ReLU unit is active on m orthonormal inputs w.p. 2^-m, on two inputs of correlation rho w.p. 1/4 + arcsin(rho)/(2 pi)', () => {
-    const n = 1000;
+    const n = 600;
     const net = layeredFromNetwork(sampleNetwork({ N: n, L: 1, activation: 'relu', weights: { name: 'gaussian', scale: 1 }, bias: null, scaling: 'raw', seed: 11 }));
     for (const c of FIX.orthant) {
       const X = matrix(c.m, n);
