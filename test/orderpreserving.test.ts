@@ -29,7 +29,7 @@ function diagonalNet(N: number, gain: number, offset: number) {
   return networkFromWeights('sigmoid', [W], [new Float64Array(N).fill(offset)]);
 }
 
-describe('diagonal map sigmoid(8x - 4): fixed points and basin radii (11.10)', () => {
+describe('diagonal map sigmoid(8x - 4): fixed points and basin radii (11.9)', () => {
   const c8 = caseFor(8);
   const N = 3;
   const net = diagonalNet(N, 8, -4);
@@ -95,7 +95,7 @@ describe('diagonal map sigmoid(8x - 4): fixed points and basin radii (11.10)', (
   });
 });
 
-describe('r_tau and its Wilson interval (11.7)-(11.8)', () => {
+describe('r_tau and its Wilson interval (11.6)-(11.7)', () => {
   it('equal radii: the estimate is that radius and, with enough rays, so is the interval', () => {
     const r = radiusFromRays(new Array(64).fill(0.3), 1, 0.1);
     expect(r.radius).toBe(0.3);
@@ -177,7 +177,7 @@ describe('OPT/NPT census (11.1)-(11.2)', () => {
   });
 });
 
-describe('Jacobian tie-in (11.4) and linear substitution (11.3)', () => {
+describe('Jacobian tie-in (11.5) and linear substitution (11.4)', () => {
   it('ReLU: the atom at 0 of the ESD of J J^T equals the fraction of units inactive at x', () => {
     for (const seed of [1, 2, 3]) {
       const N = 60;

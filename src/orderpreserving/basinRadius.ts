@@ -1,15 +1,15 @@
 /**
  * Basin radii in sample space and in weight space, by bisection along random directions, with a
- * Wilson confidence interval and the number of evaluations (theory/11-order-preserving.md section
- * 11.4). The radius definition is a reconstruction of Lin, Zhang, Feng, Zhao (arXiv 2501.02436):
+ * Wilson confidence interval and the number of evaluations (theory/11-order-preserving.md sections
+ * 11.5-11.6). The radius definition is a reconstruction of Lin, Zhang, Feng, Zhao (arXiv 2501.02436):
  *
- *   r_tau = sup{ t : P_u[ outcome(t u) = outcome(0) ] >= 1 - tau }                        (11.7)
+ *   r_tau = sup{ t : P_u[ outcome(t u) = outcome(0) ] >= 1 - tau }                        (11.6)
  *
  * where t u is a perturbation of size t along a random direction u (of the input, or of the
  * weights), and the outcome is the attractor reached by iterating the map (a stable fixed point),
  * or the class label argmax of the output. Each ray is searched by the grid-and-bisection of
  * src/fixedpoints/basins.ts (bisectRays; theory (8.4)); r_tau and its interval come from the
- * per-ray radii by (11.7)-(11.8).
+ * per-ray radii by (11.6)-(11.7).
  *
  * Randomness: sample-space directions around a fixed point are those of basins.ts
  * (stream(seed, NETWORK, index, DIRECTION, tag, j)); around a classified sample
@@ -27,7 +27,7 @@ import { forwardBatch } from '../training/backprop.ts';
 import type { LayeredNet } from '../training/model.ts';
 import { matrix, type Matrix } from '../types.ts';
 
-/** Default tau of (11.7): the radius kept along 90% of directions. */
+/** Default tau of (11.6): the radius kept along 90% of directions. */
 export const DEFAULT_TAU = 0.1;
 
 export const WEIGHT_DIRECTION_KINDS = ['sphere', 'scale'] as const;
@@ -36,7 +36,7 @@ export type WeightDirectionKind = (typeof WEIGHT_DIRECTION_KINDS)[number];
 export interface RayOptions {
   /** Number of directions D (default 64). */
   directions?: number;
-  /** tau in [0, 1) of (11.7) (default DEFAULT_TAU). */
+  /** tau in [0, 1) of (11.6) (default DEFAULT_TAU). */
   tau?: number;
   /** Confidence level of the Wilson interval (default 0.95). */
   confidence?: number;
@@ -53,9 +53,9 @@ export interface RayOptions {
 }
 
 export interface RayRadius {
-  /** r_tau of (11.7), estimated by the order statistic r_(floor(tau D) + 1). */
+  /** r_tau of (11.6), estimated by the order statistic r_(floor(tau D) + 1). */
   radius: number;
-  /** Wilson interval of r_tau (11.8). */
+  /** Wilson interval of r_tau (11.7). */
   ci: [number, number];
   tau: number;
   confidence: number;
@@ -88,7 +88,7 @@ function resolveRay(opts: RayOptions, defaults: { directions: number; tMax: numb
 }
 
 /**
- * r_tau and its Wilson interval from per-ray radii (11.7)-(11.8). With k(t) = #{j : r_j >= t} the
+ * r_tau and its Wilson interval from per-ray radii (11.6)-(11.7). With k(t) = #{j : r_j >= t} the
  * rays that keep the outcome at t, r_tau = sup{t : k(t)/D >= 1 - tau} = r_(floor(tau D) + 1); the
  * interval holds every t at which the Wilson interval of k(t)/D contains 1 - tau:
  * lo = r_(i-1) for the smallest i with Wilson-lower(D - i + 1, D) <= 1 - tau (r_(0) = 0), hi = r_(i)
@@ -136,8 +136,8 @@ export interface FixedPointBasinOptions extends RayOptions {
 }
 
 /**
- * Sample-space radius (11.7) of a stable fixed point of an N -> N network: the rays of basinRadius
- * (src/fixedpoints/basins.ts, (8.4)), summarised by (11.7)-(11.8). Default tMax: the diameter of the
+ * Sample-space radius (11.6) of a stable fixed point of an N -> N network: the rays of basinRadius
+ * (src/fixedpoints/basins.ts, (8.4)), summarised by (11.6)-(11.7). Default tMax: the diameter of the
  * activation's range box.
  */
 export function fixedPointBasin(net: Network, center: FixedPoint, opts: FixedPointBasinOptions = {}): RayRadius {
@@ -174,7 +174,7 @@ function requireClassifier(net: LayeredNet): void {
 }
 
 /**
- * Sample-space radius (11.7) of the class label argmax f(x) of the sample x. Directions uniform on
+ * Sample-space radius (11.6) of the class label argmax f(x) of the sample x. Directions uniform on
  * the sphere; default tMax the diameter of the first activation's range box.
  */
 export function labelBasin(net: LayeredNet, x: Float64Array, opts: RayOptions = {}): RayRadius & { label: number } {
@@ -207,7 +207,7 @@ export function parameterCount(net: LayeredNet): number {
 }
 
 /**
- * Weight-space direction j (11.9): 'sphere': Xi uniform on the sphere of R^P scaled to RMS 1
+ * Weight-space direction j (11.8): 'sphere': Xi uniform on the sphere of R^P scaled to RMS 1
  * (norm sqrt(P)), from stream(seed, WEIGHT_DIRECTION, tag, j); 'scale': every entry -1 (even j) or
  * +1 (odd j), i.e. all weights and biases scaled by (1 + eta) or (1 - eta) together.
  */
@@ -220,7 +220,7 @@ export function weightDirection(net: LayeredNet, kind: WeightDirectionKind, seed
   return u;
 }
 
-/** W -> W (1 + eta Xi) entrywise, weights then biases layer by layer in Xi's order (11.9). */
+/** W -> W (1 + eta Xi) entrywise, weights then biases layer by layer in Xi's order (11.8). */
 export function perturbWeights(net: LayeredNet, xi: Float64Array, eta: number): LayeredNet {
   let k = 0;
   const weights = net.weights.map((w) => matrix(w.rows, w.cols, Float64Array.from(w.data, (v) => v * (1 + eta * xi[k++]!))));
@@ -236,7 +236,7 @@ export interface WeightBasinOptions extends RayOptions {
   directionKind?: WeightDirectionKind;
 }
 
-/** Weight-space radius (11.7) with perturbations (11.9) and the given outcome test; default tMax (largest eta) 1. */
+/** Weight-space radius (11.6) with perturbations (11.8) and the given outcome test; default tMax (largest eta) 1. */
 export function weightBasin(net: LayeredNet, outcome: WeightOutcome, opts: WeightBasinOptions = {}): RayRadius & { mapEvaluations: number } {
   const kind = opts.directionKind ?? 'sphere';
   if (!(WEIGHT_DIRECTION_KINDS as readonly string[]).includes(kind)) throw new InvalidSpecError('directionKind', `must be one of ${WEIGHT_DIRECTION_KINDS.join('|')}, got ${JSON.stringify(kind)}`);
@@ -255,7 +255,7 @@ export function weightBasin(net: LayeredNet, outcome: WeightOutcome, opts: Weigh
 }
 
 /**
- * Outcome test for the stable fixed point k of a list (11.10): iterate the perturbed map from every
+ * Outcome test for the stable fixed point k of a list (11.9): iterate the perturbed map from every
  * listed point; kept when the orbit from point k settles on a stable fixed point and no orbit from
  * another listed point settles on the same one (the attractor persists and stays separate).
  */
@@ -278,7 +278,7 @@ export function fixedPointWeightOutcome(stable: Float64Array[], k: number, searc
   };
 }
 
-/** Outcome test for the class label of the sample x (11.10): kept while argmax f(x) does not change. */
+/** Outcome test for the class label of the sample x (11.9): kept while argmax f(x) does not change. */
 export function labelWeightOutcome(net: LayeredNet, x: Float64Array): WeightOutcome {
   requireClassifier(net);
   const X = matrix(1, x.length, Float64Array.from(x));

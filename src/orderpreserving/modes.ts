@@ -1,7 +1,7 @@
 /**
  * Order-preserving (OPT) and non-order-preserving (NPT) units over a sample set, the per-layer
  * distribution of active fractions, the linear-substitution check and the law of D^2 at a point
- * (theory/11-order-preserving.md sections 11.1-11.3). The definitions are reconstructions of
+ * (theory/11-order-preserving.md sections 11.1-11.4). The definitions are reconstructions of
  * Lin, Zhang, Feng, Zhao (arXiv 2501.02436) from its abstract; docs/order-preserving.md says so.
  *
  * Works on any layered network (src/training/model.ts: widths may differ, one activation per layer);
@@ -145,7 +145,7 @@ export function modeCensus(net: LayeredNet, X: Matrix, opts: CensusOptions = {})
 }
 
 /**
- * The law of D_l^2 at one input x: (1/d_l) sum_i delta at phi'(h_li)^2 per layer (11.4), as the
+ * The law of D_l^2 at one input x: (1/d_l) sum_i delta at phi'(h_li)^2 per layer (11.5), as the
  * discrete factor the free-probability solver consumes (src/freeprob/laws.ts). For relu its atom at
  * 0 is the fraction of units inactive at x.
  */
@@ -177,12 +177,12 @@ export interface SubstitutionResult {
   substituted: number[];
   /** max over samples and outputs of |y' - y|. */
   maxAbsChange: number;
-  /** ||Y' - Y||_F / ||Y - mean(Y)||_F (11.3); 0 when nothing changed, null when the outputs do not vary over the samples but changed. */
+  /** ||Y' - Y||_F / ||Y - mean(Y)||_F (11.4); 0 when nothing changed, null when the outputs do not vary over the samples but changed. */
   relativeChange: number | null;
 }
 
 /**
- * Linear-substitution check (11.3): every masked unit i of layer l is replaced by its tangent at the
+ * Linear-substitution check (11.4): every masked unit i of layer l is replaced by its tangent at the
  * mean pre-activation zbar_i of the original network over the samples, z -> s_i z + c_i with
  * s_i = phi'(zbar_i), c_i = phi(zbar_i) - s_i zbar_i; the network is run again on the samples and
  * the change of the outputs is reported. For relu an OPT unit has s_i = 1, c_i = 0 exactly, so

@@ -3,7 +3,7 @@
  * [--target fixed-points|label] [--json]` (docs/order-preserving.md): basin radii of the stable fixed
  * points (or of the class labels of samples) in sample space or weight space, by bisection along
  * random directions, with a Wilson interval and the number of evaluations
- * (src/orderpreserving/basinRadius.ts; theory/11-order-preserving.md (11.7)-(11.10)).
+ * (src/orderpreserving/basinRadius.ts; theory/11-order-preserving.md (11.6)-(11.9)).
  */
 import type { Command } from 'commander';
 import { NonConvergenceError } from '../../errors.ts';

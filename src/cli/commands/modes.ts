@@ -2,7 +2,7 @@
  * `jesd modes --network FILE | <network flags> --samples K|FILE [--json]` (docs/order-preserving.md):
  * the per-layer census of order-preserving (OPT) and non-order-preserving (NPT) units over a sample
  * set, the distribution of active fractions and the linear-substitution check
- * (src/orderpreserving/modes.ts; theory/11-order-preserving.md (11.1)-(11.3)).
+ * (src/orderpreserving/modes.ts; theory/11-order-preserving.md (11.1)-(11.4)).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
