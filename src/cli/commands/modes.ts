@@ -12,7 +12,7 @@ import { describeSpec } from '../../network/spec.ts';
 import {
   censusMask, layeredFromNetwork, linearSubstitution, modeCensus, randomSamples, type ModeCensus, type SubstitutionResult,
 } from '../../orderpreserving/modes.ts';
-import { linePlot } from '../../report/svg.ts';
+import { censusSvg } from '../../orderpreserving/figures.ts';
 import { parseCsvMatrix, rowsToMatrix } from '../../training/data.ts';
 import { loadNetworkFile } from '../../training/file.ts';
 import type { LayeredNet } from '../../training/model.ts';
@@ -91,19 +91,6 @@ export function modesJson(census: ModeCensus, opt: SubstitutionResult, byLayer: 
       nptByLayer: byLayer.map((r, l) => ({ layer: l + 1, substituted: r.substituted[l], maxAbsChange: r.maxAbsChange, relativeChange: r.relativeChange })),
     },
   };
-}
-
-/** Census per layer as a figure: OPT, NPT-but-alive and dead fractions and the mean active fraction. */
-export function censusSvg(census: ModeCensus, title: string): string {
-  const x = census.layers.map((l) => l.layer);
-  return linePlot([
-    { name: 'OPT (active on every sample)', x, y: census.layers.map((l) => l.optFraction), mode: 'both' },
-    { name: 'dead (active on none)', x, y: census.layers.map((l) => l.dead / l.width), mode: 'both', marker: 'square' },
-    { name: 'mean active fraction', x, y: census.layers.map((l) => l.meanActiveFraction), mode: 'both', dashed: true, marker: 'triangle' },
-  ], {
-    title, xLabel: 'layer', yLabel: 'fraction of units', yDomain: [0, 1],
-    caption: `${census.samples} samples; a unit is active on a sample when phi'(z) >= ${census.delta} sup phi' (theory (11.1)); NPT = not OPT.`,
-  });
 }
 
 export function register(program: Command): void {

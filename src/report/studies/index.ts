@@ -12,6 +12,7 @@ import { acquireLock } from '../../montecarlo/lock.ts';
 import { InvalidSpecError } from '../../errors.ts';
 import type { ScaleName } from '../scales.ts';
 import type { ClaimVerdict } from '../verdicts.ts';
+import { orderPreservingStudy } from './orderPreserving.ts';
 
 export interface StudyOptions {
   /** Output directory (created if missing; its parent must exist). */
@@ -45,7 +46,9 @@ export interface Study {
 export const DEFAULT_STUDY = 'fixed-points';
 
 /** One line per study module. */
-export const STUDIES: Study[] = [];
+export const STUDIES: Study[] = [
+  orderPreservingStudy,
+];
 
 export function studyNames(): string[] {
   return [DEFAULT_STUDY, ...STUDIES.map((s) => s.name)];
