@@ -241,7 +241,7 @@ export function weightBasin(net: LayeredNet, outcome: WeightOutcome, opts: Weigh
   const kind = opts.directionKind ?? 'sphere';
   if (!(WEIGHT_DIRECTION_KINDS as readonly string[]).includes(kind)) throw new InvalidSpecError('directionKind', `must be one of ${WEIGHT_DIRECTION_KINDS.join('|')}, got ${JSON.stringify(kind)}`);
   // 'scale' has two directions (-1 and +1): default D = 2 there.
-  const o = resolveRay(opts, { directions: kind === 'scale' ? 2 : 32, tMax: 1, seed: 1 });
+  const o = resolveRay(opts, { directions: kind === 'scale' ? 2 : 64, tMax: 1, seed: 1 });
   const dirs = Array.from({ length: o.D }, (_, j) => weightDirection(net, kind, o.seed, o.tag, j));
   let evaluations = 0, mapEvaluations = 0;
   const keeps = (items: { j: number; t: number }[]): boolean[] => items.map(({ j, t }) => {

@@ -49,7 +49,7 @@ export function register(program: Command): void {
     .option('--target <t>', `${TARGETS.join('|')}: the attractor reached by iterating the map, or the class label argmax f(x) of each sample (default fixed-points)`)
     .option('--samples <K|FILE>', 'with --target label: K random inputs, or a sample file (.json rows or CSV) of the network input width (default 10)')
     .option('--sample-seed <S>', 'with --target label: seed of the random inputs (default: the network seed, 1 for a file)')
-    .option('--directions <D>', 'random directions per point (default 64 in sample space, 32 in weight space, 2 with --direction-kind scale)')
+    .option('--directions <D>', 'random directions per point (default 64; 2 with --direction-kind scale); at least 35 are needed for a non-zero lower confidence bound at tau = 0.1')
     .option('--direction-kind <k>', `sample space: ${DIRECTION_KINDS.join('|')}; weight space: ${WEIGHT_DIRECTION_KINDS.join('|')} (scale: all weights and biases times 1 - eta and 1 + eta) (default sphere)`)
     .option('--tau <t>', `the radius is kept along a fraction 1 - tau of directions, tau in [0, 1) (default ${DEFAULT_TAU})`)
     .option('--t-max <T>', 'largest perturbation searched (default: the diameter of the input box in sample space, 1 in weight space)')
