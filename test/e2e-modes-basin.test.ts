@@ -78,7 +78,9 @@ describe('jesd basin', () => {
 
   it('the same network from a network file gives the same radii as --diagonal (same seed)', async () => {
     const a = JSON.parse((await run(['basin', '--network', join(dir, 'diag.json'), '--directions', '6', '--bisection-steps', '8', '--quiet', '--json'])).stdout);
-    const b = JSON.parse((await run(['basin', '--diagonal', '8,-4', '--width', '2', '--directions', '6', '--bisection-steps', '8', '--quiet', '--json'])).stdout);
+    const plot = join(dir, 'basin.svg');
+    const b = JSON.parse((await run(['basin', '--diagonal', '8,-4', '--width', '2', '--directions', '6', '--bisection-steps', '8', '--quiet', '--json', '--plot', plot])).stdout);
+    expect(readFileSync(plot, 'utf8')).toMatch(/Sample-space basin radius per stable fixed point/);
     expect(a.Q).toBe(4);
     expect(a.points.map((p: { radius: number }) => p.radius)).toEqual(b.points.map((p: { radius: number }) => p.radius));
   });
@@ -108,6 +110,8 @@ describe('jesd basin', () => {
       [['modes', '--network', join(dir, 'clf.json'), '--samples', join(dir, 'missing.json')], /--samples.*no such file/],
       [['modes', '--network', join(dir, 'clf.json'), '--width', '3'], /--width/],
       [['modes', '--width', '3', '--depth', '1', '--delta', '0'], /--delta/],
+      [['basin', '--network', join(dir, 'clf.json'), '--target', 'label', '--tolerance', '1e-6'], /--tolerance/],
+      [['basin', '--network', join(dir, 'clf.json'), '--target', 'label', '--samples', join(dir, 'x3.json'), '--sample-seed', '2'], /--sample-seed/],
     ];
     for (const [argv, msg] of cases) {
       const r = await run(argv);

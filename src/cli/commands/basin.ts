@@ -19,7 +19,8 @@ import { layeredFromNetwork } from '../../orderpreserving/modes.ts';
 import { toNetwork } from '../../training/file.ts';
 import { matrix } from '../../types.ts';
 import { addNetworkFlags, parseChoice, parseInteger, parseNumber, parseNumberList, type RawNetworkFlags } from '../flags.ts';
-import { FlagError, printJson } from '../io.ts';
+import { checkOutputPath, FlagError, printJson, writeOutputFile } from '../io.ts';
+import { linePlot } from '../../report/svg.ts';
 import { NETWORK_OPTION_HELP, readSamples, resolveLayered } from './modes.ts';
 
 const SPACES = ['sample', 'weight'] as const;
@@ -30,7 +31,7 @@ export const DIAGONAL_MAX_WIDTH = 8;
 interface BasinFlags extends RawNetworkFlags {
   network?: string; diagonal?: string; space?: string; target?: string; samples?: string; sampleSeed?: string;
   directions?: string; directionKind?: string; tau?: string; tMax?: string; bisectionSteps?: string; directionSeed?: string;
-  starts?: string; maxIterations?: string; tolerance?: string; json?: boolean; quiet?: boolean;
+  starts?: string; maxIterations?: string; tolerance?: string; json?: boolean; quiet?: boolean; plot?: string;
 }
 
 /** The coordinatewise map x -> sigmoid(GAIN x + OFFSET) on R^N (W = GAIN I, b = OFFSET 1), depth 1. */
@@ -38,6 +39,19 @@ export function diagonalNetwork(N: number, gain: number, offset: number): Networ
   const W = matrix(N, N);
   for (let i = 0; i < N; i++) W.data[i * N + i] = gain;
   return networkFromWeights('sigmoid', [W], [new Float64Array(N).fill(offset)]);
+}
+
+/** Radius of every point with its Wilson interval. */
+function basinSvg(points: Record<string, unknown>[], title: string, description: string, target: string, tau: number): string {
+  const x = points.map((_, i) => i + 1);
+  const ci = points.map((p) => p.ci as [number, number]);
+  return linePlot([{
+    name: `r_tau (tau = ${tau}) with 95% Wilson interval`, x, y: points.map((p) => p.radius as number),
+    yLo: ci.map((c) => c[0]), yHi: ci.map((c) => c[1]), mode: 'scatter',
+  }], {
+    title, xLabel: target === 'label' ? 'sample' : 'stable fixed point', yLabel: 'radius', legend: 'top-right',
+    caption: `${description}. Largest perturbation kept along a fraction 1 - tau of random directions (theory (11.6)-(11.7)); rays that never leave the basin are censored at tMax.`,
+  });
 }
 
 export function register(program: Command): void {
@@ -59,6 +73,7 @@ export function register(program: Command): void {
     .option('--max-iterations <T>', 'iterations of x <- f(x) before a run counts as unsettled (default 2000)')
     .option('--tolerance <eps>', 'settling tolerance of the iteration (default 1e-9 in sample space, 1e-6 in weight space)')
     .option('--network <k|FILE>', NETWORK_OPTION_HELP)
+    .option('--plot <FILE.svg>', 'write the radius of every point with its interval as an SVG figure')
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print one JSON document on stdout');
   addNetworkFlags(cmd);
@@ -80,7 +95,13 @@ export function register(program: Command): void {
     if (target === 'fixed-points' && (raw.samples !== undefined || raw.sampleSeed !== undefined)) {
       throw new FlagError(raw.samples !== undefined ? '--samples' : '--sample-seed', 'applies only with --target label');
     }
-    if (target === 'label' && raw.starts !== undefined) throw new FlagError('--starts', 'applies only with --target fixed-points');
+    if (target === 'label') {
+      for (const [flag, v] of [['--starts', raw.starts], ['--max-iterations', raw.maxIterations], ['--tolerance', raw.tolerance]] as const) {
+        if (v !== undefined) throw new FlagError(flag, 'applies only with --target fixed-points (it configures the iteration of the map)');
+      }
+    }
+    if (raw.sampleSeed !== undefined && raw.samples !== undefined && !/^[0-9]+$/.test(raw.samples)) throw new FlagError('--sample-seed', 'applies only to random samples (--samples K), not to a sample file');
+    if (raw.plot !== undefined) checkOutputPath('--plot', raw.plot);
 
     // The network: --diagonal, a file, or the sampling flags.
     let layered, description: string, seed: number, fixedNet: Network | null = null, defaultStarts = 200;
@@ -152,6 +173,7 @@ export function register(program: Command): void {
       progress.stop();
     }
     doc.points = points;
+    if (raw.plot !== undefined) writeOutputFile('--plot', raw.plot, basinSvg(points, `${space === 'sample' ? 'Sample' : 'Weight'}-space basin radius per ${target === 'label' ? 'sample label' : 'stable fixed point'}`, description, target, tau));
     if (raw.json) {
       printJson(doc);
       return;
