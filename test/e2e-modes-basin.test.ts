@@ -58,6 +58,7 @@ describe('jesd basin', () => {
       for (const v of p.x) expect(Math.min(Math.abs(v - C8.fixedPointLow), Math.abs(v - C8.fixedPointHigh))).toBeLessThan(1e-9);
       expect(p.spectralRadius).toBeCloseTo(C8.slopeStable, 9);
       expect(Math.abs(p.radius - C8.sampleRadius)).toBeLessThanOrEqual(p.resolution + 1e-9);
+      expect(p.lowerBoundOnly).toBe(false);
       expect(p.ci[0]).toBeLessThanOrEqual(p.radius);
       expect(p.ci[1]).toBeGreaterThanOrEqual(p.radius);
       expect(p.evaluations).toBeGreaterThan(0);

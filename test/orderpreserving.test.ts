@@ -100,6 +100,8 @@ describe('r_tau and its Wilson interval (11.6)-(11.7)', () => {
     const r = radiusFromRays(new Array(64).fill(0.3), 1, 0.1);
     expect(r.radius).toBe(0.3);
     expect(r.ci).toEqual([0.3, 0.3]);
+    // Every ray censored at tMax = 1: the estimate is tMax.
+    expect(radiusFromRays(new Array(64).fill(1), 1, 0.1)).toEqual({ radius: 1, ci: [1, 1] });
   });
 
   it('covers the true r_tau at about the nominal rate: radii uniform on (0, 1) have r_tau = tau', () => {

@@ -62,6 +62,8 @@ export interface RayRadius {
   directions: number;
   /** Rays that kept the outcome up to tMax (their radius is tMax). */
   censored: number;
+  /** True when radius = tMax: the basin reaches past the searched range, so the radius is only a lower bound. */
+  lowerBoundOnly: boolean;
   tMax: number;
   /** Every per-ray radius is within this of the first crossing found on its ray. */
   resolution: number;
@@ -124,6 +126,7 @@ function finish(radii: ArrayLike<number>, o: ReturnType<typeof resolveRay>, eval
   return {
     radius, ci, tau: o.tau, confidence: o.confidence, directions: o.D,
     censored: list.filter((v) => v === o.tMax).length,
+    lowerBoundOnly: radius >= o.tMax,
     tMax: o.tMax, resolution: o.tMax / o.G / 2 ** o.steps, evaluations, radii: list,
   };
 }

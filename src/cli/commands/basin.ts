@@ -132,7 +132,7 @@ export function register(program: Command): void {
     const points: Record<string, unknown>[] = [];
     const doc: Record<string, unknown> = { network: description, space, target, directionKind: kind, tau };
     const out = (r: RayRadius, extra: Record<string, unknown>) => ({
-      ...extra, radius: r.radius, ci: r.ci, directions: r.directions, censored: r.censored, evaluations: r.evaluations,
+      ...extra, radius: r.radius, ci: r.ci, lowerBoundOnly: r.lowerBoundOnly, directions: r.directions, censored: r.censored, evaluations: r.evaluations,
       ...('mapEvaluations' in r ? { mapEvaluations: (r as RayRadius & { mapEvaluations: number }).mapEvaluations } : {}),
       tMax: r.tMax, resolution: r.resolution,
     });
@@ -182,7 +182,7 @@ export function register(program: Command): void {
       description,
       `${space}-space basin radius of each ${target === 'label' ? 'sample label' : 'stable fixed point'} (kept along ${(100 * (1 - tau)).toFixed(0)}% of ${kind} directions; 95% Wilson interval)` +
         (doc.Q !== undefined ? `; Q = ${doc.Q}` : ''),
-      ...points.map((p, i) => `  ${target === 'label' ? `sample ${p.sample}${p.label !== undefined ? ` (label ${p.label})` : ''}` : `fixed point ${i + 1} (rho ${(p.spectralRadius as number).toPrecision(6)})`}: radius ${(p.radius as number).toPrecision(7)} [${(p.ci as number[]).map((v) => v.toPrecision(4)).join(', ')}], ${p.censored}/${p.directions} directions censored at ${(p.tMax as number).toPrecision(4)}, ${p.evaluations} evaluations`),
+      ...points.map((p, i) => `  ${target === 'label' ? `sample ${p.sample}${p.label !== undefined ? ` (label ${p.label})` : ''}` : `fixed point ${i + 1} (rho ${(p.spectralRadius as number).toPrecision(6)})`}: radius ${(p.radius as number).toPrecision(7)}${p.lowerBoundOnly ? ' (a lower bound: the basin reaches past --t-max)' : ''} [${(p.ci as number[]).map((v) => v.toPrecision(4)).join(', ')}], ${p.censored}/${p.directions} directions censored at ${(p.tMax as number).toPrecision(4)}, ${p.evaluations} evaluations`),
     ];
     process.stdout.write(lines.join('\n') + '\n');
   });
