@@ -74,3 +74,5 @@ export {
   NETWORK_FILE_FORMAT, NETWORK_FILE_VERSION, type NetworkFile, type LogEntry,
 } from './training/file.ts';
 export { getDataset, registerDataset, datasetNames, randomPatterns, parseCsvMatrix, type Dataset, type DatasetOptions, type DatasetLoader } from './training/data.ts';
+export * from './orderpreserving/modes.ts';
+export * from './orderpreserving/basinRadius.ts';
