@@ -49,7 +49,7 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 describe('jesd basin', () => {
   it('--diagonal 8,-4 --width 3: Q = 8 corners, spectral radius 0.166372, sample-space radius 0.4787520 each', async () => {
-    const r = await run(['basin', '--diagonal', '8,-4', '--width', '3', '--space', 'sample', '--direction-kind', 'coordinate', '--directions', '12', '--quiet', '--json']);
+    const r = await run(['basin', '--diagonal', '8,-4', '--width', '3', '--space', 'sample', '--direction-kind', 'coordinate', '--directions', '12', '--bisection-steps', '12', '--quiet', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.Q).toBe(8);
@@ -66,7 +66,7 @@ describe('jesd basin', () => {
   });
 
   it('--space weight --direction-kind scale --tau 0: radius 0.5 (bistability of sigmoid(8(1 - eta)(x - 1/2)) ends at eta = 1/2)', async () => {
-    const r = await run(['basin', '--diagonal', '8,-4', '--width', '1', '--space', 'weight', '--direction-kind', 'scale', '--tau', '0', '--quiet', '--json']);
+    const r = await run(['basin', '--diagonal', '8,-4', '--width', '1', '--space', 'weight', '--direction-kind', 'scale', '--tau', '0', '--bisection-steps', '14', '--quiet', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.points).toHaveLength(2);
