@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { InvalidSpecError } from '../src/errors.ts';
 import { findFixedPoints } from '../src/fixedpoints/search.ts';
+import { marchenkoPasturFactor } from '../src/freeprob/laws.ts';
+import { productAtoms } from '../src/freeprob/multiplicative.ts';
 import { linalg } from '../src/linalg/index.ts';
 import { jacobian, networkFromWeights, sampleNetwork } from '../src/network/network.ts';
 import {
@@ -197,6 +199,27 @@ describe('Jacobian tie-in (11.5) and linear substitution (11.4)', () => {
       const atom = law.points.reduce((a, p, k) => a + (p === 0 ? law.weights[k]! : 0), 0);
       expect(atom).toBeCloseTo(inactive / N, 14);
       expect(inactive).toBeGreaterThan(0);
+    }
+  });
+
+  it('depth 3: the solver\'s atom rule on the census-at-a-point D^2 laws predicts the zero eigenvalues of J J^T', () => {
+    // Atoms of a free product (theory (3.10)): the atom at 0 is the largest atom at 0 of the factors;
+    // W W^T is Marchenko-Pastur (ratio 1, no atom), so the prediction is N max_l (inactive fraction of layer l).
+    for (const seed of [1, 2, 3]) {
+      const N = 60;
+      const nw = sampleNetwork({ N, L: 3, activation: 'relu', weights: { name: 'gaussian', scale: Math.SQRT2 }, bias: { name: 'gaussian', scale: 0.5 }, scaling: 'natural', seed });
+      const net = layeredFromNetwork(nw);
+      const x = randomSamples(net, 1, seed).data;
+      const J = jacobian(nw, x);
+      const Jt = matrix(N, N);
+      for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) Jt.data[j * N + i] = J.data[i * N + j]!;
+      const ev = linalg().symmetricEigenvalues(linalg().gemm(J, Jt));
+      const top = Math.max(...ev);
+      const zeros = Array.from(ev).filter((v) => Math.abs(v) < 1e-10 * top).length;
+      const factors = pointD2Laws(net, x).flatMap((d) => [{ factor: marchenkoPasturFactor(1), power: 1 }, { factor: d, power: 1 }]);
+      const atom = productAtoms(factors).find((a) => a.at === 0)?.mass ?? 0;
+      expect(zeros).toBe(Math.round(atom * N));
+      expect(Math.abs(atom * N - Math.round(atom * N))).toBeLessThan(1e-9);
     }
   });
 
