@@ -15,11 +15,13 @@ import { linePlot, svgToPng, type Series } from '../svg.ts';
 import { fileError, writeOutputFile } from '../../io/files.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
 import { linalg } from '../../linalg/index.ts';
+import { marchenkoPasturFactor } from '../../freeprob/laws.ts';
+import { productAtoms } from '../../freeprob/multiplicative.ts';
 import { createProgress } from '../../montecarlo/progress.ts';
 import { wilsonInterval } from '../../montecarlo/summary.ts';
 import { jacobian, networkFromWeights, sampleNetwork } from '../../network/network.ts';
 import { fixedPointBasin, fixedPointWeightOutcome, weightBasin } from '../../orderpreserving/basinRadius.ts';
-import { censusMask, layeredFromNetwork, linearSubstitution, modeCensus, randomSamples, type ModeCensus } from '../../orderpreserving/modes.ts';
+import { censusMask, layeredFromNetwork, linearSubstitution, modeCensus, pointD2Laws, randomSamples, type ModeCensus } from '../../orderpreserving/modes.ts';
 import { censusSvg } from '../../orderpreserving/figures.ts';
 import { matrix } from '../../types.ts';
 import type { ClaimVerdict } from '../verdicts.ts';
@@ -200,28 +202,32 @@ export const orderPreservingStudy: Study = {
       evidence: `${ident.substituted.reduce((a, b) => a + b, 0)} units replaced in ${s.censusDepth} layers over ${s.censusSamples} samples; max change ${ident.maxAbsChange}; linearising the NPT units of one layer changes the outputs by ${byLayer.map((v) => (v === null ? 'n/a' : v.toFixed(3))).join(', ')} (relative, layers 1..${s.censusDepth})`,
     });
     let atomOk = true;
-    const atomRows: { input: number; zeros: number; inactive: number }[] = [];
-    const one = sampleNetwork({ N: s.atomWidth, L: 1, activation: 'relu', weights: { name: 'gaussian', scale: 1 }, bias: { name: 'gaussian', scale: 1 }, scaling: 'natural', seed: opts.seed });
-    const oneL = layeredFromNetwork(one);
-    const inputs = randomSamples(oneL, s.atomInputs, opts.seed + 1);
-    for (let k = 0; k < s.atomInputs; k++) {
-      const x = inputs.data.slice(k * s.atomWidth, (k + 1) * s.atomWidth);
-      const J = jacobian(one, x);
-      const Jt = matrix(J.cols, J.rows);
-      for (let i = 0; i < J.rows; i++) for (let j = 0; j < J.cols; j++) Jt.data[j * J.rows + i] = J.data[i * J.cols + j]!;
-      const ev = linalg().symmetricEigenvalues(linalg().gemm(J, Jt));
-      const top = Math.max(...ev);
-      const zeros = Array.from(ev).filter((v) => Math.abs(v) < 1e-10 * top).length;
-      const inactive = s.atomWidth - modeCensus(oneL, matrix(1, s.atomWidth, x)).layers[0]!.opt;
-      atomRows.push({ input: k, zeros, inactive });
-      if (zeros !== inactive) atomOk = false;
+    const atomRows: { depth: number; input: number; zeros: number; predicted: number }[] = [];
+    for (const depth of [1, 3]) {
+      const nw = sampleNetwork({ N: s.atomWidth, L: depth, activation: 'relu', weights: { name: 'gaussian', scale: Math.SQRT2 }, bias: { name: 'gaussian', scale: 0.5 }, scaling: 'natural', seed: opts.seed });
+      const ln = layeredFromNetwork(nw);
+      const inputs = randomSamples(ln, s.atomInputs, opts.seed + depth);
+      for (let k = 0; k < s.atomInputs; k++) {
+        const x = inputs.data.slice(k * s.atomWidth, (k + 1) * s.atomWidth);
+        const J = jacobian(nw, x);
+        const Jt = matrix(J.cols, J.rows);
+        for (let i = 0; i < J.rows; i++) for (let j = 0; j < J.cols; j++) Jt.data[j * J.rows + i] = J.data[i * J.cols + j]!;
+        const ev = linalg().symmetricEigenvalues(linalg().gemm(J, Jt));
+        const top = Math.max(...ev);
+        const zeros = Array.from(ev).filter((v) => Math.abs(v) < 1e-10 * top).length;
+        // Free-product atom rule (3.10) on W W^T (Marchenko-Pastur, no atom) and the D^2 laws at x (11.5).
+        const factors = pointD2Laws(ln, x).flatMap((d) => [{ factor: marchenkoPasturFactor(1), power: 1 }, { factor: d, power: 1 }]);
+        const predicted = (productAtoms(factors).find((a) => a.at === 0)?.mass ?? 0) * s.atomWidth;
+        atomRows.push({ depth, input: k, zeros, predicted });
+        if (Math.abs(zeros - predicted) > 1e-9) atomOk = false;
+      }
     }
     summary.atom = atomRows;
     verdicts.push({
-      id: 'OP6', claim: 'for one relu layer, the atom at 0 of the ESD of J J^T equals the fraction of units inactive at the input (the census at a point is the law of D^2) (11.5)',
+      id: 'OP6', claim: 'the census at a point is the law of D^2: for relu, the free-product atom rule on these laws gives the atom at 0 of the ESD of J J^T, i.e. the largest inactive fraction of a layer; at depth 1 the inactive fraction itself (11.5)',
       verdict: verdict(atomOk),
-      rule: 'reproduced when, at every input, the number of eigenvalues of J J^T below 1e-10 times the largest equals the number of inactive units',
-      evidence: atomRows.map((r) => `${r.zeros}/${s.atomWidth} zero eigenvalues vs ${r.inactive} inactive`).join('; '),
+      rule: 'reproduced when, at every input and depth 1 and 3, the number of eigenvalues of J J^T below 1e-10 times the largest equals N times the predicted atom at 0',
+      evidence: atomRows.map((r) => `L=${r.depth}: ${r.zeros}/${s.atomWidth} zero eigenvalues vs ${r.predicted.toFixed(2)} predicted`).join('; '),
     });
     progress.add(1);
 
