@@ -23,6 +23,7 @@ import { jacobian, networkFromWeights, sampleNetwork } from '../../network/netwo
 import { fixedPointBasin, fixedPointWeightOutcome, weightBasin } from '../../orderpreserving/basinRadius.ts';
 import { censusMask, layeredFromNetwork, linearSubstitution, modeCensus, pointD2Laws, randomSamples, type ModeCensus } from '../../orderpreserving/modes.ts';
 import { censusSvg } from '../../orderpreserving/figures.ts';
+import { STREAM, stream } from '../../random/rng.ts';
 import { matrix } from '../../types.ts';
 import type { ClaimVerdict } from '../verdicts.ts';
 import { writeStudyReport, type Study, type StudyOptions, type StudyResult } from './index.ts';
@@ -40,13 +41,12 @@ interface Sizes {
   censusWidth: number;
   censusDepth: number;
   censusSamples: number;
-  weightDirections: number;
 }
 
 const SIZES: Record<StudyOptions['scale'], Sizes> = {
-  tiny: { diagonalWidth: 2, gains: [6, 8], orthantUnits: 400, atomWidth: 30, atomInputs: 2, censusWidth: 20, censusDepth: 4, censusSamples: 50, weightDirections: 4 },
-  quick: { diagonalWidth: 4, gains: [5, 6, 8, 10, 12, 16], orthantUnits: 4000, atomWidth: 100, atomInputs: 5, censusWidth: 100, censusDepth: 10, censusSamples: 1000, weightDirections: 16 },
-  paper: { diagonalWidth: 6, gains: [4.5, 5, 6, 7, 8, 10, 12, 16, 20], orthantUnits: 20000, atomWidth: 200, atomInputs: 10, censusWidth: 200, censusDepth: 20, censusSamples: 2000, weightDirections: 32 },
+  tiny: { diagonalWidth: 2, gains: [6, 8], orthantUnits: 400, atomWidth: 30, atomInputs: 2, censusWidth: 20, censusDepth: 4, censusSamples: 50 },
+  quick: { diagonalWidth: 4, gains: [5, 6, 8, 10, 12, 16], orthantUnits: 20000, atomWidth: 100, atomInputs: 5, censusWidth: 100, censusDepth: 10, censusSamples: 1000 },
+  paper: { diagonalWidth: 5, gains: [4.5, 5, 6, 7, 8, 10, 12, 16, 20], orthantUnits: 100000, atomWidth: 200, atomInputs: 10, censusWidth: 200, censusDepth: 20, censusSamples: 2000 },
 };
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -158,18 +158,21 @@ export const orderPreservingStudy: Study = {
     // 3. Orthant probabilities of relu units.
     progress.setSection('orthant probabilities');
     const n = s.orthantUnits;
-    const relu = layeredFromNetwork(sampleNetwork({ N: n, L: 1, activation: 'relu', weights: { name: 'gaussian', scale: 1 }, bias: null, scaling: 'raw', seed: opts.seed }));
+    // One layer of n zero-bias relu units on R^3, W ~ N(0, 1) entrywise (the stream of a sampled network's first layer).
+    const d = 3;
+    const rng = stream(opts.seed, STREAM.NETWORK, 0, STREAM.LAYER, 0, STREAM.WEIGHTS);
+    const relu = { widths: [d, n], activations: ['relu' as const], weights: [matrix(n, d, Float64Array.from({ length: n * d }, () => rng.normal()))], biases: [new Float64Array(n)] };
     const orthCases: { label: string; exact: number; X: ReturnType<typeof matrix> }[] = [];
     for (const m of [1, 2, 3]) {
-      const X = matrix(m, n);
-      for (let k = 0; k < m; k++) X.data[k * n + k] = 1;
+      const X = matrix(m, d);
+      for (let k = 0; k < m; k++) X.data[k * d + k] = 1;
       orthCases.push({ label: `${m} orthonormal inputs`, exact: 2 ** -m, X });
     }
     for (const rho of [-0.5, 0.5]) {
-      const X = matrix(2, n);
+      const X = matrix(2, d);
       X.data[0] = 1;
-      X.data[n] = rho;
-      X.data[n + 1] = Math.sqrt(1 - rho * rho);
+      X.data[d] = rho;
+      X.data[d + 1] = Math.sqrt(1 - rho * rho);
       orthCases.push({ label: `2 inputs, rho = ${rho}`, exact: 0.25 + Math.asin(rho) / (2 * Math.PI), X });
     }
     const orthRows = orthCases.map((c) => {
