@@ -26,7 +26,7 @@ import { censusSvg } from '../../orderpreserving/figures.ts';
 import { STREAM, stream } from '../../random/rng.ts';
 import { matrix } from '../../types.ts';
 import type { ClaimVerdict } from '../verdicts.ts';
-import { writeStudyReport, type Study, type StudyOptions, type StudyResult } from './index.ts';
+import type { Study, StudyOptions, StudyResult } from './index.ts';
 
 interface Sizes {
   /** Width N of the diagonal map for Q = 2^N. */
@@ -258,6 +258,8 @@ export const orderPreservingStudy: Study = {
       `## Census per layer (figures census-relu, census-tanh; ${s.censusSamples} random inputs)`,
       '### relu', table(censusRelu), '### tanh (active: phi\' >= 0.1 sup phi\')', table(censusTanh),
     );
+    // Loaded here, not at the top: index.ts lists this module in STUDIES, so a static import would be a cycle.
+    const { writeStudyReport } = await import('./index.ts');
     const written = writeStudyReport({
       out: opts.out, title: 'Order-preserving units and basin radii (reconstruction of arXiv 2501.02436)',
       command: `jesd reproduce --study order-preserving --scale ${opts.scale} --seed ${opts.seed}`,
