@@ -25,6 +25,8 @@ import { censusMask, layeredFromNetwork, linearSubstitution, modeCensus, pointD2
 import { censusSvg } from '../../orderpreserving/figures.ts';
 import { STREAM, stream } from '../../random/rng.ts';
 import { matrix } from '../../types.ts';
+import { randomPatterns } from '../../training/data.ts';
+import { DEFAULT_TRAIN, initNetwork, train } from '../../training/train.ts';
 import type { ClaimVerdict } from '../verdicts.ts';
 import type { Study, StudyOptions, StudyResult } from './index.ts';
 
@@ -41,12 +43,18 @@ interface Sizes {
   censusWidth: number;
   censusDepth: number;
   censusSamples: number;
+  /** Autoencoder trained for the before/after comparison: width, patterns, Adam steps. */
+  trainWidth: number;
+  trainPatterns: number;
+  trainSteps: number;
+  /** Directions of the before/after basin radii. */
+  trainDirections: number;
 }
 
 const SIZES: Record<StudyOptions['scale'], Sizes> = {
-  tiny: { diagonalWidth: 2, gains: [6, 8], orthantUnits: 400, atomWidth: 30, atomInputs: 2, censusWidth: 20, censusDepth: 4, censusSamples: 50 },
-  quick: { diagonalWidth: 4, gains: [5, 6, 8, 10, 12, 16], orthantUnits: 20000, atomWidth: 100, atomInputs: 5, censusWidth: 100, censusDepth: 10, censusSamples: 1000 },
-  paper: { diagonalWidth: 5, gains: [4.5, 5, 6, 7, 8, 10, 12, 16, 20], orthantUnits: 100000, atomWidth: 200, atomInputs: 10, censusWidth: 200, censusDepth: 20, censusSamples: 2000 },
+  tiny: { diagonalWidth: 2, gains: [6, 8], orthantUnits: 400, atomWidth: 30, atomInputs: 2, censusWidth: 20, censusDepth: 4, censusSamples: 50, trainWidth: 8, trainPatterns: 2, trainSteps: 300, trainDirections: 8 },
+  quick: { diagonalWidth: 4, gains: [5, 6, 8, 10, 12, 16], orthantUnits: 20000, atomWidth: 100, atomInputs: 5, censusWidth: 100, censusDepth: 10, censusSamples: 1000, trainWidth: 16, trainPatterns: 4, trainSteps: 2000, trainDirections: 64 },
+  paper: { diagonalWidth: 5, gains: [4.5, 5, 6, 7, 8, 10, 12, 16, 20], orthantUnits: 100000, atomWidth: 200, atomInputs: 10, censusWidth: 200, censusDepth: 20, censusSamples: 2000, trainWidth: 32, trainPatterns: 8, trainSteps: 3000, trainDirections: 64 },
 };
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -80,7 +88,7 @@ export const orderPreservingStudy: Study = {
     const verdicts: ClaimVerdict[] = [];
     const sections: string[] = [];
     const summary: Record<string, unknown> = { scale: opts.scale, seed: opts.seed, sizes: s };
-    const progress = createProgress({ total: 5, label: 'order-preserving', units: 'checks', quiet: opts.quiet === true, ...(opts.stream ? { stream: opts.stream } : {}) });
+    const progress = createProgress({ total: 6, label: 'order-preserving', units: 'checks', quiet: opts.quiet === true, ...(opts.stream ? { stream: opts.stream } : {}) });
     const figure = (name: string, svg: string) => {
       writeOutputFile('--out', join(opts.out, `${name}.svg`), svg);
       const png = join(opts.out, `${name}.png`);
@@ -243,6 +251,22 @@ export const orderPreservingStudy: Study = {
     const table = (c: ModeCensus) => ['| layer | OPT | NPT | dead | mean active fraction |', '| --- | --- | --- | --- | --- |',
       ...c.layers.map((l) => `| ${l.layer} | ${l.opt} | ${l.npt} | ${l.dead} | ${l.meanActiveFraction.toFixed(3)} |`)].join('\n');
     summary.census = { relu: censusRelu.layers.map(({ activeFractions: _a, ...rest }) => rest), tanh: censusTanh.layers.map(({ activeFractions: _a, ...rest }) => rest) };
+    // 6. Basins before and after training (no verdict: a measurement).
+    progress.setSection('before and after training');
+    const init = { widths: [s.trainWidth, s.trainWidth, s.trainWidth], activation: 'sigmoid' as const, weights: { name: 'gaussian' as const, scale: 4 }, bias: null, scaling: 'natural' as const, seed: opts.seed };
+    const patterns = randomPatterns(s.trainPatterns, s.trainWidth, 0.1, 0.9, opts.seed);
+    const beforeAfter = [0, s.trainSteps].map((steps) => {
+      const trained = steps === 0 ? initNetwork(init) : train({ init, config: { ...DEFAULT_TRAIN, steps, seed: opts.seed }, inputs: patterns, targets: null, out: null, checkpointEvery: 0, resume: false }).net;
+      const fpNet = networkFromWeights('sigmoid', trained.weights, trained.biases);
+      const found = findFixedPoints(fpNet, { starts: 200, seed: opts.seed }).fixedPoints.filter((f) => f.stable);
+      const stableX = found.map((f) => f.x);
+      const radii = found.map((f, k) => ({
+        sample: fixedPointBasin(fpNet, f, { tag: k, seed: opts.seed, directions: s.trainDirections, bisectionSteps: 12 }),
+        weight: weightBasin(trained, fixedPointWeightOutcome(stableX, k, { tolerance: 1e-6 }), { tag: k, seed: opts.seed, directions: s.trainDirections, bisectionSteps: 12 }),
+      }));
+      return { steps, Q: found.length, radii: radii.map((r) => ({ sample: r.sample.radius, sampleCi: r.sample.ci, sampleLowerBoundOnly: r.sample.lowerBoundOnly, weight: r.weight.radius, weightCi: r.weight.ci, weightLowerBoundOnly: r.weight.lowerBoundOnly })) };
+    });
+    summary.beforeAfterTraining = beforeAfter;
     progress.add(1);
     progress.stop();
 
@@ -257,6 +281,10 @@ export const orderPreservingStudy: Study = {
         ...orthRows.map((r) => `| ${r.case} | ${r.optFraction.toFixed(4)} | [${r.lower.toFixed(4)}, ${r.upper.toFixed(4)}] | ${r.exact.toFixed(4)} |`)].join('\n'),
       `## Census per layer (figures census-relu, census-tanh; ${s.censusSamples} random inputs)`,
       '### relu', table(censusRelu), '### tanh (active: phi\' >= 0.1 sup phi\')', table(censusTanh),
+      `## Basins before and after training (measurement, no verdict)`,
+      `Autoencoder N = ${s.trainWidth}, depth 2, sigmoid, Gaussian init sigma_w = 4 (natural scaling), ${s.trainPatterns} random patterns in {0.1, 0.9}^N, Adam lr 0.01 (the jesd train defaults); r_tau with tau = 0.1 over ${s.trainDirections} directions (12 bisection halvings), 95% Wilson intervals; a radius marked * reaches the end of the searched range (a lower bound).`,
+      ['| Adam steps | Q | sample-space radii | weight-space radii |', '| --- | --- | --- | --- |',
+        ...beforeAfter.map((b) => `| ${b.steps} | ${b.Q} | ${b.radii.map((r) => `${r.sample.toFixed(3)}${r.sampleLowerBoundOnly ? '*' : ''} [${r.sampleCi.map((v) => v.toFixed(3)).join(', ')}]`).join('; ')} | ${b.radii.map((r) => `${r.weight.toFixed(3)}${r.weightLowerBoundOnly ? '*' : ''} [${r.weightCi.map((v) => v.toFixed(3)).join(', ')}]`).join('; ')} |`)].join('\n'),
     );
     // Loaded here, not at the top: index.ts lists this module in STUDIES, so a static import would be a cycle.
     const { writeStudyReport } = await import('./index.ts');
