@@ -54,7 +54,7 @@ interface Sizes {
 const SIZES: Record<StudyOptions['scale'], Sizes> = {
   tiny: { diagonalWidth: 2, gains: [6, 8], orthantUnits: 400, atomWidth: 30, atomInputs: 2, censusWidth: 20, censusDepth: 4, censusSamples: 50, trainWidth: 8, trainPatterns: 2, trainSteps: 300, trainDirections: 8 },
   quick: { diagonalWidth: 4, gains: [5, 6, 8, 10, 12, 16], orthantUnits: 20000, atomWidth: 100, atomInputs: 5, censusWidth: 100, censusDepth: 10, censusSamples: 1000, trainWidth: 16, trainPatterns: 4, trainSteps: 2000, trainDirections: 64 },
-  paper: { diagonalWidth: 5, gains: [4.5, 5, 6, 7, 8, 10, 12, 16, 20], orthantUnits: 100000, atomWidth: 200, atomInputs: 10, censusWidth: 200, censusDepth: 20, censusSamples: 2000, trainWidth: 32, trainPatterns: 8, trainSteps: 3000, trainDirections: 64 },
+  paper: { diagonalWidth: 5, gains: [4.5, 5, 6, 7, 8, 10, 12, 16, 20], orthantUnits: 100000, atomWidth: 200, atomInputs: 10, censusWidth: 200, censusDepth: 20, censusSamples: 2000, trainWidth: 24, trainPatterns: 6, trainSteps: 3000, trainDirections: 32 },
 };
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
