@@ -110,3 +110,5 @@ export {
 export { hermiteCoefficients, ACTIVATION_KINKS } from './timescales/hermite.ts';
 export { timescaleTable, timescalesFigure, predictedPlateaus, type TimescaleTable } from './timescales/table.ts';
 export * as expressivity from './expressivity/index.ts';
+export * from './orderpreserving/modes.ts';
+export * from './orderpreserving/basinRadius.ts';

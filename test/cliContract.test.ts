@@ -52,6 +52,8 @@ const BASE: Record<string, () => string[]> = {
   restore: () => ['--width', '4', '--depth', '1', '--images', join(dir, 'images.json'), '--damage', 'flip:25', '--trials', '1'],
   landscape: () => ['--data', 'wu-5point', '--width', '3', '--steps', '50', '--draws', '10', '--quiet'],
   allocation: () => ['--arch', 'linear', '--widths', '2,2,1', '--allocation', 'rows:1:0', '--inputs', '1', '--draws', '2', '--quiet'],
+  modes: () => ['--width', '3', '--depth', '2', '--samples', '8'],
+  basin: () => ['--diagonal', '8,-4', '--width', '1', '--space', 'sample', '--directions', '2', '--bisection-steps', '4', '--quiet'],
 };
 
 /** Flags whose value is a path or free text (any string is valid there). */

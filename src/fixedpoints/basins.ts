@@ -120,6 +120,41 @@ export function quantileOrderInterval(sorted: ArrayLike<number>, q: number, conf
   return { lower: l >= 1 ? sorted[l - 1]! : null, upper: u >= 1 ? sorted[u - 1]! : null };
 }
 
+/**
+ * The ray search of (8.4), for any outcome test: D rays t in (0, tMax], a coarse grid of G points per
+ * ray finds the first t whose outcome differs from the centre's, then `steps` bisection halvings
+ * between it and the grid point before it. `keeps(items)` answers, for each (ray j, distance t),
+ * whether the outcome is kept (one batched call per grid pass and per halving). radii[j] is the
+ * largest t known to keep the outcome; censored[j] is true when every grid point kept it (radii[j] = tMax).
+ */
+export function bisectRays(D: number, tMax: number, G: number, steps: number, keeps: (items: { j: number; t: number }[]) => boolean[]): { radii: Float64Array; censored: boolean[] } {
+  const gridItems: { j: number; t: number }[] = [];
+  for (let j = 0; j < D; j++) for (let g = 1; g <= G; g++) gridItems.push({ j, t: (g * tMax) / G });
+  const ok = keeps(gridItems);
+  const loT = new Float64Array(D);
+  const hiT = new Float64Array(D).fill(Infinity);
+  for (let j = 0; j < D; j++) {
+    for (let g = 1; g <= G; g++) {
+      if (!ok[j * G + g - 1]) {
+        hiT[j] = (g * tMax) / G;
+        loT[j] = ((g - 1) * tMax) / G;
+        break;
+      }
+    }
+    if (hiT[j] === Infinity) loT[j] = tMax;
+  }
+  const open = Array.from({ length: D }, (_, j) => j).filter((j) => hiT[j] !== Infinity);
+  for (let s = 0; s < steps && open.length > 0; s++) {
+    const mids = open.map((j) => ({ j, t: (loT[j]! + hiT[j]!) / 2 }));
+    const res = keeps(mids);
+    mids.forEach(({ j, t }, r) => {
+      if (res[r]) loT[j] = t;
+      else hiT[j] = t;
+    });
+  }
+  return { radii: loT, censored: Array.from(hiT, (h) => h === Infinity) };
+}
+
 /** Basin radius of a stable fixed point (see the top of this file; theory/08 (8.4)-(8.5)). */
 export function basinRadius(net: Network, center: FixedPoint, opts: BasinRadiusOptions = {}): BasinRadius {
   const N = net.spec.N;
@@ -157,34 +192,9 @@ export function basinRadius(net: Network, center: FixedPoint, opts: BasinRadiusO
     return res.outcomes.map((o) => o.kind === 'fixed' && o.index === 0);
   };
 
-  // Coarse grid: first failing grid point per direction.
-  const gridItems: { j: number; t: number }[] = [];
-  for (let j = 0; j < D; j++) for (let g = 1; g <= G; g++) gridItems.push({ j, t: (g * tMax) / G });
-  const ok = convergesBack(gridItems);
-  const loT = new Float64Array(D);
-  const hiT = new Float64Array(D).fill(Infinity);
-  for (let j = 0; j < D; j++) {
-    for (let g = 1; g <= G; g++) {
-      if (!ok[j * G + g - 1]) {
-        hiT[j] = (g * tMax) / G;
-        loT[j] = ((g - 1) * tMax) / G;
-        break;
-      }
-    }
-    if (hiT[j] === Infinity) loT[j] = tMax;
-  }
-  // Bisection on the directions that failed somewhere.
-  const open = Array.from({ length: D }, (_, j) => j).filter((j) => hiT[j] !== Infinity);
-  for (let s = 0; s < steps && open.length > 0; s++) {
-    const mids = open.map((j) => ({ j, t: (loT[j]! + hiT[j]!) / 2 }));
-    const res = convergesBack(mids);
-    mids.forEach(({ j, t }, r) => {
-      if (res[r]) loT[j] = t;
-      else hiT[j] = t;
-    });
-  }
-  const radii = Array.from(loT);
-  const censored = radii.filter((_, j) => hiT[j] === Infinity).length;
+  const { radii: rays, censored: censoredMask } = bisectRays(D, tMax, G, steps, convergesBack);
+  const radii = Array.from(rays);
+  const censored = censoredMask.filter(Boolean).length;
   const sorted = Float64Array.from(radii).sort();
   const h = (D - 1) * q;
   const f = Math.floor(h);

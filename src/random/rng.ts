@@ -66,6 +66,12 @@ export const STREAM = {
    * before the table had names; the measured numbers in docs/heavy-tailed-accuracy.md depend on it.
    */
   RANDOM_POINT: 0x5bec,
+  /** Random inputs of the order-preserving census: stream(seed, MODE_SAMPLE, k) is sample k (src/orderpreserving/modes.ts). */
+  MODE_SAMPLE: 44,
+  /** Weight-space basin directions: stream(seed, WEIGHT_DIRECTION, tag, j) (src/orderpreserving/basinRadius.ts). */
+  WEIGHT_DIRECTION: 45,
+  /** Sample-space directions around a classified sample: stream(seed, LABEL_DIRECTION, tag, j) (src/orderpreserving/basinRadius.ts). */
+  LABEL_DIRECTION: 46,
 } as const;
 
 function imul32Mix(h: number): number {

@@ -89,7 +89,7 @@ registerDataset('patterns', (o) => {
   };
 });
 
-function rowsToMatrix(rows: unknown, where: string): Matrix {
+export function rowsToMatrix(rows: unknown, where: string): Matrix {
   if (!Array.isArray(rows) || rows.length === 0) throw new InvalidSpecError(where, 'must be a non-empty array of rows');
   const first = rows[0];
   if (!Array.isArray(first) || first.length === 0) throw new InvalidSpecError(`${where}[0]`, 'must be a non-empty array of numbers');

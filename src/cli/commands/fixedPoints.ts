@@ -26,7 +26,7 @@ export function addSearchFlags(cmd: Command): Command {
     .option('--network <k|FILE>', 'network index within the seed (default 0), or a network file written by `jesd train` (any value that is not a plain integer is a path, e.g. ./3 for a file named 3); a file replaces the sampling flags');
 }
 
-const SAMPLING_FLAGS: [keyof RawNetworkFlags, string][] = [
+export const SAMPLING_FLAGS: [keyof RawNetworkFlags, string][] = [
   ['width', '--width'], ['depth', '--depth'], ['activation', '--activation'], ['weights', '--weights'], ['alpha', '--alpha'],
   ['sigmaW', '--sigma-w'], ['bias', '--bias'], ['sigmaB', '--sigma-b'], ['scaling', '--scaling'], ['seed', '--seed'], ['preset', '--preset'],
 ];

@@ -14,6 +14,8 @@ import { register as restore } from './restore.ts';
 import { register as landscape } from './landscape.ts';
 import { register as timescales } from './timescales.ts';
 import { register as allocation } from './allocation.ts';
+import { register as modes } from './modes.ts';
+import { register as basin } from './basin.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -32,4 +34,6 @@ export const COMMANDS: RegisterCommand[] = [
   landscape,
   timescales,
   allocation,
+  modes,
+  basin,
 ];

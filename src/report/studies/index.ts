@@ -14,6 +14,7 @@ import type { Study, StudyOptions, StudyResult } from './study.ts';
 import { landscapeStudy } from './landscape.ts';
 import { timescalesStudy } from './timescales.ts';
 import { allocationStudy } from './allocation.ts';
+import { orderPreservingStudy } from './orderPreserving.ts';
 
 /** Name of the default study: the fixed-point study, run by src/report/reproduce.ts. */
 export const DEFAULT_STUDY = 'fixed-points';
@@ -23,6 +24,7 @@ export const STUDIES: Study[] = [
   landscapeStudy,
   timescalesStudy,
   allocationStudy,
+  orderPreservingStudy,
 ];
 
 export function studyNames(): string[] {
