@@ -115,7 +115,7 @@ napi_value LuSolve(napi_env env, napi_callback_info info) {
       !get_size(env, argv[3], &n))
     return fail(env, "luSolve: bad arguments");
   if (la < n * n || lb < n || lx < n) return fail(env, "luSolve: array too short");
-  return ret_int(env, jesd::lu_solve(a, b, x, n));
+  return ret_int(env, jesd::lu_solve(a, b, x, n, g_threads));
 }
 
 // symEig(a, w, n)
@@ -127,7 +127,7 @@ napi_value SymEig(napi_env env, napi_callback_info info) {
   if (!get_f64(env, argv[0], &a, &la) || !get_f64(env, argv[1], &w, &lw) || !get_size(env, argv[2], &n))
     return fail(env, "symEig: bad arguments");
   if (la < n * n || lw < n) return fail(env, "symEig: array too short");
-  return ret_int(env, jesd::sym_eigenvalues(a, w, n));
+  return ret_int(env, jesd::sym_eigenvalues(a, w, n, g_threads));
 }
 
 // svdValues(a, s, m, n)
@@ -156,7 +156,7 @@ napi_value Eig(napi_env env, napi_callback_info info) {
   return ret_int(env, jesd::eigenvalues(a, re, im, n));
 }
 
-// setThreads(t): GEMM threads (>= 1).
+// setThreads(t): threads of GEMM, the LU update and the symmetric tridiagonal reduction (>= 1).
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   size_t t;
