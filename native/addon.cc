@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "heavy.h"
 #include "kernels.h"
 
 namespace {
@@ -19,6 +20,19 @@ bool get_f64(napi_env env, napi_value v, double** data, size_t* len) {
   if (napi_get_typedarray_info(env, v, &type, len, &raw, &ab, &off) != napi_ok) return false;
   if (type != napi_float64_array) return false;
   *data = static_cast<double*>(raw);
+  return true;
+}
+
+bool get_i32(napi_env env, napi_value v, int32_t** data, size_t* len) {
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
+  napi_typedarray_type type;
+  void* raw = nullptr;
+  napi_value ab;
+  size_t off = 0;
+  if (napi_get_typedarray_info(env, v, &type, len, &raw, &ab, &off) != napi_ok) return false;
+  if (type != napi_int32_array) return false;
+  *data = static_cast<int32_t*>(raw);
   return true;
 }
 
@@ -156,6 +170,37 @@ napi_value Eig(napi_env env, napi_callback_info info) {
   return ret_int(env, jesd::eigenvalues(a, re, im, n));
 }
 
+// populationSweep(params, d, children, childW2, parents, parentD2, parentF, tRe, tIm, sRe, sIm, uRe, uIm, g)
+// params = [L, P, K, weightScale2, remainderSq, zRe, zIm, damping, fresh (0/1)]. Every index in
+// children / parents is checked to lie in [0, P) before the sweep.
+napi_value PopulationSweep(napi_env env, napi_callback_info info) {
+  napi_value argv[14];
+  if (!args(env, info, argv)) return fail(env, "populationSweep: 14 arguments expected");
+  double *prm, *d, *cw, *pd2, *pf, *tr, *ti, *sr, *si, *ur, *ui, *g;
+  int32_t *ch, *pa;
+  size_t lprm, ld, lch, lcw, lpa, lpd2, lpf, ltr, lti, lsr, lsi, lur, lui, lg;
+  if (!get_f64(env, argv[0], &prm, &lprm) || !get_f64(env, argv[1], &d, &ld) || !get_i32(env, argv[2], &ch, &lch) ||
+      !get_f64(env, argv[3], &cw, &lcw) || !get_i32(env, argv[4], &pa, &lpa) || !get_f64(env, argv[5], &pd2, &lpd2) ||
+      !get_f64(env, argv[6], &pf, &lpf) || !get_f64(env, argv[7], &tr, &ltr) || !get_f64(env, argv[8], &ti, &lti) ||
+      !get_f64(env, argv[9], &sr, &lsr) || !get_f64(env, argv[10], &si, &lsi) || !get_f64(env, argv[11], &ur, &lur) ||
+      !get_f64(env, argv[12], &ui, &lui) || !get_f64(env, argv[13], &g, &lg) || lprm < 9)
+    return fail(env, "populationSweep: bad arguments");
+  const double Ld = prm[0], Pd = prm[1], Kd = prm[2];
+  if (!(Ld >= 1 && Pd >= 1 && Kd >= 0 && Ld < 1e6 && Pd < 1e8 && Kd < 1e6)) return fail(env, "populationSweep: bad sizes");
+  const size_t L = size_t(Ld), P = size_t(Pd), K = size_t(Kd);
+  const size_t nm = (L + 1) * P, ne = (L + 1) * P * K, np = L * P * K;
+  if (ld < nm || lch < ne || lcw < ne || lpa < np || lpd2 < np || lpf < np || ltr < nm || lti < nm || lsr < nm || lsi < nm ||
+      lur < nm || lui < nm || lg < 4)
+    return fail(env, "populationSweep: array too short");
+  for (size_t i = P * K; i < ne; i++)
+    if (ch[i] < 0 || size_t(ch[i]) >= P) return fail(env, "populationSweep: child index out of range");
+  for (size_t i = 0; i < np; i++)
+    if (pa[i] < 0 || size_t(pa[i]) >= P) return fail(env, "populationSweep: parent index out of range");
+  const jesd::PopulationArrays a{L, P, K, prm[3], prm[4], d, ch, cw, pa, pd2, pf, tr, ti, sr, si, ur, ui};
+  jesd::population_sweep(a, prm[5], prm[6], prm[7], prm[8] != 0, g);
+  return ret_int(env, 0);
+}
+
 // setThreads(t): threads of GEMM, the LU update and the symmetric tridiagonal reduction (>= 1).
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
@@ -175,7 +220,8 @@ napi_value Init(napi_env env, napi_value exports) {
     const char* name;
     napi_callback cb;
   } fns[] = {{"gemm", Gemm}, {"matvec", Matvec}, {"luSolve", LuSolve}, {"symEig", SymEig},
-             {"svdValues", SvdValues}, {"eig", Eig}, {"setThreads", SetThreads}};
+             {"svdValues", SvdValues}, {"eig", Eig}, {"setThreads", SetThreads},
+             {"populationSweep", PopulationSweep}};
   for (auto& f : fns) {
     napi_value fn;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn);

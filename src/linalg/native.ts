@@ -20,6 +20,7 @@ interface NativeAddon {
   svdValues(a: Float64Array, s: Float64Array, m: number, n: number): number;
   eig(a: Float64Array, re: Float64Array, im: Float64Array, n: number): number;
   setThreads(t: number): number;
+  populationSweep?: PopulationSweepFn;
   simd: string;
   threads: number;
 }
@@ -89,6 +90,40 @@ export function setNativeThreads(threads: number): boolean {
 }
 
 let loaded: NativeAddon | null = null;
+
+/**
+ * One population-dynamics sweep (native/heavy.cc; TypeScript twin populationSweepTs in
+ * src/jacobian/heavyPopulation.ts). params = [L, P, K, weightScale2, remainderSq, zRe, zIm,
+ * damping, fresh]; g receives the input- and output-side G (re, im, re, im).
+ */
+export type PopulationSweepFn = (
+  params: Float64Array, d: Float64Array, children: Int32Array, childW2: Float64Array, parents: Int32Array, parentD2: Float64Array, parentF: Float64Array,
+  tRe: Float64Array, tIm: Float64Array, sRe: Float64Array, sIm: Float64Array, uRe: Float64Array, uIm: Float64Array, g: Float64Array,
+) => number;
+
+let sweepResult: PopulationSweepFn | null | undefined;
+/**
+ * The native population sweep, or null when the native addon does not load, lacks it, or
+ * JESD_BACKEND forces a pure-TypeScript backend (then the TypeScript twin runs).
+ */
+export function nativePopulationSweep(): PopulationSweepFn | null {
+  if (sweepResult === undefined) {
+    const forced = process.env.JESD_BACKEND;
+    if (forced === 'ts' || forced === 'ml-matrix') sweepResult = null;
+    else {
+      if (loaded === null) loadNativeBackend();
+      const f = loaded?.populationSweep;
+      sweepResult = f === undefined ? null : f.bind(loaded);
+    }
+  }
+  return sweepResult;
+}
+
+/** For tests: force the TypeScript twin (false) or the native sweep when available (true). */
+export function useNativePopulationSweep(on: boolean): void {
+  sweepResult = undefined;
+  if (!on) sweepResult = null;
+}
 
 export function loadNativeBackend(): LinalgBackend | string {
   if (!existsSync(ADDON_PATH)) return `not built (${ADDON_PATH} missing; npm ci builds it when a C++ toolchain is present)`;

@@ -1,0 +1,152 @@
+// One sweep of the population dynamics of the heavy-tailed Jacobian spectrum (theory/05-heavy-tailed.md
+// (5.43)-(5.48b)); the TypeScript twin is populationSweepTs in src/jacobian/heavyPopulation.ts, with
+// the same operations in the same order (results agree to rounding: the compiler may fuse a
+// multiply and an add).
+#include "heavy.h"
+
+namespace jesd {
+
+void population_sweep(const PopulationArrays& a, double zRe, double zIm, double damp, bool fresh, double* g) {
+  const size_t L = a.L, P = a.P, K = a.K;
+  const double ws = a.ws, rs = a.rs;
+  double* const tR = a.tDownRe;
+  double* const tI = a.tDownIm;
+  double* const sR = a.sUpRe;
+  double* const sI = a.sUpIm;
+  double* const uR = a.uRe;
+  double* const uI = a.uIm;
+  // (1) U on layers 0..L-1 (5.44): U_0 = 1/(z - S_up), U_l = S_d / (1 - S_d S_up)
+  for (size_t l = 0; l < L; l++) {
+    double *ur = uR + l * P, *ui = uI + l * P;
+    const double *sr = sR + l * P, *si = sI + l * P;
+    if (l == 0) {
+      for (size_t p = 0; p < P; p++) {
+        const double ar = zRe - sr[p], ai = zIm - si[p], n = ar * ar + ai * ai;
+        ur[p] = ar / n;
+        ui[p] = -ai / n;
+      }
+    } else {
+      const double *tr = tR + l * P, *ti = tI + l * P, *dl = a.d + l * P;
+      for (size_t p = 0; p < P; p++) {
+        const double d2 = dl[p] * dl[p];
+        const double ar = d2 * tr[p], ai = d2 * ti[p];
+        const double br = 1 - (ar * sr[p] - ai * si[p]), bi = -(ar * si[p] + ai * sr[p]);
+        const double n = br * br + bi * bi;
+        ur[p] = (ar * br + ai * bi) / n;
+        ui[p] = (ai * br - ar * bi) / n;
+      }
+    }
+  }
+  // (2) T_down on layers 1..L (5.43): sum_k w_k^2 U_child + remainder * E[U]
+  for (size_t l = 1; l <= L; l++) {
+    const double *ur = uR + (l - 1) * P, *ui = uI + (l - 1) * P;
+    double mr = 0, mi = 0;
+    for (size_t p = 0; p < P; p++) {
+      mr += ur[p];
+      mi += ui[p];
+    }
+    mr /= double(P);
+    mi /= double(P);
+    const int32_t* ch = a.children + l * P * K;
+    const double* cw = a.childW2 + l * P * K;
+    double *tr = tR + l * P, *ti = tI + l * P;
+    for (size_t p = 0; p < P; p++) {
+      double ar = rs * mr, ai = rs * mi;
+      for (size_t k = 0; k < K; k++) {
+        const int32_t j = ch[p * K + k];
+        const double w2 = cw[p * K + k];
+        ar += w2 * ur[j];
+        ai += w2 * ui[j];
+      }
+      const double nr = ws * ar, ni = ws * ai;
+      if (fresh) {
+        tr[p] = nr;
+        ti[p] = ni;
+      } else {
+        tr[p] = damp * nr + (1 - damp) * tr[p];
+        ti[p] = damp * ni + (1 - damp) * ti[p];
+      }
+    }
+  }
+  // (3) S_up on layers L-1..0 (5.45): sum over parents of (w d)^2 V_edge + remainder * E[d^2 V]
+  for (size_t l = L; l >= 1; l--) {
+    const double *tr = tR + l * P, *ti = tI + l * P, *sr = sR + l * P, *si = sI + l * P, *dl = a.d + l * P;
+    const bool top = l == L;
+    double mr = 0, mi = 0;
+    for (size_t m = 0; m < P; m++) {
+      const double d2 = dl[m] * dl[m], ar = d2 * tr[m], ai = d2 * ti[m];
+      if (top) {
+        const double br = 1 - ar, bi = -ai, n = br * br + bi * bi;
+        mr += d2 * (br / n);
+        mi += d2 * (-bi / n);
+      } else {
+        const double s0 = sr[m], s1 = si[m];
+        const double br = 1 - (ar * s0 - ai * s1), bi = -(ar * s1 + ai * s0), n = br * br + bi * bi;
+        mr += d2 * ((s0 * br + s1 * bi) / n);
+        mi += d2 * ((s1 * br - s0 * bi) / n);
+      }
+    }
+    mr /= double(P);
+    mi /= double(P);
+    const int32_t* pa = a.parents + (l - 1) * P * K;
+    const double* pd2 = a.parentD2 + (l - 1) * P * K;
+    const double* pf = a.parentF + (l - 1) * P * K;
+    double *outR = sR + (l - 1) * P, *outI = sI + (l - 1) * P;
+    for (size_t p = 0; p < P; p++) {
+      double ar = rs * mr, ai = rs * mi;
+      const size_t o = p * K;
+      if (top) {
+        for (size_t k = 0; k < K; k++) {
+          const size_t idx = o + k;
+          const int32_t m = pa[idx];
+          const double d2 = pd2[idx];
+          const double br = 1 - d2 * tr[m], bi = d2 * ti[m], f = pf[idx] / (br * br + bi * bi);
+          ar += f * br;
+          ai += f * bi;
+        }
+      } else {
+        for (size_t k = 0; k < K; k++) {
+          const size_t idx = o + k;
+          const int32_t m = pa[idx];
+          const double d2 = pd2[idx];
+          const double xr = d2 * tr[m], xi = d2 * ti[m], s0 = sr[m], s1 = si[m];
+          const double br = 1 - (xr * s0 - xi * s1), bi = -(xr * s1 + xi * s0), f = pf[idx] / (br * br + bi * bi);
+          ar += f * (s0 * br + s1 * bi);
+          ai += f * (s1 * br - s0 * bi);
+        }
+      }
+      const double nr = ws * ar, ni = ws * ai;
+      if (fresh) {
+        outR[p] = nr;
+        outI[p] = ni;
+      } else {
+        outR[p] = damp * nr + (1 - damp) * outR[p];
+        outI[p] = damp * ni + (1 - damp) * outI[p];
+      }
+    }
+  }
+  // (4) G(z) = E[1/(z - S_up^{(0)})] (5.48) and E[1/(z (1 - S_down^{(L)}))] (5.48b)
+  {
+    double gr = 0, gi = 0;
+    for (size_t p = 0; p < P; p++) {
+      const double ar = zRe - sR[p], ai = zIm - sI[p], n = ar * ar + ai * ai;
+      gr += ar / n;
+      gi += -ai / n;
+    }
+    const double *tr = tR + L * P, *ti = tI + L * P, *dL = a.d + L * P;
+    double orr = 0, oi = 0;
+    for (size_t p = 0; p < P; p++) {
+      const double d2 = dL[p] * dL[p];
+      const double br = 1 - d2 * tr[p], bi = -d2 * ti[p];
+      const double cr = zRe * br - zIm * bi, ci = zRe * bi + zIm * br, n = cr * cr + ci * ci;
+      orr += cr / n;
+      oi += -ci / n;
+    }
+    g[0] = gr / double(P);
+    g[1] = gi / double(P);
+    g[2] = orr / double(P);
+    g[3] = oi / double(P);
+  }
+}
+
+}  // namespace jesd

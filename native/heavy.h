@@ -1,0 +1,27 @@
+// Population-dynamics sweep of the heavy-tailed Jacobian spectrum (theory/05-heavy-tailed.md (5.43)-(5.48b)).
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace jesd {
+
+// Flattened population of src/jacobian/heavyPopulation.ts: layer l's block of a per-member array
+// starts at l * P, of a per-edge array at l * P * K (children: layers 0..L, parents: 0..L-1).
+struct PopulationArrays {
+  size_t L, P, K;
+  double ws, rs;  // weightScale2, remainderSq
+  const double* d;
+  const int32_t* children;
+  const double* childW2;
+  const int32_t* parents;
+  const double* parentD2;
+  const double* parentF;
+  double *tDownRe, *tDownIm, *sUpRe, *sUpIm;  // state, (L + 1) * P each
+  double *uRe, *uIm;                          // scratch, (L + 1) * P each
+};
+
+// One sweep at z = zRe + i zIm (damping damp; fresh: overwrite instead of mixing); g receives
+// (Re, Im) of the input-side G (5.48) and of the output-side G (5.48b) after the sweep.
+void population_sweep(const PopulationArrays& a, double zRe, double zIm, double damp, bool fresh, double* g);
+
+}  // namespace jesd
