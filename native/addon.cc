@@ -4,6 +4,7 @@
 #include <node_api.h>
 
 #include <cstdlib>
+#include <vector>
 
 #include "heavy.h"
 #include "kernels.h"
@@ -170,34 +171,86 @@ napi_value Eig(napi_env env, napi_callback_info info) {
   return ret_int(env, jesd::eigenvalues(a, re, im, n));
 }
 
-// populationSweep(params, d, children, childW2, parents, parentD2, parentF, tRe, tIm, sRe, sIm, uRe, uIm, g)
-// params = [L, P, K, weightScale2, remainderSq, zRe, zIm, damping, fresh (0/1)]. Every index in
-// children / parents is checked to lie in [0, P) before the sweep.
-napi_value PopulationSweep(napi_env env, napi_callback_info info) {
-  napi_value argv[14];
-  if (!args(env, info, argv)) return fail(env, "populationSweep: 14 arguments expected");
-  double *prm, *d, *cw, *pd2, *pf, *tr, *ti, *sr, *si, *ur, *ui, *g;
+// Reads one flattened population from argv[0..12] = (params, d, children, childW2, parents,
+// parentD2, parentF, tRe, tIm, sRe, sIm, uRe, uIm); params starts with [L, P, K, weightScale2,
+// remainderSq]. Checks every length and every child / parent index (in [0, P)). Returns nullptr
+// on success, else the reason.
+const char* read_population(napi_env env, const napi_value* argv, jesd::PopulationArrays* a, double** params) {
+  double *prm, *d, *cw, *pd2, *pf, *tr, *ti, *sr, *si, *ur, *ui;
   int32_t *ch, *pa;
-  size_t lprm, ld, lch, lcw, lpa, lpd2, lpf, ltr, lti, lsr, lsi, lur, lui, lg;
+  size_t lprm, ld, lch, lcw, lpa, lpd2, lpf, ltr, lti, lsr, lsi, lur, lui;
   if (!get_f64(env, argv[0], &prm, &lprm) || !get_f64(env, argv[1], &d, &ld) || !get_i32(env, argv[2], &ch, &lch) ||
       !get_f64(env, argv[3], &cw, &lcw) || !get_i32(env, argv[4], &pa, &lpa) || !get_f64(env, argv[5], &pd2, &lpd2) ||
       !get_f64(env, argv[6], &pf, &lpf) || !get_f64(env, argv[7], &tr, &ltr) || !get_f64(env, argv[8], &ti, &lti) ||
       !get_f64(env, argv[9], &sr, &lsr) || !get_f64(env, argv[10], &si, &lsi) || !get_f64(env, argv[11], &ur, &lur) ||
-      !get_f64(env, argv[12], &ui, &lui) || !get_f64(env, argv[13], &g, &lg) || lprm < 9)
-    return fail(env, "populationSweep: bad arguments");
+      !get_f64(env, argv[12], &ui, &lui) || lprm < 5)
+    return "bad arguments";
   const double Ld = prm[0], Pd = prm[1], Kd = prm[2];
-  if (!(Ld >= 1 && Pd >= 1 && Kd >= 0 && Ld < 1e6 && Pd < 1e8 && Kd < 1e6)) return fail(env, "populationSweep: bad sizes");
+  if (!(Ld >= 1 && Pd >= 1 && Kd >= 0 && Ld < 1e6 && Pd < 1e8 && Kd < 1e6)) return "bad sizes";
   const size_t L = size_t(Ld), P = size_t(Pd), K = size_t(Kd);
   const size_t nm = (L + 1) * P, ne = (L + 1) * P * K, np = L * P * K;
   if (ld < nm || lch < ne || lcw < ne || lpa < np || lpd2 < np || lpf < np || ltr < nm || lti < nm || lsr < nm || lsi < nm ||
-      lur < nm || lui < nm || lg < 4)
-    return fail(env, "populationSweep: array too short");
+      lur < nm || lui < nm)
+    return "array too short";
   for (size_t i = P * K; i < ne; i++)
-    if (ch[i] < 0 || size_t(ch[i]) >= P) return fail(env, "populationSweep: child index out of range");
+    if (ch[i] < 0 || size_t(ch[i]) >= P) return "child index out of range";
   for (size_t i = 0; i < np; i++)
-    if (pa[i] < 0 || size_t(pa[i]) >= P) return fail(env, "populationSweep: parent index out of range");
-  const jesd::PopulationArrays a{L, P, K, prm[3], prm[4], d, ch, cw, pa, pd2, pf, tr, ti, sr, si, ur, ui};
+    if (pa[i] < 0 || size_t(pa[i]) >= P) return "parent index out of range";
+  *a = jesd::PopulationArrays{L, P, K, prm[3], prm[4], d, ch, cw, pa, pd2, pf, tr, ti, sr, si, ur, ui};
+  *params = prm;
+  return nullptr;
+}
+
+// populationSweep(params, d, children, childW2, parents, parentD2, parentF, tRe, tIm, sRe, sIm, uRe, uIm, g):
+// params = [L, P, K, weightScale2, remainderSq, zRe, zIm, damping, fresh (0/1)].
+napi_value PopulationSweep(napi_env env, napi_callback_info info) {
+  napi_value argv[14];
+  if (!args(env, info, argv)) return fail(env, "populationSweep: 14 arguments expected");
+  jesd::PopulationArrays a;
+  double *prm, *g;
+  size_t lg;
+  const char* err = read_population(env, argv, &a, &prm);
+  if (err != nullptr) return fail(env, err);
+  if (!get_f64(env, argv[13], &g, &lg) || lg < 4) return fail(env, "populationSweep: g must be a Float64Array(4)");
+  size_t lprm;
+  double* p2;
+  get_f64(env, argv[0], &p2, &lprm);
+  if (lprm < 9) return fail(env, "populationSweep: params too short");
   jesd::population_sweep(a, prm[5], prm[6], prm[7], prm[8] != 0, g);
+  return ret_int(env, 0);
+}
+
+// populationRadius(options, populations, out): options = [zRe, zIm, sweeps, fresh, damping,
+// tolerance (<= 0: none), threads]; populations: array of the 13 arrays read_population takes;
+// out: Float64Array(6 R) (see native/heavy.h population_radius).
+napi_value PopulationRadius(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!args(env, info, argv)) return fail(env, "populationRadius: 3 arguments expected");
+  double *opt, *out;
+  size_t lopt, lout;
+  uint32_t R = 0;
+  bool isArr = false;
+  if (!get_f64(env, argv[0], &opt, &lopt) || lopt < 7 || napi_is_array(env, argv[1], &isArr) != napi_ok || !isArr ||
+      napi_get_array_length(env, argv[1], &R) != napi_ok || R == 0 || !get_f64(env, argv[2], &out, &lout) || lout < 6 * size_t(R))
+    return fail(env, "populationRadius: bad arguments");
+  if (!(opt[2] >= 1 && opt[2] <= 1e7 && opt[6] >= 1 && opt[6] <= 256)) return fail(env, "populationRadius: bad sweeps or threads");
+  std::vector<jesd::PopulationArrays> pops(R);
+  for (uint32_t r = 0; r < R; r++) {
+    napi_value item;
+    uint32_t n = 0;
+    bool arr = false;
+    if (napi_get_element(env, argv[1], r, &item) != napi_ok || napi_is_array(env, item, &arr) != napi_ok || !arr ||
+        napi_get_array_length(env, item, &n) != napi_ok || n != 13)
+      return fail(env, "populationRadius: each population is an array of 13 typed arrays");
+    napi_value parts[13];
+    for (uint32_t i = 0; i < 13; i++)
+      if (napi_get_element(env, item, i, &parts[i]) != napi_ok) return fail(env, "populationRadius: bad population");
+    double* prm;
+    const char* err = read_population(env, parts, &pops[r], &prm);
+    if (err != nullptr) return fail(env, err);
+  }
+  const jesd::RadiusOptions o{opt[0], opt[1], int(opt[2]), opt[3] != 0, opt[4], opt[5]};
+  jesd::population_radius(pops.data(), R, o, out, int(opt[6]));
   return ret_int(env, 0);
 }
 
@@ -221,7 +274,7 @@ napi_value Init(napi_env env, napi_value exports) {
     napi_callback cb;
   } fns[] = {{"gemm", Gemm}, {"matvec", Matvec}, {"luSolve", LuSolve}, {"symEig", SymEig},
              {"svdValues", SvdValues}, {"eig", Eig}, {"setThreads", SetThreads},
-             {"populationSweep", PopulationSweep}};
+             {"populationSweep", PopulationSweep}, {"populationRadius", PopulationRadius}};
   for (auto& f : fns) {
     napi_value fn;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn);

@@ -150,3 +150,62 @@ void population_sweep(const PopulationArrays& a, double zRe, double zIm, double 
 }
 
 }  // namespace jesd
+
+#include <cmath>
+#include <limits>
+#include <thread>
+#include <vector>
+
+namespace jesd {
+
+// The sweeps at one z for one population, with the stopping rule and averaging of
+// populationStieltjes (src/jacobian/heavyPopulation.ts): with tol > 0, stop once both readings of
+// G changed by less than tol relative over 3 consecutive sweeps (after at least 6) and report
+// the last sweep; otherwise average the last half of the sweeps.
+static void radius_one(const PopulationArrays& a, const RadiusOptions& o, double* out) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  double gSumRe = 0, gSumIm = 0, gSq = 0, oSumRe = 0, oSumIm = 0;
+  double prevRe = nan, prevIm = nan, prevORe = nan, prevOIm = nan;
+  int nAvg = 0, calm = 0, done = 0;
+  const bool hasTol = o.tol > 0;
+  double g[4];
+  for (int it = 0; it < o.sweeps; it++) {
+    done = it + 1;
+    population_sweep(a, o.zRe, o.zIm, o.damp, it == 0 && o.fresh, g);
+    if (hasTol || double(it) >= double(o.sweeps) / 2) {
+      const double gr = g[0], gi = g[1], orr = g[2], oi = g[3];
+      if (hasTol) {
+        const double change = std::max(std::hypot(gr - prevRe, gi - prevIm) / std::hypot(gr, gi),
+                                       std::hypot(orr - prevORe, oi - prevOIm) / std::hypot(orr, oi));
+        calm = change < o.tol ? calm + 1 : 0;
+        prevRe = gr, prevIm = gi, prevORe = orr, prevOIm = oi;
+        if (calm >= 3 && it >= 5) {
+          gSumRe = gr, gSumIm = gi, gSq = gr * gr + gi * gi, oSumRe = orr, oSumIm = oi, nAvg = 1;
+          break;
+        }
+        if (double(it) < double(o.sweeps) / 2) continue;
+      }
+      gSumRe += gr, gSumIm += gi, gSq += gr * gr + gi * gi, nAvg++;
+      oSumRe += orr, oSumIm += oi;
+    }
+  }
+  out[0] = gSumRe / nAvg;
+  out[1] = gSumIm / nAvg;
+  out[2] = oSumRe / nAvg;
+  out[3] = oSumIm / nAvg;
+  out[4] = done;
+  out[5] = gSq / nAvg;
+}
+
+void population_radius(const PopulationArrays* pops, size_t R, const RadiusOptions& o, double* out, int threads) {
+  const size_t t = std::min<size_t>(R, size_t(std::max(threads, 1)));
+  auto run = [&](size_t first) {
+    for (size_t r = first; r < R; r += t) radius_one(pops[r], o, out + 6 * r);
+  };
+  std::vector<std::thread> pool;
+  for (size_t i = 1; i < t; i++) pool.emplace_back(run, i);
+  run(0);
+  for (auto& th : pool) th.join();
+}
+
+}  // namespace jesd

@@ -24,4 +24,17 @@ struct PopulationArrays {
 // (Re, Im) of the input-side G (5.48) and of the output-side G (5.48b) after the sweep.
 void population_sweep(const PopulationArrays& a, double zRe, double zIm, double damp, bool fresh, double* g);
 
+struct RadiusOptions {
+  double zRe, zIm;
+  int sweeps;   // at most this many sweeps
+  bool fresh;   // the state is not a warm start: the first sweep overwrites it
+  double damp;
+  double tol;   // <= 0: no early stop
+};
+
+// The sweeps at one z for each of R independent populations (replicas), replica r on thread
+// r mod threads; out[6 r ..] = (Re G_in, Im G_in, Re G_out, Im G_out, sweeps done, mean |G_in|^2).
+// Replicas share nothing, so out does not depend on the thread count.
+void population_radius(const PopulationArrays* pops, size_t R, const RadiusOptions& o, double* out, int threads);
+
 }  // namespace jesd

@@ -19,7 +19,7 @@ import { getActivation } from '../laws/activations.ts';
 import { naturalConstant, sampleLaw, tailConstant, tailIndex, unitVariance } from '../laws/laws.ts';
 import { stream, STREAM, type Rng } from '../random/rng.ts';
 import type { LawSpec, NetworkSpec } from '../network/spec.ts';
-import { nativePopulationSweep } from '../linalg/native.ts';
+import { nativePopulationRadius, nativePopulationSweep } from '../linalg/native.ts';
 
 export type PopulationSpec = Omit<NetworkSpec, 'seed'> & { seed?: number };
 
@@ -411,4 +411,40 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
     throw new NonConvergenceError(`population dynamics produced a non-finite G at z = ${zRe} + ${zIm}i`, { zRe, zIm });
   }
   return { value: { re, im, relativeSpread: mag > 0 ? Math.sqrt(varG) / mag : 0, sweeps: done, outRe: oSumRe / nAvg, outIm: oSumIm / nAvg }, state: st };
+}
+
+/**
+ * populationStieltjes at one z for several independent populations (replicas), each continuing
+ * from its own warm state (none: fresh). With the native kernel the replicas run on up to
+ * `threads` threads in one call (native/heavy.cc population_radius, the same sweeps and stopping
+ * rule); otherwise one after another through populationStieltjes. Each replica's result does not
+ * depend on the thread count.
+ */
+export function populationStieltjesReplicas(pops: LayeredPopulation[], zRe: number, zIm: number, opts: PopulationOptions, warm: (CavityState | undefined)[], threads = 1): { value: StieltjesPoint; state: CavityState }[] {
+  if (!(zIm > 0)) throw new InvalidSpecError('z', `needs Im z > 0, got ${zIm}`);
+  const native = nativePopulationRadius();
+  const fresh = warm.every((w) => w === undefined);
+  if (native === null || !(fresh || warm.every((w) => w !== undefined))) return pops.map((pop, r) => populationStieltjes(pop, zRe, zIm, opts, warm[r]));
+  const sweeps = requireInteger('sweeps', opts.sweeps ?? 80, 4, 100_000);
+  const tol = opts.tolerance;
+  if (tol !== undefined && !(tol > 0)) throw new InvalidSpecError('tolerance', `must be > 0, got ${tol}`);
+  const states: CavityState[] = [];
+  const args = pops.map((pop, r) => {
+    const { L, P } = pop;
+    const flat = flatPopulation(pop);
+    const n = (L + 1) * P;
+    const w = warm[r];
+    const [tR, tI, sR, sI] = (w === undefined ? [0, 1, 2, 3].map(() => new Float64Array(n)) : [w.tDownRe, w.tDownIm, w.sUpRe, w.sUpIm].map((v) => flatField(v, P).flat)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    states.push({ tDownRe: layerViews(tR, L, P), tDownIm: layerViews(tI, L, P), sUpRe: layerViews(sR, L, P), sUpIm: layerViews(sI, L, P) });
+    const params = Float64Array.of(L, P, pop.K, pop.weightScale2, pop.remainderSq);
+    return [params, flat.d, flat.children, flat.childW2, flat.parents, flat.parentD2, flat.parentF, tR, tI, sR, sI, new Float64Array(n), new Float64Array(n)];
+  });
+  const out = new Float64Array(6 * pops.length);
+  native(Float64Array.of(zRe, zIm, sweeps, fresh ? 1 : 0, opts.damping ?? 0.5, tol ?? 0, Math.max(1, Math.floor(threads))), args, out);
+  return pops.map((_, r) => {
+    const o = 6 * r, re = out[o]!, im = out[o + 1]!;
+    if (!Number.isFinite(re) || !Number.isFinite(im)) throw new NonConvergenceError(`population dynamics produced a non-finite G at z = ${zRe} + ${zIm}i`, { zRe, zIm });
+    const mag = Math.hypot(re, im), varG = Math.max(0, out[o + 5]! - re * re - im * im);
+    return { value: { re, im, relativeSpread: mag > 0 ? Math.sqrt(varG) / mag : 0, sweeps: out[o + 4]!, outRe: out[o + 2]!, outIm: out[o + 3]! }, state: states[r]! };
+  });
 }

@@ -21,6 +21,7 @@ interface NativeAddon {
   eig(a: Float64Array, re: Float64Array, im: Float64Array, n: number): number;
   setThreads(t: number): number;
   populationSweep?: PopulationSweepFn;
+  populationRadius?: PopulationRadiusFn;
   simd: string;
   threads: number;
 }
@@ -101,7 +102,16 @@ export type PopulationSweepFn = (
   tRe: Float64Array, tIm: Float64Array, sRe: Float64Array, sIm: Float64Array, uRe: Float64Array, uIm: Float64Array, g: Float64Array,
 ) => number;
 
+/**
+ * The sweeps at one z for several populations at once (native/heavy.h population_radius), one
+ * replica per thread. options = [zRe, zIm, sweeps, fresh, damping, tolerance (<= 0: none),
+ * threads]; each population is (params, d, children, childW2, parents, parentD2, parentF, tRe, tIm,
+ * sRe, sIm, uRe, uIm); out[6 r ..] = (Re G_in, Im G_in, Re G_out, Im G_out, sweeps, mean |G_in|^2).
+ */
+export type PopulationRadiusFn = (options: Float64Array, populations: (Float64Array | Int32Array)[][], out: Float64Array) => number;
+
 let sweepResult: PopulationSweepFn | null | undefined;
+let radiusResult: PopulationRadiusFn | null | undefined;
 /**
  * The native population sweep, or null when the native addon does not load, lacks it, or
  * JESD_BACKEND forces a pure-TypeScript backend (then the TypeScript twin runs).
@@ -119,10 +129,19 @@ export function nativePopulationSweep(): PopulationSweepFn | null {
   return sweepResult;
 }
 
-/** For tests: force the TypeScript twin (false) or the native sweep when available (true). */
+/** The native multi-replica driver, or null (same conditions as nativePopulationSweep). */
+export function nativePopulationRadius(): PopulationRadiusFn | null {
+  if (radiusResult === undefined) {
+    const f = nativePopulationSweep() === null ? undefined : loaded?.populationRadius;
+    radiusResult = f === undefined ? null : f.bind(loaded);
+  }
+  return radiusResult;
+}
+
+/** For tests: force the TypeScript twins (false) or the native kernels when available (true). */
 export function useNativePopulationSweep(on: boolean): void {
-  sweepResult = undefined;
-  if (!on) sweepResult = null;
+  sweepResult = on ? undefined : null;
+  radiusResult = on ? undefined : null;
 }
 
 export function loadNativeBackend(): LinalgBackend | string {
