@@ -36,7 +36,7 @@ export interface HeavySpectrumOptions extends PopulationOptions {
   replicas?: number;
   /** Weight of the curvature penalty of the deconvolution (default 3e-4). */
   smoothing?: number;
-  /** Threads for the replicas (native kernel only; default min(replicas, cores)); results do not depend on it. */
+  /** Threads for the replicas (native kernel only; default one per replica, up to 4 per core, 1 on one core); results do not depend on it. */
   threads?: number;
   /** Progress callback: one message when the replicas are done. */
   onProgress?: (message: string) => void;
@@ -243,7 +243,10 @@ export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOpti
   const sweeps = opts.sweeps ?? 40;
   const pops = Array.from({ length: replicas }, (_, rep) => buildLayeredPopulation(spec, { ...opts, populationSize: opts.populationSize ?? 1500, replica: rep, coupling: route === 'population' ? 'joint' : 'decoupled' }));
   P = pops[0]!.P; K = pops[0]!.K;
-  const threads = requireInteger('threads', opts.threads ?? Math.min(replicas, availableParallelism()), 1, 256);
+  // one thread per replica when there is more than one core: 3 replicas on 2 cores then take 1.5
+  // replica-times per radius (the scheduler shares the cores) instead of 2 with a 2:1 split
+  const cores = availableParallelism();
+  const threads = requireInteger('threads', opts.threads ?? (cores > 1 ? Math.min(replicas, 4 * cores) : 1), 1, 256);
   let states: (CavityState | undefined)[] = pops.map(() => undefined);
   // all replicas at each radius (on up to `threads` threads), from the top of the grid down:
   // warm starts follow the solution continuously
