@@ -11,6 +11,7 @@
 import { InvalidSpecError, NonConvergenceError, requireInteger, requirePositive } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
 import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { buildLayeredPopulation, populationStieltjesReplicas, type CavityState, type PopulationOptions, type PopulationSpec } from './heavyPopulation.ts';
 
 export type HeavyRoute = 'population' | 'decoupled';
@@ -36,7 +37,7 @@ export interface HeavySpectrumOptions extends PopulationOptions {
   replicas?: number;
   /** Weight of the curvature penalty of the deconvolution (default 3e-4). */
   smoothing?: number;
-  /** Threads for the replicas (native kernel only; default one per replica, up to 4 per core, 1 on one core); results do not depend on it. */
+  /** Threads for the replicas (native kernel only; default one per replica, up to 4 per core; 1 on one core or in a worker thread); results do not depend on it. */
   threads?: number;
   /** Progress callback: one message when the replicas are done. */
   onProgress?: (message: string) => void;
@@ -244,9 +245,10 @@ export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOpti
   const pops = Array.from({ length: replicas }, (_, rep) => buildLayeredPopulation(spec, { ...opts, populationSize: opts.populationSize ?? 1500, replica: rep, coupling: route === 'population' ? 'joint' : 'decoupled' }));
   P = pops[0]!.P; K = pops[0]!.K;
   // one thread per replica when there is more than one core: 3 replicas on 2 cores then take 1.5
-  // replica-times per radius (the scheduler shares the cores) instead of 2 with a 2:1 split
+  // replica-times per radius (the scheduler shares the cores) instead of 2 with a 2:1 split. Inside
+  // a worker of the Monte Carlo pool (which already runs one task per core) one thread.
   const cores = availableParallelism();
-  const threads = requireInteger('threads', opts.threads ?? (cores > 1 ? Math.min(replicas, 4 * cores) : 1), 1, 256);
+  const threads = requireInteger('threads', opts.threads ?? (cores > 1 && isMainThread ? Math.min(replicas, 4 * cores) : 1), 1, 256);
   let states: (CavityState | undefined)[] = pops.map(() => undefined);
   // all replicas at each radius (on up to `threads` threads), from the top of the grid down:
   // warm starts follow the solution continuously
