@@ -212,10 +212,9 @@ napi_value PopulationSweep(napi_env env, napi_callback_info info) {
   const char* err = read_population(env, argv, &a, &prm);
   if (err != nullptr) return fail(env, err);
   if (!get_f64(env, argv[13], &g, &lg) || lg < 4) return fail(env, "populationSweep: g must be a Float64Array(4)");
+  double* p9;
   size_t lprm;
-  double* p2;
-  get_f64(env, argv[0], &p2, &lprm);
-  if (lprm < 9) return fail(env, "populationSweep: params too short");
+  if (!get_f64(env, argv[0], &p9, &lprm) || lprm < 9) return fail(env, "populationSweep: params must hold 9 numbers");
   jesd::population_sweep(a, prm[5], prm[6], prm[7], prm[8] != 0, g);
   return ret_int(env, 0);
 }
