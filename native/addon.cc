@@ -219,9 +219,9 @@ napi_value PopulationSweep(napi_env env, napi_callback_info info) {
   return ret_int(env, 0);
 }
 
-// populationRadius(options, populations, out): options = [zRe, zIm, sweeps, fresh, damping,
-// tolerance (<= 0: none), threads]; populations: array of the 13 arrays read_population takes;
-// out: Float64Array(6 R) (see native/heavy.h population_radius).
+// populationRadius(options, populations, out): options = [threads, nz, then for each z: zRe, zIm,
+// sweeps, fresh, damping, tolerance (<= 0: none)]; populations: array of the 13 arrays
+// read_population takes; out: Float64Array(6 nz R) (see native/heavy.h population_radius).
 napi_value PopulationRadius(napi_env env, napi_callback_info info) {
   napi_value argv[3];
   if (!args(env, info, argv)) return fail(env, "populationRadius: 3 arguments expected");
@@ -229,10 +229,18 @@ napi_value PopulationRadius(napi_env env, napi_callback_info info) {
   size_t lopt, lout;
   uint32_t R = 0;
   bool isArr = false;
-  if (!get_f64(env, argv[0], &opt, &lopt) || lopt < 7 || napi_is_array(env, argv[1], &isArr) != napi_ok || !isArr ||
-      napi_get_array_length(env, argv[1], &R) != napi_ok || R == 0 || !get_f64(env, argv[2], &out, &lout) || lout < 6 * size_t(R))
+  if (!get_f64(env, argv[0], &opt, &lopt) || lopt < 2 || napi_is_array(env, argv[1], &isArr) != napi_ok || !isArr ||
+      napi_get_array_length(env, argv[1], &R) != napi_ok || R == 0 || !get_f64(env, argv[2], &out, &lout))
     return fail(env, "populationRadius: bad arguments");
-  if (!(opt[2] >= 1 && opt[2] <= 1e7 && opt[6] >= 1 && opt[6] <= 256)) return fail(env, "populationRadius: bad sweeps or threads");
+  if (!(opt[0] >= 1 && opt[0] <= 256 && opt[1] >= 1 && opt[1] <= 1e6)) return fail(env, "populationRadius: bad threads or path length");
+  const size_t nz = size_t(opt[1]);
+  if (lopt < 2 + 6 * nz || lout < 6 * nz * size_t(R)) return fail(env, "populationRadius: array too short");
+  std::vector<jesd::RadiusOptions> path(nz);
+  for (size_t j = 0; j < nz; j++) {
+    const double* o = opt + 2 + 6 * j;
+    if (!(o[2] >= 1 && o[2] <= 1e7)) return fail(env, "populationRadius: bad sweeps");
+    path[j] = jesd::RadiusOptions{o[0], o[1], int(o[2]), o[3] != 0, o[4], o[5]};
+  }
   std::vector<jesd::PopulationArrays> pops(R);
   for (uint32_t r = 0; r < R; r++) {
     napi_value item;
@@ -248,8 +256,7 @@ napi_value PopulationRadius(napi_env env, napi_callback_info info) {
     const char* err = read_population(env, parts, &pops[r], &prm);
     if (err != nullptr) return fail(env, err);
   }
-  const jesd::RadiusOptions o{opt[0], opt[1], int(opt[2]), opt[3] != 0, opt[4], opt[5]};
-  jesd::population_radius(pops.data(), R, o, out, int(opt[6]));
+  jesd::population_radius(pops.data(), R, path.data(), nz, out, int(opt[0]));
   return ret_int(env, 0);
 }
 

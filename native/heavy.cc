@@ -260,10 +260,12 @@ static void radius_one(const PopulationArrays& a, const RadiusOptions& o, double
   out[5] = gSq / nAvg;
 }
 
-void population_radius(const PopulationArrays* pops, size_t R, const RadiusOptions& o, double* out, int threads) {
+void population_radius(const PopulationArrays* pops, size_t R, const RadiusOptions* path, size_t nz, double* out, int threads) {
   const size_t t = std::min<size_t>(R, size_t(std::max(threads, 1)));
+  // each thread runs its replicas through the whole path of z values: no barrier between z values
   auto run = [&](size_t first) {
-    for (size_t r = first; r < R; r += t) radius_one(pops[r], o, out + 6 * r);
+    for (size_t r = first; r < R; r += t)
+      for (size_t j = 0; j < nz; j++) radius_one(pops[r], path[j], out + 6 * (j * R + r));
   };
   std::vector<std::thread> pool;
   for (size_t i = 1; i < t; i++) pool.emplace_back(run, i);

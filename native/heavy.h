@@ -32,9 +32,11 @@ struct RadiusOptions {
   double tol;   // <= 0: no early stop
 };
 
-// The sweeps at one z for each of R independent populations (replicas), replica r on thread
-// r mod threads; out[6 r ..] = (Re G_in, Im G_in, Re G_out, Im G_out, sweeps done, mean |G_in|^2).
-// Replicas share nothing, so out does not depend on the thread count.
-void population_radius(const PopulationArrays* pops, size_t R, const RadiusOptions& o, double* out, int threads);
+// The sweeps at each z of a path (z_0, z_1, ...) for each of R independent populations
+// (replicas), each z warm-started from the state the previous one left; replica r runs the whole
+// path on thread r mod threads. out[6 (j R + r) ..] = (Re G_in, Im G_in, Re G_out, Im G_out,
+// sweeps done, mean |G_in|^2) at z_j. Replicas share nothing, so out does not depend on the thread
+// count.
+void population_radius(const PopulationArrays* pops, size_t R, const RadiusOptions* path, size_t nz, double* out, int threads);
 
 }  // namespace jesd

@@ -4,7 +4,7 @@
  * the multi-replica driver on 1 and 2 threads, and the active-set NNLS against brute force.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildLayeredPopulation, populationStieltjes, populationStieltjesReplicas } from '../src/jacobian/heavyPopulation.ts';
+import { buildLayeredPopulation, populationStieltjes, populationStieltjesPath, populationStieltjesReplicas } from '../src/jacobian/heavyPopulation.ts';
 import { nnlsNormal } from '../src/jacobian/heavy.ts';
 import { nativePopulationSweep, useNativePopulationSweep } from '../src/linalg/native.ts';
 import { stream } from '../src/random/rng.ts';
@@ -29,7 +29,7 @@ describe('population sweep kernels', () => {
     }
   });
 
-  it('replicas at one z: the same values on 1 and 2 threads (bit for bit), and as populationStieltjes one by one', () => {
+  it('replicas along a path of z: the same values on 1, 2 and 3 threads and in one call or one z per call (bit for bit), and as populationStieltjes one by one', () => {
     const pops = [0, 1, 2].map((replica) => buildLayeredPopulation(spec, { populationSize: 150, lepageTerms: 12, replica }));
     const opts = { sweeps: 30, damping: 1, tolerance: 1e-4 };
     const chain = (threads: number) => {
@@ -44,6 +44,11 @@ describe('population sweep kernels', () => {
     };
     const one = chain(1);
     expect(chain(2)).toEqual(one);
+    // the whole path in one call (each replica through all z on its own thread) equals the chain
+    for (const threads of [1, 2, 3]) {
+      const { values } = populationStieltjesPath(pops, [100, 1, 1e-3].map((r) => ({ re: 0, im: r, sweeps: 30 })), opts, pops.map(() => undefined), threads);
+      expect(values.flatMap((vs) => vs.flatMap((v) => [v.re, v.im, v.outRe, v.outIm, v.sweeps]))).toEqual(one);
+    }
     // the one-by-one path (the TypeScript twin when forced): same sweeps, values to rounding
     useNativePopulationSweep(false);
     const ts = chain(1);

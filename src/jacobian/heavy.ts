@@ -12,7 +12,7 @@ import { InvalidSpecError, NonConvergenceError, requireInteger, requirePositive 
 import type { LawReport } from '../freeprob/lawReport.ts';
 import { availableParallelism } from 'node:os';
 import { isMainThread } from 'node:worker_threads';
-import { buildLayeredPopulation, populationStieltjesReplicas, type CavityState, type PopulationOptions, type PopulationSpec } from './heavyPopulation.ts';
+import { buildLayeredPopulation, populationStieltjesPath, type CavityState, type PopulationOptions, type PopulationSpec } from './heavyPopulation.ts';
 
 export type HeavyRoute = 'population' | 'decoupled';
 
@@ -250,22 +250,27 @@ export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOpti
   const cores = availableParallelism();
   const threads = requireInteger('threads', opts.threads ?? (cores > 1 && isMainThread ? Math.min(replicas, 4 * cores) : 1), 1, 256);
   let states: (CavityState | undefined)[] = pops.map(() => undefined);
-  // all replicas at each radius (on up to `threads` threads), from the top of the grid down:
-  // warm starts follow the solution continuously
-  for (let j = 0; j < m; j++) {
-    const r = Math.exp(lnR[j]!);
-    const res = populationStieltjesReplicas(pops, 0, r, { ...opts, damping: opts.damping ?? 1, tolerance: opts.tolerance ?? 1e-4, sweeps: j === 0 ? 2 * sweeps : sweeps }, states, threads);
-    states = res.map((x) => x.state);
-    res.forEach(({ value }) => {
-      iterations += value.sweeps;
-      // z G(z) with z = i r: Re = -r Im G, Im = r Re G; the estimate averages both sides (5.48b)
-      const sIn = -r * value.im, sOut = -r * value.outIm;
-      const s = 0.5 * (sIn + sOut);
-      sideBalance = Math.max(sideBalance, Math.abs(sIn - sOut));
-      sumRe[j] += s; sumSq[j] += s * s;
-      sumIm[j] += -0.5 * r * (value.re + value.outRe);
+  // from the top of the grid down (warm starts follow the solution continuously), each replica on
+  // its own thread (up to `threads`) through a chunk of radii per call: progress after each chunk
+  const CHUNK = 8;
+  for (let j0 = 0; j0 < m; j0 += CHUNK) {
+    const path: { re: number; im: number; sweeps: number }[] = [];
+    for (let j = j0; j < Math.min(m, j0 + CHUNK); j++) path.push({ re: 0, im: Math.exp(lnR[j]!), sweeps: j === 0 ? 2 * sweeps : sweeps });
+    const res = populationStieltjesPath(pops, path, { ...opts, damping: opts.damping ?? 1, tolerance: opts.tolerance ?? 1e-4 }, states, threads);
+    states = res.states;
+    res.values.forEach((vals, i) => {
+      const j = j0 + i, r = path[i]!.im;
+      for (const value of vals) {
+        iterations += value.sweeps;
+        // z G(z) with z = i r: Re = -r Im G, Im = r Re G; the estimate averages both sides (5.48b)
+        const sIn = -r * value.im, sOut = -r * value.outIm;
+        const s = 0.5 * (sIn + sOut);
+        sideBalance = Math.max(sideBalance, Math.abs(sIn - sOut));
+        sumRe[j] += s; sumSq[j] += s * s;
+        sumIm[j] += -0.5 * r * (value.re + value.outRe);
+      }
     });
-    opts.onStep?.((j + 1) * replicas, replicas * m);
+    opts.onStep?.(Math.min(m, j0 + CHUNK) * replicas, replicas * m);
   }
   opts.onProgress?.(`population replicas 1-${replicas} done`);
   const cdfS = new Float64Array(m), imS = new Float64Array(m), se = new Float64Array(m), weights = new Float64Array(m);

@@ -414,20 +414,36 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
 }
 
 /**
- * populationStieltjes at one z for several independent populations (replicas), each continuing
- * from its own warm state (none: fresh). With the native kernel the replicas run on up to
- * `threads` threads in one call (native/heavy.cc population_radius, the same sweeps and stopping
- * rule); otherwise one after another through populationStieltjes. Each replica's result does not
- * depend on the thread count.
+ * populationStieltjes along a path of z values for several independent populations (replicas):
+ * each z starts from the state the previous one left (the first from `warm`, none: fresh), with
+ * `sweeps[j]` sweeps at most at z_j. With the native kernel each replica runs the whole path on
+ * its own thread (up to `threads`; no barrier between z values) in one call (native/heavy.cc
+ * population_radius, the same sweeps and stopping rule); otherwise one replica and one z after
+ * another through populationStieltjes. Each replica's results do not depend on the thread count.
+ * Returns values[j][r] and the final states.
  */
-export function populationStieltjesReplicas(pops: LayeredPopulation[], zRe: number, zIm: number, opts: PopulationOptions, warm: (CavityState | undefined)[], threads = 1): { value: StieltjesPoint; state: CavityState }[] {
-  if (!(zIm > 0)) throw new InvalidSpecError('z', `needs Im z > 0, got ${zIm}`);
-  const native = nativePopulationRadius();
-  const fresh = warm.every((w) => w === undefined);
-  if (native === null || !(fresh || warm.every((w) => w !== undefined))) return pops.map((pop, r) => populationStieltjes(pop, zRe, zIm, opts, warm[r]));
-  const sweeps = requireInteger('sweeps', opts.sweeps ?? 80, 4, 100_000);
+export function populationStieltjesPath(pops: LayeredPopulation[], path: { re: number; im: number; sweeps: number }[], opts: PopulationOptions, warm: (CavityState | undefined)[], threads = 1): { values: StieltjesPoint[][]; states: CavityState[] } {
+  for (const z of path) {
+    if (!(z.im > 0)) throw new InvalidSpecError('z', `needs Im z > 0, got ${z.im}`);
+    requireInteger('sweeps', z.sweeps, 4, 100_000);
+  }
   const tol = opts.tolerance;
   if (tol !== undefined && !(tol > 0)) throw new InvalidSpecError('tolerance', `must be > 0, got ${tol}`);
+  const native = nativePopulationRadius();
+  const fresh = warm.every((w) => w === undefined);
+  if (native === null || !(fresh || warm.every((w) => w !== undefined))) {
+    const values: StieltjesPoint[][] = path.map(() => []);
+    const states = pops.map((pop, r) => {
+      let st = warm[r];
+      path.forEach((z, j) => {
+        const res = populationStieltjes(pop, z.re, z.im, { ...opts, sweeps: z.sweeps }, st);
+        st = res.state;
+        values[j]![r] = res.value;
+      });
+      return st!;
+    });
+    return { values, states };
+  }
   const states: CavityState[] = [];
   const args = pops.map((pop, r) => {
     const { L, P } = pop;
@@ -439,12 +455,24 @@ export function populationStieltjesReplicas(pops: LayeredPopulation[], zRe: numb
     const params = Float64Array.of(L, P, pop.K, pop.weightScale2, pop.remainderSq);
     return [params, flat.d, flat.children, flat.childW2, flat.parents, flat.parentD2, flat.parentF, tR, tI, sR, sI, new Float64Array(n), new Float64Array(n)];
   });
-  const out = new Float64Array(6 * pops.length);
-  native(Float64Array.of(zRe, zIm, sweeps, fresh ? 1 : 0, opts.damping ?? 0.5, tol ?? 0, Math.max(1, Math.floor(threads))), args, out);
-  return pops.map((_, r) => {
-    const o = 6 * r, re = out[o]!, im = out[o + 1]!;
-    if (!Number.isFinite(re) || !Number.isFinite(im)) throw new NonConvergenceError(`population dynamics produced a non-finite G at z = ${zRe} + ${zIm}i`, { zRe, zIm });
+  const options = new Float64Array(2 + 6 * path.length);
+  options[0] = Math.max(1, Math.floor(threads));
+  options[1] = path.length;
+  path.forEach((z, j) => options.set([z.re, z.im, z.sweeps, fresh && j === 0 ? 1 : 0, opts.damping ?? 0.5, tol ?? 0], 2 + 6 * j));
+  const R = pops.length;
+  const out = new Float64Array(6 * path.length * R);
+  native(options, args, out);
+  const values = path.map((z, j) => pops.map((_, r) => {
+    const o = 6 * (j * R + r), re = out[o]!, im = out[o + 1]!;
+    if (!Number.isFinite(re) || !Number.isFinite(im)) throw new NonConvergenceError(`population dynamics produced a non-finite G at z = ${z.re} + ${z.im}i`, { zRe: z.re, zIm: z.im });
     const mag = Math.hypot(re, im), varG = Math.max(0, out[o + 5]! - re * re - im * im);
-    return { value: { re, im, relativeSpread: mag > 0 ? Math.sqrt(varG) / mag : 0, sweeps: out[o + 4]!, outRe: out[o + 2]!, outIm: out[o + 3]! }, state: states[r]! };
-  });
+    return { re, im, relativeSpread: mag > 0 ? Math.sqrt(varG) / mag : 0, sweeps: out[o + 4]!, outRe: out[o + 2]!, outIm: out[o + 3]! };
+  }));
+  return { values, states };
+}
+
+/** populationStieltjesPath at one z: per replica its value and state. */
+export function populationStieltjesReplicas(pops: LayeredPopulation[], zRe: number, zIm: number, opts: PopulationOptions, warm: (CavityState | undefined)[], threads = 1): { value: StieltjesPoint; state: CavityState }[] {
+  const { values, states } = populationStieltjesPath(pops, [{ re: zRe, im: zIm, sweeps: opts.sweeps ?? 80 }], opts, warm, threads);
+  return pops.map((_, r) => ({ value: values[0]![r]!, state: states[r]! }));
 }
