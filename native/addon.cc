@@ -4,7 +4,9 @@
 #include <node_api.h>
 
 #include <cstdlib>
+#include <vector>
 
+#include "heavy.h"
 #include "kernels.h"
 
 namespace {
@@ -19,6 +21,19 @@ bool get_f64(napi_env env, napi_value v, double** data, size_t* len) {
   if (napi_get_typedarray_info(env, v, &type, len, &raw, &ab, &off) != napi_ok) return false;
   if (type != napi_float64_array) return false;
   *data = static_cast<double*>(raw);
+  return true;
+}
+
+bool get_i32(napi_env env, napi_value v, int32_t** data, size_t* len) {
+  bool is_ta = false;
+  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
+  napi_typedarray_type type;
+  void* raw = nullptr;
+  napi_value ab;
+  size_t off = 0;
+  if (napi_get_typedarray_info(env, v, &type, len, &raw, &ab, &off) != napi_ok) return false;
+  if (type != napi_int32_array) return false;
+  *data = static_cast<int32_t*>(raw);
   return true;
 }
 
@@ -115,7 +130,7 @@ napi_value LuSolve(napi_env env, napi_callback_info info) {
       !get_size(env, argv[3], &n))
     return fail(env, "luSolve: bad arguments");
   if (la < n * n || lb < n || lx < n) return fail(env, "luSolve: array too short");
-  return ret_int(env, jesd::lu_solve(a, b, x, n));
+  return ret_int(env, jesd::lu_solve(a, b, x, n, g_threads));
 }
 
 // symEig(a, w, n)
@@ -127,7 +142,7 @@ napi_value SymEig(napi_env env, napi_callback_info info) {
   if (!get_f64(env, argv[0], &a, &la) || !get_f64(env, argv[1], &w, &lw) || !get_size(env, argv[2], &n))
     return fail(env, "symEig: bad arguments");
   if (la < n * n || lw < n) return fail(env, "symEig: array too short");
-  return ret_int(env, jesd::sym_eigenvalues(a, w, n));
+  return ret_int(env, jesd::sym_eigenvalues(a, w, n, g_threads));
 }
 
 // svdValues(a, s, m, n)
@@ -156,7 +171,96 @@ napi_value Eig(napi_env env, napi_callback_info info) {
   return ret_int(env, jesd::eigenvalues(a, re, im, n));
 }
 
-// setThreads(t): GEMM threads (>= 1).
+// Reads one flattened population from argv[0..12] = (params, d, children, childW2, parents,
+// parentD2, parentF, tRe, tIm, sRe, sIm, uRe, uIm); params starts with [L, P, K, weightScale2,
+// remainderSq]. Checks every length and every child / parent index (in [0, P)). Returns nullptr
+// on success, else the reason.
+const char* read_population(napi_env env, const napi_value* argv, jesd::PopulationArrays* a, double** params) {
+  double *prm, *d, *cw, *pd2, *pf, *tr, *ti, *sr, *si, *ur, *ui;
+  int32_t *ch, *pa;
+  size_t lprm, ld, lch, lcw, lpa, lpd2, lpf, ltr, lti, lsr, lsi, lur, lui;
+  if (!get_f64(env, argv[0], &prm, &lprm) || !get_f64(env, argv[1], &d, &ld) || !get_i32(env, argv[2], &ch, &lch) ||
+      !get_f64(env, argv[3], &cw, &lcw) || !get_i32(env, argv[4], &pa, &lpa) || !get_f64(env, argv[5], &pd2, &lpd2) ||
+      !get_f64(env, argv[6], &pf, &lpf) || !get_f64(env, argv[7], &tr, &ltr) || !get_f64(env, argv[8], &ti, &lti) ||
+      !get_f64(env, argv[9], &sr, &lsr) || !get_f64(env, argv[10], &si, &lsi) || !get_f64(env, argv[11], &ur, &lur) ||
+      !get_f64(env, argv[12], &ui, &lui) || lprm < 5)
+    return "bad arguments";
+  const double Ld = prm[0], Pd = prm[1], Kd = prm[2];
+  if (!(Ld >= 1 && Pd >= 1 && Kd >= 0 && Ld < 1e6 && Pd < 1e8 && Kd < 1e6)) return "bad sizes";
+  const size_t L = size_t(Ld), P = size_t(Pd), K = size_t(Kd);
+  const size_t nm = (L + 1) * P, ne = (L + 1) * P * K, np = L * P * K;
+  if (ld < nm || lch < ne || lcw < ne || lpa < np || lpd2 < np || lpf < np || ltr < nm || lti < nm || lsr < nm || lsi < nm ||
+      lur < nm || lui < nm)
+    return "array too short";
+  for (size_t i = P * K; i < ne; i++)
+    if (ch[i] < 0 || size_t(ch[i]) >= P) return "child index out of range";
+  for (size_t i = 0; i < np; i++)
+    if (pa[i] < 0 || size_t(pa[i]) >= P) return "parent index out of range";
+  *a = jesd::PopulationArrays{L, P, K, prm[3], prm[4], d, ch, cw, pa, pd2, pf, tr, ti, sr, si, ur, ui};
+  *params = prm;
+  return nullptr;
+}
+
+// populationSweep(params, d, children, childW2, parents, parentD2, parentF, tRe, tIm, sRe, sIm, uRe, uIm, g):
+// params = [L, P, K, weightScale2, remainderSq, zRe, zIm, damping, fresh (0/1)].
+napi_value PopulationSweep(napi_env env, napi_callback_info info) {
+  napi_value argv[14];
+  if (!args(env, info, argv)) return fail(env, "populationSweep: 14 arguments expected");
+  jesd::PopulationArrays a;
+  double *prm, *g;
+  size_t lg;
+  const char* err = read_population(env, argv, &a, &prm);
+  if (err != nullptr) return fail(env, err);
+  if (!get_f64(env, argv[13], &g, &lg) || lg < 4) return fail(env, "populationSweep: g must be a Float64Array(4)");
+  double* p9;
+  size_t lprm;
+  if (!get_f64(env, argv[0], &p9, &lprm) || lprm < 9) return fail(env, "populationSweep: params must hold 9 numbers");
+  jesd::population_sweep(a, prm[5], prm[6], prm[7], prm[8] != 0, g);
+  return ret_int(env, 0);
+}
+
+// populationRadius(options, populations, out): options = [threads, nz, then for each z: zRe, zIm,
+// sweeps, fresh, damping, tolerance (<= 0: none)]; populations: array of the 13 arrays
+// read_population takes; out: Float64Array(6 nz R) (see native/heavy.h population_radius).
+napi_value PopulationRadius(napi_env env, napi_callback_info info) {
+  napi_value argv[3];
+  if (!args(env, info, argv)) return fail(env, "populationRadius: 3 arguments expected");
+  double *opt, *out;
+  size_t lopt, lout;
+  uint32_t R = 0;
+  bool isArr = false;
+  if (!get_f64(env, argv[0], &opt, &lopt) || lopt < 2 || napi_is_array(env, argv[1], &isArr) != napi_ok || !isArr ||
+      napi_get_array_length(env, argv[1], &R) != napi_ok || R == 0 || !get_f64(env, argv[2], &out, &lout))
+    return fail(env, "populationRadius: bad arguments");
+  if (!(opt[0] >= 1 && opt[0] <= 256 && opt[1] >= 1 && opt[1] <= 1e6)) return fail(env, "populationRadius: bad threads or path length");
+  const size_t nz = size_t(opt[1]);
+  if (lopt < 2 + 6 * nz || lout < 6 * nz * size_t(R)) return fail(env, "populationRadius: array too short");
+  std::vector<jesd::RadiusOptions> path(nz);
+  for (size_t j = 0; j < nz; j++) {
+    const double* o = opt + 2 + 6 * j;
+    if (!(o[2] >= 1 && o[2] <= 1e7)) return fail(env, "populationRadius: bad sweeps");
+    path[j] = jesd::RadiusOptions{o[0], o[1], int(o[2]), o[3] != 0, o[4], o[5]};
+  }
+  std::vector<jesd::PopulationArrays> pops(R);
+  for (uint32_t r = 0; r < R; r++) {
+    napi_value item;
+    uint32_t n = 0;
+    bool arr = false;
+    if (napi_get_element(env, argv[1], r, &item) != napi_ok || napi_is_array(env, item, &arr) != napi_ok || !arr ||
+        napi_get_array_length(env, item, &n) != napi_ok || n != 13)
+      return fail(env, "populationRadius: each population is an array of 13 typed arrays");
+    napi_value parts[13];
+    for (uint32_t i = 0; i < 13; i++)
+      if (napi_get_element(env, item, i, &parts[i]) != napi_ok) return fail(env, "populationRadius: bad population");
+    double* prm;
+    const char* err = read_population(env, parts, &pops[r], &prm);
+    if (err != nullptr) return fail(env, err);
+  }
+  jesd::population_radius(pops.data(), R, path.data(), nz, out, int(opt[0]));
+  return ret_int(env, 0);
+}
+
+// setThreads(t): threads of GEMM, the LU update and the symmetric tridiagonal reduction (>= 1).
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   size_t t;
@@ -175,7 +279,8 @@ napi_value Init(napi_env env, napi_value exports) {
     const char* name;
     napi_callback cb;
   } fns[] = {{"gemm", Gemm}, {"matvec", Matvec}, {"luSolve", LuSolve}, {"symEig", SymEig},
-             {"svdValues", SvdValues}, {"eig", Eig}, {"setThreads", SetThreads}};
+             {"svdValues", SvdValues}, {"eig", Eig}, {"setThreads", SetThreads},
+             {"populationSweep", PopulationSweep}, {"populationRadius", PopulationRadius}};
   for (auto& f : fns) {
     napi_value fn;
     napi_create_function(env, f.name, NAPI_AUTO_LENGTH, f.cb, nullptr, &fn);

@@ -26,7 +26,13 @@ typedef double vdu __attribute__((vector_size(VL * 8), aligned(8)));  // unalign
 
 static inline vd loadu(const double* p) { return *reinterpret_cast<const vdu*>(p); }
 static inline void storeu(double* p, vd v) { *reinterpret_cast<vdu*>(p) = v; }
-static inline vd splat(double x) { return vd{} + x; }
+// Broadcast by element writes: `vd{} + x` compiled to a scalar add (0 + x is not x for x = -0)
+// before the broadcast, one extra instruction per row of the GEMM micro-kernel.
+static inline vd splat(double x) {
+  vd r;
+  for (int i = 0; i < VL; i++) r[i] = x;
+  return r;
+}
 static inline double hsum(vd v) {
   double s = 0;
   for (int i = 0; i < VL; i++) s += v[i];
@@ -55,6 +61,55 @@ static inline void axpy(double alpha, const double* x, double* y, size_t n) {
   size_t i = 0;
   for (; i + VL <= n; i += VL) storeu(y + i, loadu(y + i) + va * loadu(x + i));
   for (; i < n; i++) y[i] += alpha * x[i];
+}
+
+// One row of a symmetric matrix-vector product on the lower triangle: returns row . v (over len)
+// and adds vi * row to p (over len), reading the row once.
+static inline double dot_axpy(const double* __restrict row, const double* __restrict v, double vi, double* __restrict p, size_t len) {
+  const vd va = splat(vi);
+  vd s0 = splat(0), s1 = splat(0);
+  size_t i = 0;
+  for (; i + 2 * VL <= len; i += 2 * VL) {
+    const vd r0 = loadu(row + i), r1 = loadu(row + i + VL);
+    s0 += r0 * loadu(v + i);
+    s1 += r1 * loadu(v + i + VL);
+    storeu(p + i, loadu(p + i) + va * r0);
+    storeu(p + i + VL, loadu(p + i + VL) + va * r1);
+  }
+  for (; i + VL <= len; i += VL) {
+    const vd r0 = loadu(row + i);
+    s0 += r0 * loadu(v + i);
+    storeu(p + i, loadu(p + i) + va * r0);
+  }
+  double s = hsum(s0 + s1);
+  for (; i < len; i++) {
+    s += row[i] * v[i];
+    p[i] += vi * row[i];
+  }
+  return s;
+}
+
+// Two rows a, b at once (shared loads of v and p): returns a . v and b . v over len in sa, sb, and
+// adds va a + vb b to p over len.
+static inline void dot2_axpy2(const double* __restrict a, const double* __restrict b, const double* __restrict v, double va,
+                              double vb, double* __restrict p, size_t len, double& sa, double& sb) {
+  const vd xa = splat(va), xb = splat(vb);
+  vd s0 = splat(0), s1 = splat(0);
+  size_t i = 0;
+  for (; i + VL <= len; i += VL) {
+    const vd ra = loadu(a + i), rb = loadu(b + i), vv = loadu(v + i);
+    s0 += ra * vv;
+    s1 += rb * vv;
+    storeu(p + i, loadu(p + i) + xa * ra + xb * rb);
+  }
+  double ta = hsum(s0), tb = hsum(s1);
+  for (; i < len; i++) {
+    ta += a[i] * v[i];
+    tb += b[i] * v[i];
+    p[i] += va * a[i] + vb * b[i];
+  }
+  sa = ta;
+  sb = tb;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -117,10 +172,12 @@ static void pack_b(const double* B, size_t ldb, size_t kc, size_t nc, bool trans
   }
 }
 
-// C[MR x NR] (+)= Apanel * Bpanel over kc; first: overwrite instead of accumulate. The MR x 2
+// C[MR x NR] (=, += or -=) Apanel * Bpanel over kc. The MR x NV
 // vector accumulators stay in registers (fully unrolled loops over compile-time bounds).
+// mode: OVERWRITE C = AB, ADD C += AB, SUBTRACT C -= AB.
+enum Mode { OVERWRITE = 0, ADD = 1, SUBTRACT = 2 };
 static inline void micro_kernel(size_t kc, const double* __restrict a, const double* __restrict b, double* C, size_t ldc,
-                                size_t rows, size_t cols, bool first) {
+                                size_t rows, size_t cols, Mode mode) {
   vd acc[MR][NV];
 #pragma GCC unroll 16
   for (int i = 0; i < MR; i++)
@@ -144,7 +201,8 @@ static inline void micro_kernel(size_t kc, const double* __restrict a, const dou
     for (int i = 0; i < MR; i++) {
       double* ci = C + i * ldc;
 #pragma GCC unroll 4
-      for (int v = 0; v < NV; v++) storeu(ci + v * VL, first ? acc[i][v] : loadu(ci + v * VL) + acc[i][v]);
+      for (int v = 0; v < NV; v++)
+        storeu(ci + v * VL, mode == OVERWRITE ? acc[i][v] : mode == ADD ? loadu(ci + v * VL) + acc[i][v] : loadu(ci + v * VL) - acc[i][v]);
     }
     return;
   }
@@ -152,14 +210,16 @@ static inline void micro_kernel(size_t kc, const double* __restrict a, const dou
   for (int i = 0; i < MR; i++)
     for (int v = 0; v < NV; v++) *reinterpret_cast<vd*>(tmp + i * NR + v * VL) = acc[i][v];
   for (size_t i = 0; i < rows; i++)
-    for (size_t j = 0; j < cols; j++) C[i * ldc + j] = first ? tmp[i * NR + j] : C[i * ldc + j] + tmp[i * NR + j];
+    for (size_t j = 0; j < cols; j++)
+      C[i * ldc + j] = mode == OVERWRITE ? tmp[i * NR + j] : mode == ADD ? C[i * ldc + j] + tmp[i * NR + j] : C[i * ldc + j] - tmp[i * NR + j];
 }
 
-// Rows [m0, m1) of C.
-static void gemm_rows(const double* A, const double* B, double* C, size_t m0, size_t m1, size_t k, size_t n, bool transB) {
-  const size_t lda = k, ldc = n, ldb = transB ? k : n;
+// Rows [m0, m1) of C (row strides lda, ldb, ldc). subtract: C -= A op(B), else C = A op(B).
+static void gemm_rows(const double* A, size_t lda, const double* B, size_t ldb, double* C, size_t ldc, size_t m0, size_t m1,
+                      size_t k, size_t n, bool transB, bool subtract) {
   if (k == 0) {
-    for (size_t i = m0; i < m1; i++) std::memset(C + i * ldc, 0, n * sizeof(double));
+    if (!subtract)
+      for (size_t i = m0; i < m1; i++) std::memset(C + i * ldc, 0, n * sizeof(double));
     return;
   }
   // Packing buffers are kept per thread and reused: fresh ~400 KiB allocations come from mmap
@@ -187,7 +247,7 @@ static void gemm_rows(const double* A, const double* B, double* C, size_t m0, si
     const size_t nc = std::min(NC, n - jc);
     for (size_t pc = 0; pc < k; pc += KC) {
       const size_t kc = std::min(KC, k - pc);
-      const bool first = pc == 0;
+      const Mode mode = subtract ? SUBTRACT : pc == 0 ? OVERWRITE : ADD;
       const double* bsrc = transB ? B + jc * ldb + pc : B + pc * ldb + jc;
       pack_b(bsrc, ldb, kc, nc, transB, bpack);
       for (size_t ic = m0; ic < m1; ic += MC) {
@@ -197,7 +257,7 @@ static void gemm_rows(const double* A, const double* B, double* C, size_t m0, si
           const size_t cols = std::min<size_t>(NR, nc - jr);
           for (size_t ir = 0; ir < mc; ir += MR) {
             const size_t rows = std::min<size_t>(MR, mc - ir);
-            micro_kernel(kc, apack + ir * kc, bpack + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, rows, cols, first);
+            micro_kernel(kc, apack + ir * kc, bpack + jr * kc, C + (ic + ir) * ldc + jc + jr, ldc, rows, cols, mode);
           }
         }
       }
@@ -205,14 +265,19 @@ static void gemm_rows(const double* A, const double* B, double* C, size_t m0, si
   }
 }
 
-void gemm(const double* A, const double* B, double* C, size_t m, size_t k, size_t n, bool transB, int threads) {
+// C = A op(B) or C -= A op(B), with row strides; rows split over `threads` threads in multiples of
+// MR. Every entry of C is the same sequence of operations whatever the split (each entry's sum
+// runs over k in the same KC blocks in the same order), so the result does not depend on the
+// thread count.
+static void gemm_strided(const double* A, size_t lda, const double* B, size_t ldb, double* C, size_t ldc, size_t m, size_t k,
+                         size_t n, bool transB, bool subtract, int threads) {
   const double work = double(m) * double(n) * double(k);
   if (threads < 1) threads = 1;
   // Threads only pay off above ~2 MFLOP; split rows in multiples of MR.
   const size_t maxThreads = std::max<size_t>(1, m / (2 * MR));
   size_t t = work < 1e6 ? 1 : std::min<size_t>(size_t(threads), maxThreads);
   if (t == 1) {
-    gemm_rows(A, B, C, 0, m, k, n, transB);
+    gemm_rows(A, lda, B, ldb, C, ldc, 0, m, k, n, transB, subtract);
     return;
   }
   std::vector<std::thread> pool;
@@ -221,10 +286,14 @@ void gemm(const double* A, const double* B, double* C, size_t m, size_t k, size_
   for (size_t i = 1; i < t; i++) {
     const size_t m0 = i * chunk, m1 = std::min(m, (i + 1) * chunk);
     if (m0 >= m1) break;
-    pool.emplace_back(gemm_rows, A, B, C, m0, m1, k, n, transB);
+    pool.emplace_back(gemm_rows, A, lda, B, ldb, C, ldc, m0, m1, k, n, transB, subtract);
   }
-  gemm_rows(A, B, C, 0, std::min(m, chunk), k, n, transB);
+  gemm_rows(A, lda, B, ldb, C, ldc, 0, std::min(m, chunk), k, n, transB, subtract);
   for (auto& th : pool) th.join();
+}
+
+void gemm(const double* A, const double* B, double* C, size_t m, size_t k, size_t n, bool transB, int threads) {
+  gemm_strided(A, k, B, transB ? k : n, C, n, m, k, n, transB, false, threads);
 }
 
 void matvec(const double* A, const double* x, double* y, size_t m, size_t n) {
@@ -232,8 +301,40 @@ void matvec(const double* A, const double* x, double* y, size_t m, size_t n) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// LU with partial pivoting (GVL Algorithm 3.4.1), row-major right-looking.
-int lu_solve(const double* Ain, const double* b, double* x, size_t n) {
+// LU with partial pivoting, blocked right-looking form (GVL Algorithm 3.4.2 with the partial
+// pivoting of 3.4.4): for each panel of LU_NB columns, (1) factor the panel A[k0.., k0..k0+nb)
+// unblocked, swapping whole rows; (2) U12 = L11^{-1} A12 (unit lower triangular solve along rows);
+// (3) A22 -= L21 U12 by GEMM, the O(n^3) part, with its rows split over the threads. The panel and
+// the solve are serial, and the GEMM's result does not depend on its split, so x does not depend
+// on the thread count.
+constexpr size_t LU_NB = 32;
+
+// Unblocked elimination of columns [c0, c1) on rows [c0, n) (only columns < c1 are updated).
+// Returns false when a pivot is <= thresh.
+static bool lu_panel(double* A, size_t n, size_t c0, size_t c1, double thresh, size_t* piv) {
+  for (size_t c = c0; c < c1; c++) {
+    size_t p = c;
+    double best = std::fabs(A[c * n + c]);
+    for (size_t i = c + 1; i < n; i++) {
+      const double v = std::fabs(A[i * n + c]);
+      if (v > best) best = v, p = i;
+    }
+    if (best <= thresh) return false;
+    piv[c] = p;
+    if (p != c) std::swap_ranges(A + c * n, A + (c + 1) * n, A + p * n);
+    const double inv = 1.0 / A[c * n + c];
+    const double* rc = A + c * n;
+    for (size_t i = c + 1; i < n; i++) {
+      double* ri = A + i * n;
+      const double l = ri[c] * inv;
+      ri[c] = l;
+      if (l != 0 && c + 1 < c1) axpy(-l, rc + c + 1, ri + c + 1, c1 - c - 1);
+    }
+  }
+  return true;
+}
+
+int lu_solve(const double* Ain, const double* b, double* x, size_t n, int threads) {
   std::vector<double> A(Ain, Ain + n * n);
   std::vector<double> y(b, b + n);
   double amax = 0;
@@ -245,31 +346,31 @@ int lu_solve(const double* Ain, const double* b, double* x, size_t n) {
     if (!std::isfinite(y[i])) return 2;
   const double thresh = double(n) * std::numeric_limits<double>::epsilon() * amax;
   if (amax == 0) return 1;
-  for (size_t k = 0; k < n; k++) {
-    size_t piv = k;
-    double best = std::fabs(A[k * n + k]);
-    for (size_t i = k + 1; i < n; i++) {
-      const double v = std::fabs(A[i * n + k]);
-      if (v > best) best = v, piv = i;
+  double* a = A.data();
+  std::vector<size_t> piv(n);
+  for (size_t k0 = 0; k0 < n; k0 += LU_NB) {
+    const size_t k1 = std::min(n, k0 + LU_NB);
+    if (!lu_panel(a, n, k0, k1, thresh, piv.data())) return 1;
+    if (k1 == n) break;
+    const size_t rest = n - k1;
+    // U12 = L11^{-1} A12: row i of the block row minus L[i, j] times row j, j < i.
+    for (size_t i = k0 + 1; i < k1; i++) {
+      double* ri = a + i * n + k1;
+      for (size_t j = k0; j < i; j++) {
+        const double l = a[i * n + j];
+        if (l != 0) axpy(-l, a + j * n + k1, ri, rest);
+      }
     }
-    if (best <= thresh) return 1;
-    if (piv != k) {
-      std::swap_ranges(A.begin() + k * n, A.begin() + (k + 1) * n, A.begin() + piv * n);
-      std::swap(y[k], y[piv]);
-    }
-    const double inv = 1.0 / A[k * n + k];
-    const double* rk = &A[k * n];
-    for (size_t i = k + 1; i < n; i++) {
-      double* ri = &A[i * n];
-      const double l = ri[k] * inv;
-      ri[k] = l;
-      if (l != 0) axpy(-l, rk + k + 1, ri + k + 1, n - k - 1);
-      y[i] -= l * y[k];
-    }
+    // A22 -= L21 U12
+    gemm_strided(a + k1 * n + k0, n, a + k0 * n + k1, n, a + k1 * n + k1, n, rest, k1 - k0, rest, false, true, threads);
   }
+  for (size_t k = 0; k < n; k++)
+    if (piv[k] != k) std::swap(y[k], y[piv[k]]);
+  // L y' = P b (unit lower), then U x = y'.
+  for (size_t i = 1; i < n; i++) y[i] -= dot(a + i * n, y.data(), i);
   for (size_t ii = n; ii-- > 0;) {
-    const double s = y[ii] - dot(&A[ii * n + ii + 1], &y[ii + 1], n - ii - 1);
-    y[ii] = s / A[ii * n + ii];
+    const double s = y[ii] - dot(&a[ii * n + ii + 1], &y[ii + 1], n - ii - 1);
+    y[ii] = s / a[ii * n + ii];
   }
   for (size_t i = 0; i < n; i++) {
     if (!std::isfinite(y[i])) return 1;
@@ -394,14 +495,125 @@ static int tridiagonal_ql_scaled(double* d, double* e, size_t n) {
   return 0;
 }
 
-int sym_eigenvalues(const double* Ain, double* w, size_t n) {
+// Blocked Householder tridiagonalisation (GVL 8.3.1 in the blocked form of Dongarra, Hammarling &
+// Sorensen, J. Comput. Appl. Math. 27 (1989), the scheme of LAPACK's dsytrd/dlatrd): the reflectors
+// of a panel of TRD_NB columns are applied to the trailing matrix as one rank-2nb update
+// A22 -= V W^T + W V^T (GEMM on the lower triangle, block rows over the threads), instead of nb
+// rank-2 updates that each stream the whole trailing matrix through memory. Inside the panel each
+// column is brought up to date, and the symmetric product S v of each reflector is corrected for
+// the panel's pending update: p = tau (S v - V (W^T v) - W (V^T v)).
+constexpr size_t TRD_NB = 32;
+constexpr size_t TRD_MIN = 96;   // trailing sizes <= this are reduced unblocked
+constexpr size_t TRD_RB = 96;    // block rows of the trailing update (multiple of MR = 6 and 8)
+
+// A[k1.., k1..] -= X Y^T on the lower triangle (block rows of TRD_RB, each to its diagonal block's
+// right edge). X, Y: rest x kk, row stride ldx. Block rows go to threads in contiguous groups of
+// about equal area; each entry's arithmetic does not depend on the grouping.
+static void lower_update(const double* X, const double* Y, size_t ldx, double* C, size_t ldc, size_t rest, size_t kk, int threads) {
+  std::vector<size_t> starts;
+  for (size_t r0 = 0; r0 < rest; r0 += TRD_RB) starts.push_back(r0);
+  const size_t nb = starts.size();
+  auto run = [&](size_t b0, size_t b1) {
+    for (size_t b = b0; b < b1; b++) {
+      const size_t r0 = starts[b], r1 = std::min(rest, r0 + TRD_RB);
+      gemm_rows(X, ldx, Y, ldx, C, ldc, r0, r1, kk, r1, true, true);
+    }
+  };
+  const size_t t = std::min<size_t>(size_t(std::max(threads, 1)), nb);
+  if (t <= 1 || double(rest) * double(rest) * double(kk) < 2e6) {
+    run(0, nb);
+    return;
+  }
+  // area of block b ~ (r1 - r0) * r1; split the cumulative area into t equal parts
+  std::vector<double> cum(nb + 1, 0.0);
+  for (size_t b = 0; b < nb; b++) {
+    const size_t r1 = std::min(rest, starts[b] + TRD_RB);
+    cum[b + 1] = cum[b] + double(r1 - starts[b]) * double(r1);
+  }
+  std::vector<size_t> cut(t + 1, nb);
+  cut[0] = 0;
+  for (size_t i = 1; i < t; i++) {
+    const double target = cum[nb] * double(i) / double(t);
+    size_t b = cut[i - 1];
+    while (b < nb && cum[b] < target) b++;
+    cut[i] = b;
+  }
+  std::vector<std::thread> pool;
+  for (size_t i = 1; i < t; i++)
+    if (cut[i] < cut[i + 1]) pool.emplace_back(run, cut[i], cut[i + 1]);
+  run(cut[0], cut[1]);
+  for (auto& th : pool) th.join();
+}
+
+int sym_eigenvalues(const double* Ain, double* w, size_t n, int threads) {
   if (n == 0) return 0;
   std::vector<double> A(Ain, Ain + n * n);
   for (double v : A)
     if (!std::isfinite(v)) return 1;
   std::vector<double> d(n), e(n, 0.0), v(n), p(n), wv(n);
-  // Householder tridiagonalisation on the lower triangle (GVL Algorithm 8.3.1).
-  for (size_t k = 0; k + 2 < n; k++) {
+  size_t k = 0;
+  if (n > TRD_MIN + TRD_NB) {
+    const size_t nb = TRD_NB, ld = 2 * nb;
+    // Row r of VW holds (V(r, 0..nb), W(r, 0..nb)), row r of WV holds (W(r, ..), V(r, ..)), so that
+    // V W^T + W V^T = VW WV^T; rows <= the reflector's column are zero.
+    std::vector<double> VW(n * ld), WV(n * ld), t1(ld);
+    for (; n - k > TRD_MIN + nb; k += nb) {
+      const size_t k0 = k;
+      std::fill(VW.begin() + k0 * ld, VW.end(), 0.0);
+      std::fill(WV.begin() + k0 * ld, WV.end(), 0.0);
+      for (size_t j = 0; j < nb; j++) {
+        const size_t c = k0 + j, m = n - c - 1;
+        // column c (rows c..n-1) with the panel's pending update applied
+        if (j > 0)
+          for (size_t r = c; r < n; r++) {
+            A[r * n + c] -= dot(&VW[r * ld], &WV[c * ld], ld);
+          }
+        d[c] = A[c * n + c];
+        double alpha;
+        const double tau = householder(&A[(c + 1) * n + c], m, n, v.data(), alpha);
+        e[c] = alpha;
+        if (tau == 0) continue;  // V and W columns stay zero
+        // p = S v on the stored lower triangle of S = A[c+1.., c+1..]
+        std::fill(p.begin(), p.begin() + m, 0.0);
+        {
+          size_t i = 0;
+          for (; i + 1 < m; i += 2) {  // rows i, i+1 together (one pass over v and p for both)
+            const double* ra = &A[(c + 1 + i) * n + c + 1];
+            const double* rb = ra + n;
+            double sa, sb;
+            dot2_axpy2(ra, rb, v.data(), v[i], v[i + 1], p.data(), i, sa, sb);
+            p[i] += sa + ra[i] * v[i] + rb[i] * v[i + 1];
+            p[i + 1] += sb + rb[i] * v[i] + rb[i + 1] * v[i + 1];
+          }
+          if (i < m) {
+            const double* row = &A[(c + 1 + i) * n + c + 1];
+            p[i] += dot_axpy(row, v.data(), v[i], p.data(), i) + row[i] * v[i];
+          }
+        }
+        // p -= V (W^T v) + W (V^T v) = VW (WV^T v) over the panel's previous columns (the columns
+        // j.. of VW and WV are still zero, so full-length rows give the same sums)
+        if (j > 0) {
+          std::fill(t1.begin(), t1.end(), 0.0);
+          for (size_t i = 0; i < m; i++) axpy(v[i], &WV[(c + 1 + i) * ld], t1.data(), ld);
+          for (size_t i = 0; i < m; i++) p[i] -= dot(&VW[(c + 1 + i) * ld], t1.data(), ld);
+        }
+        for (size_t i = 0; i < m; i++) p[i] *= tau;
+        const double K = 0.5 * tau * dot(p.data(), v.data(), m);
+        for (size_t i = 0; i < m; i++) {
+          const double wi = p[i] - K * v[i];
+          const size_t r = c + 1 + i;
+          VW[r * ld + j] = v[i];
+          VW[r * ld + nb + j] = wi;
+          WV[r * ld + j] = wi;
+          WV[r * ld + nb + j] = v[i];
+        }
+      }
+      const size_t k1 = k0 + nb, rest = n - k1;
+      lower_update(&VW[k1 * ld], &WV[k1 * ld], ld, &A[k1 * n + k1], n, rest, ld, threads);
+    }
+  }
+  // Householder tridiagonalisation on the lower triangle (GVL Algorithm 8.3.1), unblocked.
+  for (; k + 2 < n; k++) {
     const size_t m = n - k - 1;  // trailing size
     d[k] = A[k * n + k];
     double alpha;

@@ -2,8 +2,10 @@
 // Algorithms (paraphrased from the textbook descriptions, no code copied):
 //   GEMM: packed, register-blocked (Goto & van de Geijn, ACM TOMS 34(3), 2008; BLIS micro-kernel
 //         layout, Van Zee & van de Geijn, ACM TOMS 41(3), 2015).
-//   LU:   Gaussian elimination with partial pivoting (Golub & Van Loan, Matrix Computations, 4th ed., 3.4).
-//   Symmetric eigenvalues: Householder tridiagonalisation + implicit-shift QL (GVL 8.3; Bowdler,
+//   LU:   blocked right-looking Gaussian elimination with partial pivoting (Golub & Van Loan, Matrix
+//         Computations, 4th ed., 3.4.2 and 3.4.4), trailing update by GEMM.
+//   Symmetric eigenvalues: blocked Householder tridiagonalisation (Dongarra, Hammarling & Sorensen,
+//         J. Comput. Appl. Math. 27, 1989) + implicit-shift QL (GVL 8.3; Bowdler,
 //         Martin, Reinsch & Wilkinson, Numer. Math. 11 (1968)).
 //   Singular values: Householder (Golub-Kahan) bidiagonalisation (GVL 8.6.1), then the singular
 //         values of the bidiagonal B as the non-negative eigenvalues of the 2n x 2n Golub-Kahan
@@ -19,11 +21,13 @@ namespace jesd {
 void gemm(const double* A, const double* B, double* C, size_t m, size_t k, size_t n, bool transB, int threads);
 // y = A x, A m x n.
 void matvec(const double* A, const double* x, double* y, size_t m, size_t n);
-// Solve A x = b (A n x n, not modified). Returns 0 on success, 1 if numerically singular
+// Solve A x = b (A n x n, not modified) by blocked LU; the trailing updates use `threads` threads
+// (x does not depend on the thread count). Returns 0 on success, 1 if numerically singular
 // (a pivot <= n * eps * max|a_ij|), 2 on non-finite input.
-int lu_solve(const double* A, const double* b, double* x, size_t n);
-// Eigenvalues of the symmetric A (lower triangle read), ascending into w. 0 ok, 1 no convergence.
-int sym_eigenvalues(const double* A, double* w, size_t n);
+int lu_solve(const double* A, const double* b, double* x, size_t n, int threads);
+// Eigenvalues of the symmetric A (lower triangle read), ascending into w; the blocked reduction's
+// trailing updates use `threads` threads (w does not depend on the thread count). 0 ok, 1 no convergence.
+int sym_eigenvalues(const double* A, double* w, size_t n, int threads);
 // Singular values of A (m x n), descending into s (min(m, n) values). 0 ok, 1 no convergence.
 int singular_values(const double* A, double* s, size_t m, size_t n);
 // Eigenvalues of the general A (n x n) into (re, im); conjugate pairs adjacent, positive im first.

@@ -10,8 +10,10 @@
  */
 import { InvalidSpecError, NonConvergenceError, requireInteger, requirePositive } from '../errors.ts';
 import type { LawReport } from '../freeprob/lawReport.ts';
+import { availableParallelism } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 import { lawQuantile, tabulatedLaw } from '../spectra/tabulatedLaw.ts';
-import { buildLayeredPopulation, populationStieltjes, type CavityState, type PopulationOptions, type PopulationSpec } from './heavyPopulation.ts';
+import { buildLayeredPopulation, populationStieltjesPath, type CavityState, type PopulationOptions, type PopulationSpec } from './heavyPopulation.ts';
 
 export type HeavyRoute = 'population' | 'decoupled';
 
@@ -36,7 +38,9 @@ export interface HeavySpectrumOptions extends PopulationOptions {
   replicas?: number;
   /** Weight of the curvature penalty of the deconvolution (default 3e-4). */
   smoothing?: number;
-  /** Progress callback: one message per finished replica. */
+  /** Threads for the replicas (native kernel only; default one per replica, up to 4 per core; 1 on one core or in a worker thread); results do not depend on it. */
+  threads?: number;
+  /** Progress callback: one message when the replicas are done. */
   onProgress?: (message: string) => void;
 }
 
@@ -100,7 +104,8 @@ export function smoothedObservables(lambdas: ArrayLike<number>, r: ArrayLike<num
 /**
  * Non-negative deconvolution (5.53): masses p_k >= 0 on bins t_k of ln lambda, plus an underflow
  * bin (below the grid: kernel 1, 0) and an overflow bin (above: kernel 0, 0), fitting the smoothed
- * observables with a curvature penalty; projected accelerated gradient (FISTA).
+ * observables with a curvature penalty; exact minimiser by the active-set method of Lawson and
+ * Hanson on the normal equations (nnlsNormal). maxIterations caps its outer iterations.
  */
 export function deconvolveSmoothed(lnR: ArrayLike<number>, cdf: ArrayLike<number>, im: ArrayLike<number>, weights: ArrayLike<number>, bins: Float64Array, smoothing: number, maxIterations = 20_000): { p: Float64Array; under: number; over: number; residual: number; iterations: number } {
   const m = lnR.length, n = bins.length + 2; // columns: bins..., under, over
@@ -132,41 +137,85 @@ export function deconvolveSmoothed(lnR: ArrayLike<number>, cdf: ArrayLike<number
       for (let l = 0; l < n; l++) AtA[k * n + l] += rk * r[l]!;
     }
   }
-  const mul = (v: Float64Array, out: Float64Array) => { for (let k = 0; k < n; k++) { let s = 0; const o = k * n; for (let l = 0; l < n; l++) s += AtA[o + l]! * v[l]!; out[k] = s; } };
-  // Lipschitz constant of the gradient: largest eigenvalue of A^T A by power iteration
-  const v = new Float64Array(n).fill(1 / Math.sqrt(n)), g = new Float64Array(n);
-  let lip = 1;
-  for (let it = 0; it < 80; it++) {
-    mul(v, g);
-    lip = Math.hypot(...g);
-    for (let k = 0; k < n; k++) v[k] = g[k]! / lip;
-  }
-  const step = 1 / (1.01 * lip);
-  let p = new Float64Array(n).fill(1 / n), tk = 1;
-  const y = Float64Array.from(p);
-  // two buffers swapped every iteration (no allocation in the loop)
-  let next = new Float64Array(n);
-  let iterations = 0;
-  for (; iterations < maxIterations; iterations++) {
-    mul(y, g);
-    let change = 0, norm = 0;
-    for (let k = 0; k < n; k++) { next[k] = Math.max(0, y[k]! - step * (g[k]! - Atb[k]!)); change += Math.abs(next[k]! - p[k]!); norm += next[k]!; }
-    // adaptive restart (O'Donoghue-Candes): drop the momentum when it points uphill
-    let uphill = 0;
-    for (let k = 0; k < n; k++) uphill += (g[k]! - Atb[k]!) * (next[k]! - p[k]!);
-    if (uphill > 0) tk = 1;
-    const tn = (1 + Math.sqrt(1 + 4 * tk * tk)) / 2;
-    for (let k = 0; k < n; k++) y[k] = next[k]! + ((tk - 1) / tn) * (next[k]! - p[k]!);
-    const prev = p;
-    p = next; next = prev; tk = tn;
-    if (change < 1e-10 * Math.max(norm, 1e-300) && iterations > 50) break;
-  }
+  const { p, iterations } = nnlsNormal(AtA, Atb, n, maxIterations);
   const res = new Float64Array(R);
   const Ap = (q: Float64Array, out: Float64Array) => { for (let i = 0; i < R; i++) { const r = rows[i]!; let s = 0; for (let k = 0; k < n; k++) s += r[k]! * q[k]!; out[i] = s; } };
   Ap(p, res);
   let ss = 0;
   for (let i = 0; i < 2 * m; i++) ss += (res[i]! - rhs[i]!) ** 2;
   return { p: p.subarray(0, bins.length), under: p[n - 2]!, over: p[n - 1]!, residual: Math.sqrt(ss / (2 * m)), iterations };
+}
+
+/**
+ * Non-negative least squares min 1/2 p^T M p - q^T p, p >= 0 (M = A^T A, q = A^T b, n x n, M
+ * positive definite on the columns used), by the active-set method of Lawson and Hanson (Solving
+ * Least Squares Problems, 1974, ch. 23) on the normal equations: add the free variable with the
+ * largest gradient w = q - M p, solve the unconstrained problem on the passive set by Cholesky,
+ * and step back to the boundary while that solution has non-positive entries. Stops at the KKT
+ * point: w_j <= tol on the active set (p_j = 0). Throws NonConvergenceError after maxIterations.
+ */
+export function nnlsNormal(M: Float64Array, q: Float64Array, n: number, maxIterations: number): { p: Float64Array; iterations: number } {
+  const p = new Float64Array(n), z = new Float64Array(n), w = new Float64Array(n);
+  const passive = new Uint8Array(n), banned = new Uint8Array(n);
+  let qmax = 0;
+  for (let k = 0; k < n; k++) qmax = Math.max(qmax, Math.abs(q[k]!));
+  const tol = 1e-12 * Math.max(qmax, 1e-300);
+  const idx = new Int32Array(n), chol = new Float64Array(n * n), rhs = new Float64Array(n);
+  const gradient = () => { for (let k = 0; k < n; k++) { let s = q[k]!; const o = k * n; for (let l = 0; l < n; l++) s -= M[o + l]! * p[l]!; w[k] = s; } };
+  // z = argmin on the passive set (zero elsewhere); false when the passive block is not positive definite
+  const solvePassive = (): boolean => {
+    let m = 0;
+    for (let k = 0; k < n; k++) if (passive[k]) idx[m++] = k;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j <= i; j++) {
+        let s = M[idx[i]! * n + idx[j]!]!;
+        for (let t = 0; t < j; t++) s -= chol[i * n + t]! * chol[j * n + t]!;
+        if (i === j) {
+          if (!(s > 0)) return false;
+          chol[i * n + i] = Math.sqrt(s);
+        } else chol[i * n + j] = s / chol[j * n + j]!;
+      }
+    }
+    for (let i = 0; i < m; i++) { let s = q[idx[i]!]!; for (let t = 0; t < i; t++) s -= chol[i * n + t]! * rhs[t]!; rhs[i] = s / chol[i * n + i]!; }
+    for (let i = m - 1; i >= 0; i--) { let s = rhs[i]!; for (let t = i + 1; t < m; t++) s -= chol[t * n + i]! * rhs[t]!; rhs[i] = s / chol[i * n + i]!; }
+    z.fill(0);
+    for (let i = 0; i < m; i++) z[idx[i]!] = rhs[i]!;
+    return true;
+  };
+  let iterations = 0;
+  gradient();
+  for (;;) {
+    let t = -1, best = tol;
+    for (let k = 0; k < n; k++) if (!passive[k] && !banned[k] && w[k]! > best) { best = w[k]!; t = k; }
+    if (t < 0) break;
+    if (++iterations > maxIterations) throw new NonConvergenceError(`deconvolution: active-set NNLS did not converge in ${maxIterations} iterations`, { n });
+    passive[t] = 1;
+    if (!solvePassive()) { passive[t] = 0; banned[t] = 1; continue; }
+    // step back towards p until every passive entry of the solution is positive
+    let ok = true;
+    for (let inner = 0; inner <= n && ok; inner++) {
+      let alpha = Infinity, at = -1;
+      for (let k = 0; k < n; k++) {
+        if (passive[k] && z[k]! <= 0) {
+          const a = p[k]! / (p[k]! - z[k]!);
+          if (a < alpha) { alpha = a; at = k; }
+        }
+      }
+      if (at < 0) break;
+      for (let k = 0; k < n; k++) {
+        if (!passive[k]) continue;
+        p[k] = p[k]! + alpha * (z[k]! - p[k]!);
+        if (k === at || p[k]! <= 0) { p[k] = 0; passive[k] = 0; }
+      }
+      ok = solvePassive();
+    }
+    if (!ok) { for (let k = 0; k < n; k++) passive[k] = p[k]! > 0 ? 1 : 0; if (!solvePassive()) throw new NonConvergenceError('deconvolution: singular passive set in NNLS', { n }); }
+    for (let k = 0; k < n; k++) p[k] = passive[k] ? z[k]! : 0;
+    // a variable that left again at once (rounding) is not offered until another one enters
+    if (passive[t]) banned.fill(0); else banned[t] = 1;
+    gradient();
+  }
+  return { p, iterations };
 }
 
 /**
@@ -194,26 +243,37 @@ export function solveHeavySpectrum(spec: PopulationSpec, opts: HeavySpectrumOpti
   const sumRe = new Float64Array(m), sumSq = new Float64Array(m), sumIm = new Float64Array(m);
   let sideBalance = 0, iterations = 0, P = 0, K = 0;
   const sweeps = opts.sweeps ?? 40;
-  for (let rep = 0; rep < replicas; rep++) {
-    const pop = buildLayeredPopulation(spec, { ...opts, populationSize: opts.populationSize ?? 1500, replica: rep, coupling: route === 'population' ? 'joint' : 'decoupled' });
-    P = pop.P; K = pop.K;
-    let state: CavityState | undefined;
-    // from the top of the grid down: warm starts follow the solution continuously
-    for (let j = 0; j < m; j++) {
-      const r = Math.exp(lnR[j]!);
-      const { value, state: st } = populationStieltjes(pop, 0, r, { ...opts, damping: opts.damping ?? 1, tolerance: opts.tolerance ?? 1e-4, sweeps: state === undefined ? 2 * sweeps : sweeps }, state);
-      state = st;
-      iterations += value.sweeps;
-      // z G(z) with z = i r: Re = -r Im G, Im = r Re G; the estimate averages both sides (5.48b)
-      const sIn = -r * value.im, sOut = -r * value.outIm;
-      const s = 0.5 * (sIn + sOut);
-      sideBalance = Math.max(sideBalance, Math.abs(sIn - sOut));
-      sumRe[j] += s; sumSq[j] += s * s;
-      sumIm[j] += -0.5 * r * (value.re + value.outRe);
-      opts.onStep?.(rep * m + j + 1, replicas * m);
-    }
-    opts.onProgress?.(`population replica ${rep + 1}/${replicas} done`);
+  const pops = Array.from({ length: replicas }, (_, rep) => buildLayeredPopulation(spec, { ...opts, populationSize: opts.populationSize ?? 1500, replica: rep, coupling: route === 'population' ? 'joint' : 'decoupled' }));
+  P = pops[0]!.P; K = pops[0]!.K;
+  // one thread per replica when there is more than one core: 3 replicas on 2 cores then take 1.5
+  // replica-times per radius (the scheduler shares the cores) instead of 2 with a 2:1 split. Inside
+  // a worker of the Monte Carlo pool (which already runs one task per core) one thread.
+  const cores = availableParallelism();
+  const threads = requireInteger('threads', opts.threads ?? (cores > 1 && isMainThread ? Math.min(replicas, 4 * cores) : 1), 1, 256);
+  let states: (CavityState | undefined)[] = pops.map(() => undefined);
+  // from the top of the grid down (warm starts follow the solution continuously), each replica on
+  // its own thread (up to `threads`) through a chunk of radii per call: progress after each chunk
+  const CHUNK = 8;
+  for (let j0 = 0; j0 < m; j0 += CHUNK) {
+    const path: { re: number; im: number; sweeps: number }[] = [];
+    for (let j = j0; j < Math.min(m, j0 + CHUNK); j++) path.push({ re: 0, im: Math.exp(lnR[j]!), sweeps: j === 0 ? 2 * sweeps : sweeps });
+    const res = populationStieltjesPath(pops, path, { ...opts, damping: opts.damping ?? 1, tolerance: opts.tolerance ?? 1e-4 }, states, threads);
+    states = res.states;
+    res.values.forEach((vals, i) => {
+      const j = j0 + i, r = path[i]!.im;
+      for (const value of vals) {
+        iterations += value.sweeps;
+        // z G(z) with z = i r: Re = -r Im G, Im = r Re G; the estimate averages both sides (5.48b)
+        const sIn = -r * value.im, sOut = -r * value.outIm;
+        const s = 0.5 * (sIn + sOut);
+        sideBalance = Math.max(sideBalance, Math.abs(sIn - sOut));
+        sumRe[j] += s; sumSq[j] += s * s;
+        sumIm[j] += -0.5 * r * (value.re + value.outRe);
+      }
+    });
+    opts.onStep?.(Math.min(m, j0 + CHUNK) * replicas, replicas * m);
   }
+  opts.onProgress?.(`population replicas 1-${replicas} done`);
   const cdfS = new Float64Array(m), imS = new Float64Array(m), se = new Float64Array(m), weights = new Float64Array(m);
   let maxResidual = 0;
   for (let j = 0; j < m; j++) {

@@ -19,6 +19,7 @@ import { getActivation } from '../laws/activations.ts';
 import { naturalConstant, sampleLaw, tailConstant, tailIndex, unitVariance } from '../laws/weightLaws.ts';
 import { stream, STREAM, type Rng } from '../random/rng.ts';
 import type { LawSpec, NetworkSpec } from '../spec/networkSpec.ts';
+import { nativePopulationRadius, nativePopulationSweep } from '../linalg/native.ts';
 
 /**
  * The network spec the population solvers take: a NetworkSpec whose width N is needed only where it
@@ -192,23 +193,167 @@ export function buildLayeredPopulation(spec: PopulationSpec, opts: PopulationOpt
   return { L, P, K, weightScale2: wScale, remainderSq, d, children, childW2, parents, parentW2, parentD, h };
 }
 
-/** z-independent edge factors of the S_up sum (5.45): d^2 and w^2 d^2 per parent edge, cached per population. */
-const edgeCache = new WeakMap<LayeredPopulation, { parentD2: Float64Array[]; parentF: Float64Array[] }>();
-function edgeCoefficients(pop: LayeredPopulation): { parentD2: Float64Array[]; parentF: Float64Array[] } {
-  let c = edgeCache.get(pop);
-  if (c === undefined) {
-    const parentD2 = pop.parentD.map((pd) => pd.map((x) => x * x));
-    const parentF = parentD2.map((d2, i) => { const w2 = pop.parentW2[i]!; return d2.map((x, j) => w2[j]! * x); });
-    c = { parentD2, parentF };
-    edgeCache.set(pop, c);
+/**
+ * The population flattened for the sweep kernels: per-member arrays of layers 0..L at l * P,
+ * per-edge arrays at l * P * K (children: layers 0..L; parents and the z-independent edge
+ * factors d^2 and w^2 d^2 of the S_up sum (5.45): layers 0..L-1). Cached per population.
+ */
+interface FlatPopulation {
+  params: Float64Array;
+  d: Float64Array;
+  children: Int32Array;
+  childW2: Float64Array;
+  parents: Int32Array;
+  parentD2: Float64Array;
+  parentF: Float64Array;
+}
+const flatCache = new WeakMap<LayeredPopulation, FlatPopulation>();
+function flatPopulation(pop: LayeredPopulation): FlatPopulation {
+  let f = flatCache.get(pop);
+  if (f === undefined) {
+    const { L, P, K } = pop;
+    const d = new Float64Array((L + 1) * P);
+    const children = new Int32Array((L + 1) * P * K), childW2 = new Float64Array((L + 1) * P * K);
+    const parents = new Int32Array(L * P * K), parentD2 = new Float64Array(L * P * K), parentF = new Float64Array(L * P * K);
+    for (let l = 1; l <= L; l++) {
+      d.set(pop.d[l]!, l * P);
+      children.set(pop.children[l]!, l * P * K);
+      childW2.set(pop.childW2[l]!, l * P * K);
+    }
+    for (let l = 0; l < L; l++) {
+      parents.set(pop.parents[l]!, l * P * K);
+      const pd = pop.parentD[l]!, pw = pop.parentW2[l]!, o = l * P * K;
+      for (let i = 0; i < P * K; i++) {
+        const d2 = pd[i]! * pd[i]!;
+        parentD2[o + i] = d2;
+        parentF[o + i] = pw[i]! * d2;
+      }
+    }
+    f = { params: new Float64Array(9), d, children, childW2, parents, parentD2, parentF };
+    flatCache.set(pop, f);
   }
-  return c;
+  return f;
+}
+
+/**
+ * One sweep of (5.43)-(5.45) on the flattened population, then the two readings of G (5.48),
+ * (5.48b) into g = [Re G_in, Im G_in, Re G_out, Im G_out]. The TypeScript twin of native/heavy.cc
+ * population_sweep (same operations in the same order); params as there.
+ */
+export function populationSweepTs(params: Float64Array, dAll: Float64Array, chAll: Int32Array, cwAll: Float64Array, paAll: Int32Array, pd2All: Float64Array, pfAll: Float64Array,
+  tR: Float64Array, tI: Float64Array, sR: Float64Array, sI: Float64Array, uR: Float64Array, uI: Float64Array, g: Float64Array): void {
+  const L = params[0]!, P = params[1]!, K = params[2]!, ws = params[3]!, rs = params[4]!, zRe = params[5]!, zIm = params[6]!, damp = params[7]!, fresh = params[8]! !== 0;
+  // (1) U on layers 0..L-1 (5.44): U_0 = 1/(z - S_up), U_l = S_d / (1 - S_d S_up)
+  for (let l = 0; l < L; l++) {
+    const o = l * P;
+    if (l === 0) {
+      for (let p = 0; p < P; p++) {
+        const ar = zRe - sR[p]!, ai = zIm - sI[p]!, n = ar * ar + ai * ai;
+        uR[p] = ar / n; uI[p] = -ai / n;
+      }
+    } else {
+      for (let q = o; q < o + P; q++) {
+        const d2 = dAll[q]! * dAll[q]!;
+        const ar = d2 * tR[q]!, ai = d2 * tI[q]!;
+        const br = 1 - (ar * sR[q]! - ai * sI[q]!), bi = -(ar * sI[q]! + ai * sR[q]!);
+        const n = br * br + bi * bi;
+        uR[q] = (ar * br + ai * bi) / n; uI[q] = (ai * br - ar * bi) / n;
+      }
+    }
+  }
+  // (2) T_down on layers 1..L (5.43): sum_k w_k^2 U_child + remainder * E[U]
+  for (let l = 1; l <= L; l++) {
+    const uo = (l - 1) * P;
+    let mr = 0, mi = 0;
+    for (let p = 0; p < P; p++) { mr += uR[uo + p]!; mi += uI[uo + p]!; }
+    mr /= P; mi /= P;
+    const eo = l * P * K, to = l * P;
+    for (let p = 0; p < P; p++) {
+      let ar = rs * mr, ai = rs * mi;
+      for (let k = 0; k < K; k++) { const e = eo + p * K + k, j = uo + chAll[e]!, w2 = cwAll[e]!; ar += w2 * uR[j]!; ai += w2 * uI[j]!; }
+      const nr = ws * ar, ni = ws * ai, q = to + p;
+      if (fresh) { tR[q] = nr; tI[q] = ni; } else { tR[q] = damp * nr + (1 - damp) * tR[q]!; tI[q] = damp * ni + (1 - damp) * tI[q]!; }
+    }
+  }
+  // (3) S_up on layers L-1..0 (5.45): sum over parents of (w d)^2 V_edge + remainder * E[d^2 V]
+  for (let l = L; l >= 1; l--) {
+    const lo = l * P;
+    const top = l === L;
+    // V on an edge (5.45) with the edge's D: V = T_s / (1 - d^2 T_d S_up) below the top layer,
+    // 1 / (1 - d^2 T_d) at the top
+    let mr = 0, mi = 0;
+    for (let q = lo; q < lo + P; q++) {
+      const d2 = dAll[q]! * dAll[q]!, ar = d2 * tR[q]!, ai = d2 * tI[q]!;
+      if (top) {
+        const br = 1 - ar, bi = -ai, n = br * br + bi * bi;
+        mr += d2 * (br / n); mi += d2 * (-bi / n);
+      } else {
+        const s0 = sR[q]!, s1 = sI[q]!;
+        const br = 1 - (ar * s0 - ai * s1), bi = -(ar * s1 + ai * s0), n = br * br + bi * bi;
+        mr += d2 * ((s0 * br + s1 * bi) / n); mi += d2 * ((s1 * br - s0 * bi) / n);
+      }
+    }
+    mr /= P; mi /= P;
+    const eo = (l - 1) * P * K, oo = (l - 1) * P;
+    for (let p = 0; p < P; p++) {
+      let ar = rs * mr, ai = rs * mi;
+      const o = eo + p * K;
+      if (top) {
+        for (let k = 0; k < K; k++) {
+          const idx = o + k, m = lo + paAll[idx]!, d2 = pd2All[idx]!;
+          const br = 1 - d2 * tR[m]!, bi = d2 * tI[m]!, f = pfAll[idx]! / (br * br + bi * bi);
+          ar += f * br; ai += f * bi;
+        }
+      } else {
+        for (let k = 0; k < K; k++) {
+          const idx = o + k, m = lo + paAll[idx]!, d2 = pd2All[idx]!;
+          const xr = d2 * tR[m]!, xi = d2 * tI[m]!, s0 = sR[m]!, s1 = sI[m]!;
+          const br = 1 - (xr * s0 - xi * s1), bi = -(xr * s1 + xi * s0), f = pfAll[idx]! / (br * br + bi * bi);
+          ar += f * (s0 * br + s1 * bi); ai += f * (s1 * br - s0 * bi);
+        }
+      }
+      const nr = ws * ar, ni = ws * ai, q = oo + p;
+      if (fresh) { sR[q] = nr; sI[q] = ni; } else { sR[q] = damp * nr + (1 - damp) * sR[q]!; sI[q] = damp * ni + (1 - damp) * sI[q]!; }
+    }
+  }
+  // (4) G(z) = E[1/(z - S_up^{(0)})] (5.48) and E[1/(z (1 - S_down^{(L)}))] (5.48b)
+  let gr = 0, gi = 0;
+  for (let p = 0; p < P; p++) {
+    const ar = zRe - sR[p]!, ai = zIm - sI[p]!, n = ar * ar + ai * ai;
+    gr += ar / n; gi += -ai / n;
+  }
+  let or = 0, oi = 0;
+  for (let q = L * P; q < (L + 1) * P; q++) {
+    const d2 = dAll[q]! * dAll[q]!;
+    const br = 1 - d2 * tR[q]!, bi = -d2 * tI[q]!;
+    const cr = zRe * br - zIm * bi, ci = zRe * bi + zIm * br, n = cr * cr + ci * ci;
+    or += cr / n; oi += -ci / n;
+  }
+  g[0] = gr / P; g[1] = gi / P; g[2] = or / P; g[3] = oi / P;
 }
 
 export interface CavityState {
-  /** Converged populations for warm starts. */
+  /**
+   * Converged populations for warm starts, one array per layer 0..L. States made by
+   * populationStieltjes are views into one buffer per field (the sweep kernels work on those).
+   */
   tDownRe: Float64Array[]; tDownIm: Float64Array[];
   sUpRe: Float64Array[]; sUpIm: Float64Array[];
+}
+
+/** The one buffer behind the per-layer views of a state field, or a fresh copy when it has none. */
+function flatField(views: Float64Array[], P: number): { flat: Float64Array; shared: boolean } {
+  const first = views[0]!;
+  const flat = new Float64Array(first.buffer, first.byteOffset, Math.min(views.length * P, (first.buffer.byteLength - first.byteOffset) / 8));
+  const shared = flat.length === views.length * P && views.every((v, l) => v.buffer === first.buffer && v.byteOffset === first.byteOffset + l * P * 8 && v.length === P);
+  if (shared) return { flat, shared };
+  const copy = new Float64Array(views.length * P);
+  views.forEach((v, l) => copy.set(v, l * P));
+  return { flat: copy, shared: false };
+}
+
+function layerViews(flat: Float64Array, L: number, P: number): Float64Array[] {
+  return Array.from({ length: L + 1 }, (_, l) => flat.subarray(l * P, (l + 1) * P));
 }
 
 export interface StieltjesPoint {
@@ -227,113 +372,30 @@ export interface StieltjesPoint {
  */
 export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: number, opts: PopulationOptions = {}, warm?: CavityState): { value: StieltjesPoint; state: CavityState } {
   if (!(zIm > 0)) throw new InvalidSpecError('z', `needs Im z > 0, got ${zIm}`);
-  const { L, P, K, weightScale2: ws, remainderSq: rs, d, children, childW2, parents } = pop;
-  const { parentD2, parentF } = edgeCoefficients(pop);
+  const { L, P, K } = pop;
+  const flat = flatPopulation(pop);
   const sweeps = requireInteger('sweeps', opts.sweeps ?? 80, 4, 100_000);
   const damp = opts.damping ?? 0.5;
-  const alloc = () => Array.from({ length: L + 1 }, () => new Float64Array(P));
-  const st: CavityState = warm ?? { tDownRe: alloc(), tDownIm: alloc(), sUpRe: alloc(), sUpIm: alloc() };
-  const uRe = alloc(), uIm = alloc();
+  const n = (L + 1) * P;
+  const fields = warm === undefined
+    ? [new Float64Array(n), new Float64Array(n), new Float64Array(n), new Float64Array(n)]
+    : [warm.tDownRe, warm.tDownIm, warm.sUpRe, warm.sUpIm].map((v) => flatField(v, P).flat);
+  const [tR, tI, sR, sI] = fields as [Float64Array, Float64Array, Float64Array, Float64Array];
+  const st: CavityState = { tDownRe: layerViews(tR, L, P), tDownIm: layerViews(tI, L, P), sUpRe: layerViews(sR, L, P), sUpIm: layerViews(sI, L, P) };
+  const uR = new Float64Array(n), uI = new Float64Array(n), g = new Float64Array(4);
+  const sweep = nativePopulationSweep() ?? populationSweepTs;
+  const params = flat.params;
+  params[0] = L; params[1] = P; params[2] = K; params[3] = pop.weightScale2; params[4] = pop.remainderSq; params[5] = zRe; params[6] = zIm; params[7] = damp;
   let gSumRe = 0, gSumIm = 0, gSq = 0, nAvg = 0, oSumRe = 0, oSumIm = 0;
   const tol = opts.tolerance;
   if (tol !== undefined && !(tol > 0)) throw new InvalidSpecError('tolerance', `must be > 0, got ${tol}`);
   let prevRe = NaN, prevIm = NaN, prevORe = NaN, prevOIm = NaN, calm = 0, done = 0;
   for (let it = 0; it < sweeps; it++) {
     done = it + 1;
-    // (1) U on layers 0..L-1 (5.44): U_0 = 1/(z - S_up), U_l = S_d / (1 - S_d S_up)
-    for (let l = 0; l < L; l++) {
-      const ur = uRe[l]!, ui = uIm[l]!, sr = st.sUpRe[l]!, si = st.sUpIm[l]!;
-      if (l === 0) {
-        for (let p = 0; p < P; p++) {
-          const ar = zRe - sr[p]!, ai = zIm - si[p]!, n = ar * ar + ai * ai;
-          ur[p] = ar / n; ui[p] = -ai / n;
-        }
-      } else {
-        const tr = st.tDownRe[l]!, ti = st.tDownIm[l]!, dl = d[l]!;
-        for (let p = 0; p < P; p++) {
-          const d2 = dl[p]! * dl[p]!;
-          const ar = d2 * tr[p]!, ai = d2 * ti[p]!;
-          const br = 1 - (ar * sr[p]! - ai * si[p]!), bi = -(ar * si[p]! + ai * sr[p]!);
-          const n = br * br + bi * bi;
-          ur[p] = (ar * br + ai * bi) / n; ui[p] = (ai * br - ar * bi) / n;
-        }
-      }
-    }
-    // (2) T_down on layers 1..L (5.43): sum_k w_k^2 U_child + remainder * E[U]
-    for (let l = 1; l <= L; l++) {
-      const ur = uRe[l - 1]!, ui = uIm[l - 1]!;
-      let mr = 0, mi = 0;
-      for (let p = 0; p < P; p++) { mr += ur[p]!; mi += ui[p]!; }
-      mr /= P; mi /= P;
-      const ch = children[l]!, cw = childW2[l]!, tr = st.tDownRe[l]!, ti = st.tDownIm[l]!;
-      for (let p = 0; p < P; p++) {
-        let ar = rs * mr, ai = rs * mi;
-        for (let k = 0; k < K; k++) { const j = ch[p * K + k]!, w2 = cw[p * K + k]!; ar += w2 * ur[j]!; ai += w2 * ui[j]!; }
-        const nr = ws * ar, ni = ws * ai;
-        if (it === 0 && warm === undefined) { tr[p] = nr; ti[p] = ni; } else { tr[p] = damp * nr + (1 - damp) * tr[p]!; ti[p] = damp * ni + (1 - damp) * ti[p]!; }
-      }
-    }
-    // (3) S_up on layers L-1..0 (5.45): sum over parents of (w d)^2 V_edge + remainder * E[d^2 V]
-    for (let l = L; l >= 1; l--) {
-      const tr = st.tDownRe[l]!, ti = st.tDownIm[l]!, sr = st.sUpRe[l]!, si = st.sUpIm[l]!, dl = d[l]!;
-      const top = l === L;
-      // V on an edge (5.45) with the edge's D: V = T_s / (1 - d^2 T_d S_up) below the top layer,
-      // 1 / (1 - d^2 T_d) at the top; inlined, with the z-independent d^2 and w^2 d^2 precomputed
-      let mr = 0, mi = 0;
-      for (let m = 0; m < P; m++) {
-        const d2 = dl[m]! * dl[m]!, ar = d2 * tr[m]!, ai = d2 * ti[m]!;
-        if (top) {
-          const br = 1 - ar, bi = -ai, n = br * br + bi * bi;
-          mr += d2 * (br / n); mi += d2 * (-bi / n);
-        } else {
-          const s0 = sr[m]!, s1 = si[m]!;
-          const br = 1 - (ar * s0 - ai * s1), bi = -(ar * s1 + ai * s0), n = br * br + bi * bi;
-          mr += d2 * ((s0 * br + s1 * bi) / n); mi += d2 * ((s1 * br - s0 * bi) / n);
-        }
-      }
-      mr /= P; mi /= P;
-      const pa = parents[l - 1]!, pd2 = parentD2[l - 1]!, pf = parentF[l - 1]!;
-      const outR = st.sUpRe[l - 1]!, outI = st.sUpIm[l - 1]!;
-      const fresh = it === 0 && warm === undefined;
-      for (let p = 0; p < P; p++) {
-        let ar = rs * mr, ai = rs * mi;
-        const o = p * K;
-        if (top) {
-          for (let k = 0; k < K; k++) {
-            const idx = o + k, m = pa[idx]!, d2 = pd2[idx]!;
-            const br = 1 - d2 * tr[m]!, bi = d2 * ti[m]!, f = pf[idx]! / (br * br + bi * bi);
-            ar += f * br; ai += f * bi;
-          }
-        } else {
-          for (let k = 0; k < K; k++) {
-            const idx = o + k, m = pa[idx]!, d2 = pd2[idx]!;
-            const xr = d2 * tr[m]!, xi = d2 * ti[m]!, s0 = sr[m]!, s1 = si[m]!;
-            const br = 1 - (xr * s0 - xi * s1), bi = -(xr * s1 + xi * s0), f = pf[idx]! / (br * br + bi * bi);
-            ar += f * (s0 * br + s1 * bi); ai += f * (s1 * br - s0 * bi);
-          }
-        }
-        const nr = ws * ar, ni = ws * ai;
-        if (fresh) { outR[p] = nr; outI[p] = ni; } else { outR[p] = damp * nr + (1 - damp) * outR[p]!; outI[p] = damp * ni + (1 - damp) * outI[p]!; }
-      }
-    }
-    // (4) G(z) = E[1/(z - S_up^{(0)})] (5.48) and E[1/(z (1 - S_down^{(L)}))] (5.48b)
+    params[8] = it === 0 && warm === undefined ? 1 : 0;
+    sweep(params, flat.d, flat.children, flat.childW2, flat.parents, flat.parentD2, flat.parentF, tR, tI, sR, sI, uR, uI, g);
     if (tol !== undefined || it >= sweeps / 2) {
-      const sr = st.sUpRe[0]!, si = st.sUpIm[0]!;
-      let gr = 0, gi = 0;
-      for (let p = 0; p < P; p++) {
-        const ar = zRe - sr[p]!, ai = zIm - si[p]!, n = ar * ar + ai * ai;
-        gr += ar / n; gi += -ai / n;
-      }
-      gr /= P; gi /= P;
-      const tr = st.tDownRe[L]!, ti = st.tDownIm[L]!, dL = d[L]!;
-      let or = 0, oi = 0;
-      for (let p = 0; p < P; p++) {
-        const d2 = dL[p]! * dL[p]!;
-        const br = 1 - d2 * tr[p]!, bi = -d2 * ti[p]!;
-        const cr = zRe * br - zIm * bi, ci = zRe * bi + zIm * br, n = cr * cr + ci * ci;
-        or += cr / n; oi += -ci / n;
-      }
-      or /= P; oi /= P;
+      const gr = g[0]!, gi = g[1]!, or = g[2]!, oi = g[3]!;
       if (tol !== undefined) {
         const change = Math.max(Math.hypot(gr - prevRe, gi - prevIm) / Math.hypot(gr, gi), Math.hypot(or - prevORe, oi - prevOIm) / Math.hypot(or, oi));
         calm = change < tol ? calm + 1 : 0;
@@ -355,4 +417,68 @@ export function populationStieltjes(pop: LayeredPopulation, zRe: number, zIm: nu
     throw new NonConvergenceError(`population dynamics produced a non-finite G at z = ${zRe} + ${zIm}i`, { zRe, zIm });
   }
   return { value: { re, im, relativeSpread: mag > 0 ? Math.sqrt(varG) / mag : 0, sweeps: done, outRe: oSumRe / nAvg, outIm: oSumIm / nAvg }, state: st };
+}
+
+/**
+ * populationStieltjes along a path of z values for several independent populations (replicas):
+ * each z starts from the state the previous one left (the first from `warm`, none: fresh), with
+ * `sweeps[j]` sweeps at most at z_j. With the native kernel each replica runs the whole path on
+ * its own thread (up to `threads`; no barrier between z values) in one call (native/heavy.cc
+ * population_radius, the same sweeps and stopping rule); otherwise one replica and one z after
+ * another through populationStieltjes. Each replica's results do not depend on the thread count.
+ * Returns values[j][r] and the final states.
+ */
+export function populationStieltjesPath(pops: LayeredPopulation[], path: { re: number; im: number; sweeps: number }[], opts: PopulationOptions, warm: (CavityState | undefined)[], threads = 1): { values: StieltjesPoint[][]; states: CavityState[] } {
+  for (const z of path) {
+    if (!(z.im > 0)) throw new InvalidSpecError('z', `needs Im z > 0, got ${z.im}`);
+    requireInteger('sweeps', z.sweeps, 4, 100_000);
+  }
+  const tol = opts.tolerance;
+  if (tol !== undefined && !(tol > 0)) throw new InvalidSpecError('tolerance', `must be > 0, got ${tol}`);
+  const native = nativePopulationRadius();
+  const fresh = warm.every((w) => w === undefined);
+  if (native === null || !(fresh || warm.every((w) => w !== undefined))) {
+    const values: StieltjesPoint[][] = path.map(() => []);
+    const states = pops.map((pop, r) => {
+      let st = warm[r];
+      path.forEach((z, j) => {
+        const res = populationStieltjes(pop, z.re, z.im, { ...opts, sweeps: z.sweeps }, st);
+        st = res.state;
+        values[j]![r] = res.value;
+      });
+      return st!;
+    });
+    return { values, states };
+  }
+  const states: CavityState[] = [];
+  const args = pops.map((pop, r) => {
+    const { L, P } = pop;
+    const flat = flatPopulation(pop);
+    const n = (L + 1) * P;
+    const w = warm[r];
+    const [tR, tI, sR, sI] = (w === undefined ? [0, 1, 2, 3].map(() => new Float64Array(n)) : [w.tDownRe, w.tDownIm, w.sUpRe, w.sUpIm].map((v) => flatField(v, P).flat)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    states.push({ tDownRe: layerViews(tR, L, P), tDownIm: layerViews(tI, L, P), sUpRe: layerViews(sR, L, P), sUpIm: layerViews(sI, L, P) });
+    const params = Float64Array.of(L, P, pop.K, pop.weightScale2, pop.remainderSq);
+    return [params, flat.d, flat.children, flat.childW2, flat.parents, flat.parentD2, flat.parentF, tR, tI, sR, sI, new Float64Array(n), new Float64Array(n)];
+  });
+  const options = new Float64Array(2 + 6 * path.length);
+  options[0] = Math.max(1, Math.floor(threads));
+  options[1] = path.length;
+  path.forEach((z, j) => options.set([z.re, z.im, z.sweeps, fresh && j === 0 ? 1 : 0, opts.damping ?? 0.5, tol ?? 0], 2 + 6 * j));
+  const R = pops.length;
+  const out = new Float64Array(6 * path.length * R);
+  native(options, args, out);
+  const values = path.map((z, j) => pops.map((_, r) => {
+    const o = 6 * (j * R + r), re = out[o]!, im = out[o + 1]!;
+    if (!Number.isFinite(re) || !Number.isFinite(im)) throw new NonConvergenceError(`population dynamics produced a non-finite G at z = ${z.re} + ${z.im}i`, { zRe: z.re, zIm: z.im });
+    const mag = Math.hypot(re, im), varG = Math.max(0, out[o + 5]! - re * re - im * im);
+    return { re, im, relativeSpread: mag > 0 ? Math.sqrt(varG) / mag : 0, sweeps: out[o + 4]!, outRe: out[o + 2]!, outIm: out[o + 3]! };
+  }));
+  return { values, states };
+}
+
+/** populationStieltjesPath at one z: per replica its value and state. */
+export function populationStieltjesReplicas(pops: LayeredPopulation[], zRe: number, zIm: number, opts: PopulationOptions, warm: (CavityState | undefined)[], threads = 1): { value: StieltjesPoint; state: CavityState }[] {
+  const { values, states } = populationStieltjesPath(pops, [{ re: zRe, im: zIm, sweeps: opts.sweeps ?? 80 }], opts, warm, threads);
+  return pops.map((_, r) => ({ value: values[0]![r]!, state: states[r]! }));
 }

@@ -20,6 +20,8 @@ interface NativeAddon {
   svdValues(a: Float64Array, s: Float64Array, m: number, n: number): number;
   eig(a: Float64Array, re: Float64Array, im: Float64Array, n: number): number;
   setThreads(t: number): number;
+  populationSweep?: PopulationSweepFn;
+  populationRadius?: PopulationRadiusFn;
   simd: string;
   threads: number;
 }
@@ -89,6 +91,58 @@ export function setNativeThreads(threads: number): boolean {
 }
 
 let loaded: NativeAddon | null = null;
+
+/**
+ * One population-dynamics sweep (native/heavy.cc; TypeScript twin populationSweepTs in
+ * src/jacobian/heavyPopulation.ts). params = [L, P, K, weightScale2, remainderSq, zRe, zIm,
+ * damping, fresh]; g receives the input- and output-side G (re, im, re, im).
+ */
+export type PopulationSweepFn = (
+  params: Float64Array, d: Float64Array, children: Int32Array, childW2: Float64Array, parents: Int32Array, parentD2: Float64Array, parentF: Float64Array,
+  tRe: Float64Array, tIm: Float64Array, sRe: Float64Array, sIm: Float64Array, uRe: Float64Array, uIm: Float64Array, g: Float64Array,
+) => number;
+
+/**
+ * The sweeps at one z for several populations at once (native/heavy.h population_radius), one
+ * replica per thread. options = [zRe, zIm, sweeps, fresh, damping, tolerance (<= 0: none),
+ * threads]; each population is (params, d, children, childW2, parents, parentD2, parentF, tRe, tIm,
+ * sRe, sIm, uRe, uIm); out[6 r ..] = (Re G_in, Im G_in, Re G_out, Im G_out, sweeps, mean |G_in|^2).
+ */
+export type PopulationRadiusFn = (options: Float64Array, populations: (Float64Array | Int32Array)[][], out: Float64Array) => number;
+
+let sweepResult: PopulationSweepFn | null | undefined;
+let radiusResult: PopulationRadiusFn | null | undefined;
+/**
+ * The native population sweep, or null when the native addon does not load, lacks it, or
+ * JESD_BACKEND forces a pure-TypeScript backend (then the TypeScript twin runs).
+ */
+export function nativePopulationSweep(): PopulationSweepFn | null {
+  if (sweepResult === undefined) {
+    const forced = process.env.JESD_BACKEND;
+    if (forced === 'ts' || forced === 'ml-matrix') sweepResult = null;
+    else {
+      if (loaded === null) loadNativeBackend();
+      const f = loaded?.populationSweep;
+      sweepResult = f === undefined ? null : f.bind(loaded);
+    }
+  }
+  return sweepResult;
+}
+
+/** The native multi-replica driver, or null (same conditions as nativePopulationSweep). */
+export function nativePopulationRadius(): PopulationRadiusFn | null {
+  if (radiusResult === undefined) {
+    const f = nativePopulationSweep() === null ? undefined : loaded?.populationRadius;
+    radiusResult = f === undefined ? null : f.bind(loaded);
+  }
+  return radiusResult;
+}
+
+/** For tests: force the TypeScript twins (false) or the native kernels when available (true). */
+export function useNativePopulationSweep(on: boolean): void {
+  sweepResult = on ? undefined : null;
+  radiusResult = on ? undefined : null;
+}
 
 export function loadNativeBackend(): LinalgBackend | string {
   if (!existsSync(ADDON_PATH)) return `not built (${ADDON_PATH} missing; npm ci builds it when a C++ toolchain is present)`;

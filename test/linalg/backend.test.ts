@@ -9,7 +9,7 @@ import { InvalidSpecError, NonConvergenceError } from '../../src/errors.ts';
 import type { LinalgBackend } from '../../src/linalg/backend.ts';
 import { availableBackends, backendByName } from '../../src/linalg/index.ts';
 import { mlMatrixBackend } from '../../src/linalg/mlmatrix.ts';
-import { PACKAGE_ROOT } from '../../src/linalg/native.ts';
+import { PACKAGE_ROOT, setNativeThreads } from '../../src/linalg/native.ts';
 import { stream } from '../../src/random/rng.ts';
 import type { Matrix } from '../../src/types.ts';
 
@@ -285,6 +285,51 @@ describe.each(backends.map((b) => [b.name, b] as [string, LinalgBackend]))('back
     expect(() => be.symmetricEigenvalues(symmetrise(bad))).toThrow(NonConvergenceError);
     expect(() => be.singularValues(bad)).toThrow(NonConvergenceError);
     expect(() => be.eigenvalues(bad)).toThrow(NonConvergenceError);
+  });
+});
+
+// The native LU and symmetric tridiagonalisation are blocked (panels of 32 columns, GEMM trailing
+// updates split over threads) only above n = 32 and n = 128; the suite above stays below that.
+describe('blocked native kernels (n = 200)', () => {
+  const native = backendByName('native');
+  const ts = backendByName('ts') as LinalgBackend;
+  it('luSolve and symmetricEigenvalues meet the suite tolerances (ts twin as reference), bit-identically on 1 and 2 threads', () => {
+    if (typeof native === 'string') {
+      expect(native).toMatch(/not built|lacks/);
+      return;
+    }
+    const be = native;
+    for (const n of [200]) {
+      const a = gaussian(n, n, 900 + n);
+      const b = gaussian(n, 1, 901 + n).data;
+      const s = symmetrise(a);
+      const runs = [1, 2].map((t) => {
+        setNativeThreads(t);
+        try {
+          return { x: be.luSolve(a, b), w: be.symmetricEigenvalues(s) };
+        } finally {
+          setNativeThreads(1);
+        }
+      });
+      // the GEMM updates give every entry the same operations whatever the row split
+      expect(Array.from(runs[1]!.x)).toEqual(Array.from(runs[0]!.x));
+      expect(Array.from(runs[1]!.w)).toEqual(Array.from(runs[0]!.w));
+      const { x, w } = runs[0]!;
+      // GEPP backward error <= 10 n eps ||A||_inf ||x||_inf (GVL 3.4.6), as for the small systems
+      const r = be.matvec(a, x);
+      let rn = 0, xn = 0, anorm = 0;
+      for (let i = 0; i < n; i++) {
+        rn = Math.max(rn, Math.abs(r[i]! - b[i]!));
+        xn = Math.max(xn, Math.abs(x[i]!));
+        let row = 0;
+        for (let j = 0; j < n; j++) row += Math.abs(a.data[i * n + j]!);
+        anorm = Math.max(anorm, row);
+      }
+      expect(rn).toBeLessThanOrEqual(10 * n * EPS * anorm * xn);
+      // both backward stable: |lambda - lambda_ts| <= 10 n eps ||A||_F (Weyl)
+      const wt = ts.symmetricEigenvalues(s);
+      for (let i = 0; i < n; i++) expect(Math.abs(w[i]! - wt[i]!)).toBeLessThanOrEqual(10 * n * EPS * frob(s));
+    }
   });
 });
 
