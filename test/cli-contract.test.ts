@@ -48,6 +48,7 @@ const BASE: Record<string, () => string[]> = {
   count: () => ['--width', '1', '--depth', '1', '--samples', '64', '--quiet'],
   merge: () => [join(dir, 'merged.jsonl'), join(dir, 'no-such-shard.jsonl'), '--quiet'],
   train: () => ['--width', '2', '--depth', '1', '--patterns', '2', '--steps', '2', '--quiet', '--out', join(dir, `net-${Math.random().toString(36).slice(2)}.json`)],
+  'train-sweep': () => ['--width', '2', '--depth', '1', '--patterns', '2', '--steps', '2', '--networks', '1', '--starts', '4', '--workers', '1', '--quiet', '--force', '--out', join(dir, 'train-sweep.jsonl')],
   restore: () => ['--width', '4', '--depth', '1', '--images', join(dir, 'images.json'), '--damage', 'flip:25', '--trials', '1'],
 };
 

@@ -11,6 +11,7 @@ import { register as count } from './count.ts';
 import { register as merge } from './merge.ts';
 import { register as train } from './train.ts';
 import { register as restore } from './restore.ts';
+import { register as trainSweep } from './train-sweep.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -26,4 +27,5 @@ export const COMMANDS: RegisterCommand[] = [
   count,
   train,
   restore,
+  trainSweep,
 ];
