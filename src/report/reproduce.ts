@@ -41,6 +41,7 @@ import { categoricalHeatmap, histogramPlot, linePlot, PALETTE, svgToPng, type Se
 import { gridQuantile, kolmogorovOnGrid, type Availability, type PredictedLaw, type PredictedQCurve, type PredictedQPoint } from './theory.ts';
 import { openUnitStore, type UnitRecord } from './unitStore.ts';
 import { siblingModuleUrl } from '../moduleUrl.ts';
+import { runTrainedClaims, trainedClaimUnits, TRAINED_CLAIM_FILES } from './claims/index.ts';
 import {
   CELL_CYCLE, CELL_UNSETTLED,
   type BasinRowRecord, type BasinRowUnit, type BasinSlice, type EsdRecord, type EsdUnit, type KnownFixedPoint, type TheoryRecord, type TheoryUnit,
@@ -195,7 +196,7 @@ export const REPRODUCE_LOCK = 'reproduce.lock';
 /** Files of `jesd reproduce` (besides figures) whose presence marks an earlier run in a directory. */
 const RUN_FILES = [
   ...['light', 'heavy', 'esd', 'basins', 'theory'].flatMap((s) => [`${s}.jsonl`, `${s}.jsonl.meta.json`]),
-  'report.md', 'summary.json',
+  'report.md', 'summary.json', ...TRAINED_CLAIM_FILES,
 ];
 
 /** The files of an earlier reproduction found in `out` (a record file or its run description counts). */
@@ -227,7 +228,7 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
   const total = scale.light.widths.length * scale.light.depths.length * scale.light.networks
     + scale.heavy.widths.length * scale.heavy.depths.length * scale.heavy.networks
     + esdUnits.length + basinRows
-    + scale.heavy.widths.length * scale.heavy.depths.reduce((acc, d) => acc + theoryWeight(scale, d), 0) + scale.esd.points.length * theoryWeight(scale, 4);
+    + scale.heavy.widths.length * scale.heavy.depths.reduce((acc, d) => acc + theoryWeight(scale, d), 0) + scale.esd.points.length * theoryWeight(scale, 4) + trainedClaimUnits(scale.name);
   const progress = createProgress({ total, label: 'reproduce', quiet: opts.quiet, ...(opts.stream ? { stream: opts.stream } : {}) });
   let lastDone = -1;
   // runSweep reports the units a resume found done first: they move the bar, not the ETA.
@@ -290,6 +291,12 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
     files.push('theory.jsonl');
     timings['theory'] = performance.now() - t;
 
+    // 5b. Trained networks: claims T1, T2, A1 (src/report/claims/).
+    t = performance.now();
+    const trained = await runTrainedClaims({ scale: scale.name, out, seed: opts.seed, workers: opts.workers, resume: opts.resume, progress });
+    files.push(...trained.files);
+    timings['trained networks (T1, T2, A1)'] = performance.now() - t;
+
     // 6. Figures and report.
     t = performance.now();
     progress.setSection('figures and report');
@@ -305,15 +312,16 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
     verdicts.push(theoryVerdict(curves.length === heavyConfig.widths.length ? curves : null, heavyRows, qReasons[0]));
     verdicts.push(basinVerdict(basin.summary));
     verdicts.push(esdVerdict(theory.esd.map((e) => e.comparison)));
+    verdicts.push(...trained.verdicts);
 
     const figureNames = writeFigures(out, files, scale, lightRows, heavyRows, curves, theory.esd, basin, nonMono.peaks);
     const report = reportMarkdown({
       scale, opts, lightConfig, heavyConfig, lightBase, heavyBase, lightRows, heavyRows, curves, qReasons,
       esd: theory.esd, basin, verdicts, figureNames, files,
-    });
+    }) + trained.markdown;
     timings['figures and report'] = performance.now() - t;
     timings['total'] = performance.now() - tAll;
-    const summary = { scale: scale.name, seed: opts.seed, verdicts, light: lightRows, heavy: heavyRows, theoryQ: curves, esd: theory.esd.map((e) => ({ ...e.comparison, sampledQuantiles: e.sampledQuantiles, predictedQuantiles: e.predictedQuantiles })), basins: basin.summary };
+    const summary = { scale: scale.name, seed: opts.seed, verdicts, light: lightRows, heavy: heavyRows, theoryQ: curves, esd: theory.esd.map((e) => ({ ...e.comparison, sampledQuantiles: e.sampledQuantiles, predictedQuantiles: e.predictedQuantiles })), basins: basin.summary, trained: trained.summary };
     writeOutputFile('--out', join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     files.push('summary.json');
     const timingLines = [
