@@ -10,6 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripTimings, TIMINGS_START } from '../src/report/reproduce.ts';
 import { renderSvg } from '../src/report/svg.ts';
+import { t1Verdict, t2Verdict, type T2Row } from '../src/report/claims/training.ts';
+import { a1Verdict, type A1Level } from '../src/report/claims/restoration.ts';
+import type { TrainSweepRow } from '../src/training/sweep.ts';
 import {
   basinVerdict, emergenceVerdict, esdVerdict, lightTailVerdict, nonMonotoneVerdict, theoryVerdict,
   type BasinSummary, type EsdComparison, type QRow, type TheoryCurve,
@@ -47,7 +50,7 @@ describe('jesd reproduce --scale tiny', () => {
     const b = runJesd(['reproduce', '--scale', 'tiny', '--out', dirB, '--workers', '2', '--seed', '7', '--quiet', '--json']);
     expect(b.status).toBe(0);
     const out = JSON.parse(b.stdout) as { files: string[]; verdicts: { id: string; verdict: string }[] };
-    expect(out.verdicts.map((v) => v.id)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'P1']);
+    expect(out.verdicts.map((v) => v.id)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'P1', 'T1', 'T2', 'A1']);
     const files = readdirSync(dirA);
     for (const f of ['report.md', 'light.jsonl', 'heavy.jsonl', 'esd.jsonl', 'basins.jsonl', 'theory.jsonl', 'summary.json', 'fig-light-q.svg', 'fig-light-q.png', 'fig-heavy-q.svg', 'fig-basins-slice1.svg']) {
       expect(files).toContain(f);
@@ -65,6 +68,7 @@ describe('jesd reproduce --scale tiny', () => {
     const summary = JSON.parse(readFileSync(join(dirA, 'summary.json'), 'utf8')) as {
       verdicts: { id: string; verdict: string; evidence: string }[];
       light: QRow[]; heavy: QRow[]; theoryQ: TheoryCurve[]; esd: EsdComparison[]; basins: BasinSummary | null;
+      trained: { t1: TrainSweepRow[]; t2: T2Row[]; a1: { levels: A1Level[]; digits: number; finalLoss: number } };
     };
     // Every verdict follows from the tables by its rule: recompute them from summary.json.
     const widths = new Set(summary.heavy.map((r) => r.width)).size;
@@ -72,6 +76,7 @@ describe('jesd reproduce --scale tiny', () => {
       lightTailVerdict(summary.light), emergenceVerdict(summary.heavy), nonMonotoneVerdict(summary.heavy),
       theoryVerdict(summary.theoryQ.length === widths ? summary.theoryQ : null, summary.heavy),
       basinVerdict(summary.basins), esdVerdict(summary.esd),
+      t1Verdict(summary.trained.t1), t2Verdict(summary.trained.t2), a1Verdict(summary.trained.a1.levels, summary.trained.a1.digits, summary.trained.a1.finalLoss),
     ];
     recomputed.forEach((v, i) => {
       expect(v.verdict).toBe(summary.verdicts[i]!.verdict);

@@ -124,21 +124,15 @@ export function trainingClaimUnits(scale: ScaleName): number {
 export const T1_RULE =
   'over the depths of the grid (all networks, trained or not): the mean Q has its maximum at an interior depth (neither the smallest nor the largest), P(Q > 1) > 0 there, and mean Q <= 1.1 at the largest depth. Reproduced if all three hold; partly reproduced if the maximum is interior with P(Q > 1) > 0 but Q does not return to <= 1.1; not reproduced otherwise. The share of networks that trained (final loss below the threshold) is reported beside it, since a fall caused by networks that did not train is an optimisation effect.';
 
-/** A training-sweep row as a QRow (the shape of the Q tables of verdicts.ts). */
-export function toQRow(r: TrainSweepRow, records: readonly TrainSweepRecord[]): QRow {
-  const qs = records.filter((x) => x.depth === r.depth && !x.diverged).map((x) => x.Q ?? 0);
-  return {
-    width: r.width, depth: r.depth, networks: qs.length, meanQ: r.meanQ ?? 0, stderrQ: r.stderrQ,
-    minQ: qs.length ? Math.min(...qs) : 0, maxQ: qs.length ? Math.max(...qs) : 0,
-    pQAbove1: r.pQAbove1 ?? 0, pQEquals1: qs.length ? qs.filter((q) => q === 1).length / qs.length : 0,
-    pQEquals0: qs.length ? qs.filter((q) => q === 0).length / qs.length : 0,
-  };
+/** The fields of a Q-table row (verdicts.ts QRow) that the peak rule peakOf reads, from a training-sweep row. */
+function asPeakRow(r: TrainSweepRow): QRow {
+  return { width: r.width, depth: r.depth, networks: r.networks - r.diverged, meanQ: r.meanQ ?? 0, stderrQ: r.stderrQ, pQAbove1: r.pQAbove1 ?? 0 } as QRow;
 }
 
-export function t1Verdict(rows: readonly TrainSweepRow[], records: readonly TrainSweepRecord[]): ClaimVerdict {
+export function t1Verdict(rows: readonly TrainSweepRow[]): ClaimVerdict {
   const claim = 'Heavy-tail (Cauchy) initialised networks after training: Q(N0, L) first rises with the depth L, then falls back to 1.';
   if (rows.length === 0) return { id: 'T1', claim, verdict: 'not run', rule: T1_RULE, evidence: 'no trained networks.' };
-  const q = [...rows].sort((a, b) => a.depth - b.depth).map((r) => toQRow(r, records));
+  const q = [...rows].sort((a, b) => a.depth - b.depth).map(asPeakRow);
   const p = peakOf(q);
   const verdict: Verdict = p.holds ? 'reproduced' : p.interior && p.pQAbove1AtPeak > 0 ? 'partly reproduced' : 'not reproduced';
   const last = [...rows].sort((a, b) => b.depth - a.depth)[0]!;
@@ -229,7 +223,7 @@ export async function runTrainingClaims(ctx: ClaimContext): Promise<ClaimOutput>
   files.push('t1.jsonl');
   const t2 = await sweepSection(ctx, { ...sizes.t2, seed: ctx.seed }, 't2.jsonl', 'T2: tail index after SGD vs eta / B');
   files.push('t2.jsonl');
-  const v1 = t1Verdict(t1.summary, t1.records);
+  const v1 = t1Verdict(t1.summary);
   const rows2 = t2Rows(t2.summary, t2.records);
   const v2 = t2Verdict(rows2);
 
