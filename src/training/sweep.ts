@@ -300,7 +300,7 @@ export function seriesLabel(r: Pick<TrainSweepRow, 'weights' | 'alpha' | 'sigmaW
 }
 
 /**
- * The depth where Q falls back to 1 for one series: the smallest depth of the grid from which on
+ * The depth where Q falls back to 1 for one series (7.10): the smallest depth of the grid from which on
  * (it and every larger depth) the mean Q is <= 1.1; null when the largest depth is above 1.1.
  */
 export function fallDepth(rows: readonly TrainSweepRow[]): number | null {

@@ -149,7 +149,7 @@ export function t1Verdict(rows: readonly TrainSweepRow[]): ClaimVerdict {
 export const T2_RULE =
   'SGD from a Gaussian initialisation, one row per (eta, B): x = eta / B, y = the mean over networks of the Hill index of |W_ij| (mean over layers) after training. (i) tails heavier than at initialisation: at the largest eta / B, mean Hill after + 2 s.e. < mean Hill before; (ii) the index falls with eta / B: Kendall\'s tau between eta / B and the mean Hill index after is <= -0.5. Reproduced if (i) and (ii) hold; partly reproduced if one holds; not reproduced if neither; not run if every network diverged.';
 
-/** Per (eta, B): the ratio, the Hill index after (mean, s.e.) and before, Q, loss, divergence. */
+/** Per (eta, B): the ratio eta / B_eff (section 7.7), the Hill index after (mean, s.e.) and before, Q, loss, divergence. */
 export interface T2Row {
   lr: number;
   batch: number;
@@ -186,7 +186,7 @@ export function t2Rows(rows: readonly TrainSweepRow[], records: readonly TrainSw
   }).sort((a, b) => a.ratio - b.ratio || a.lr - b.lr);
 }
 
-/** Kendall's tau-a between two equally long lists (ties count 0). */
+/** Kendall's tau-a (7.11) between two equally long lists (ties count 0). */
 export function kendallTau(x: readonly number[], y: readonly number[]): number {
   let s = 0, n = 0;
   for (let i = 0; i < x.length; i++) for (let j = i + 1; j < x.length; j++) {
