@@ -20,7 +20,7 @@ import { siblingModuleUrl } from '../moduleUrl.ts';
 import { ACTIVATIONS, validateLaw, type ActivationName } from '../network/spec.ts';
 import { validateTrainConfig, DEFAULT_TRAIN } from './train.ts';
 import {
-  trainPointKey, trainRecordKey, trainUnitKey, unitInitSpec,
+  trainPointKey, trainRecordKey, trainUnitKey,
   type TrainInit, type TrainOptimizer, type TrainSweepRecord, type TrainSweepUnit,
 } from './sweepUnit.ts';
 
@@ -160,8 +160,6 @@ export async function runTrainSweep(config: TrainSweepConfig, opts: RunTrainSwee
   const workers = requireInteger('--workers', opts.workers ?? defaultWorkerCount(), 1, 4096);
   if (opts.resume && opts.out === undefined) throw new InvalidSpecError('--resume', 'needs an output file (--out) to resume from');
   const units = trainSweepUnits(config);
-  // Validate every initial spec before any work (an invalid combination fails at once).
-  units.forEach((u) => { if (u.network === 0) unitInitSpec(u); });
   const order = new Map<string, number>(units.map((u, i) => [trainUnitKey(u), i]));
   let store: JsonlStore<TrainSweepRecord> | null = null;
   const canon = canonicalTrainSweepConfig(config);
