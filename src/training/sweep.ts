@@ -326,7 +326,7 @@ export function formatTrainSweepTable(rows: readonly TrainSweepRow[]): string {
   const widths = [4, 5, 4, 7, 7, 6, 8, 7, 14, 5, 8, 11, 11];
   const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i]!)).join(' ');
   for (const [label, rs] of series) {
-    out.push('', `## ${label}${fallDepth(rs) !== null ? `: mean Q <= 1.1 from L = ${fallDepth(rs)} on` : ''}`, line(head));
+    out.push('', `## ${label}${rs.length > 1 && fallDepth(rs) !== null ? `: mean Q <= 1.1 from L = ${fallDepth(rs)} on` : ''}`, line(head));
     for (const r of [...rs].sort((a, b) => a.depth - b.depth)) {
       out.push(line([
         String(r.depth), String(r.networks), String(r.diverged), f3(r.meanQ), f3(r.stderrQ), f3(r.pQAbove1), e2(r.meanFinalLoss), f3(r.shareTrained),

@@ -29,8 +29,8 @@ export const TRAINING_SCALES: Record<ScaleName, { t1: Omit<TrainSweepConfig, 'se
     },
     t2: {
       width: 32, depths: [2], inits: [{ name: 'gaussian', alpha: null, scale: 4, scaling: 'natural' }],
-      optimizers: [1, 4, 16, 64].flatMap((lr) => [1, 10].map((batch) => ({ optimizer: 'sgd' as const, lr, batch, momentum: 0 }))),
-      steps: [3000], networks: 3, activation: 'sigmoid', patterns: 10, lo: 0.1, hi: 0.9, starts: 100, lossThreshold: 1e-3, restoreTrials: 2,
+      optimizers: [16, 64, 256].flatMap((lr) => [1, 2, 5, 10].map((batch) => ({ optimizer: 'sgd' as const, lr, batch, momentum: 0 }))),
+      steps: [5000], networks: 2, activation: 'sigmoid', patterns: 10, lo: 0.1, hi: 0.9, starts: 100, lossThreshold: 1e-3, restoreTrials: 2,
     },
   },
   paper: {
@@ -41,8 +41,8 @@ export const TRAINING_SCALES: Record<ScaleName, { t1: Omit<TrainSweepConfig, 'se
     },
     t2: {
       width: 32, depths: [2], inits: [{ name: 'gaussian', alpha: null, scale: 4, scaling: 'natural' }],
-      optimizers: [1, 2, 4, 8, 16, 32, 64].flatMap((lr) => [1, 2, 5, 10].map((batch) => ({ optimizer: 'sgd' as const, lr, batch, momentum: 0 }))),
-      steps: [12000], networks: 10, activation: 'sigmoid', patterns: 10, lo: 0.1, hi: 0.9, starts: 300, lossThreshold: 1e-3, restoreTrials: 10,
+      optimizers: [1, 4, 16, 64, 256].flatMap((lr) => [1, 2, 5, 10].map((batch) => ({ optimizer: 'sgd' as const, lr, batch, momentum: 0 }))),
+      steps: [10000], networks: 10, activation: 'sigmoid', patterns: 10, lo: 0.1, hi: 0.9, starts: 300, lossThreshold: 1e-3, restoreTrials: 10,
     },
   },
   tiny: {
