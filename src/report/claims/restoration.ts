@@ -66,7 +66,7 @@ export function a1Verdict(levels: readonly A1Level[], digits: number, finalLoss:
   const undamaged = levels.find((l) => l.damage === 'flip:0');
   return {
     id: 'A1', claim, verdict, rule: A1_RULE,
-    evidence: `${above.length} of ${counted.length} damage levels restore above chance 1/P = ${chance.toFixed(3)}: ${counted.map((l) => `${l.damage} ${l.successes}/${l.trials} [${l.lower.toFixed(2)}, ${l.upper.toFixed(2)}]`).join(', ')}${undamaged ? `; undamaged digits that are attractors: ${undamaged.successes}/${undamaged.trials}` : ''}${finalLoss !== null ? `; training loss ${finalLoss.toExponential(2)}` : ''}.`,
+    evidence: `${above.length} of ${counted.length} damage levels restore above chance 1/P = ${chance.toFixed(3)}: ${counted.map((l) => `${l.damage} ${l.successes}/${l.trials} [${l.lower.toFixed(2)}, ${l.upper.toFixed(2)}]`).join(', ')}${undamaged ? `; undamaged digits that are attractors: ${Math.round(undamaged.rate * digits)} of ${digits}` : ''}${finalLoss !== null ? `; training loss ${finalLoss.toExponential(2)}` : ''}.`,
   };
 }
 
@@ -132,7 +132,9 @@ export async function runRestorationClaim(ctx: ClaimContext): Promise<ClaimOutpu
   md.push('![A1 grid](fig-a1-restoration.png)', '');
   md.push(`Rows: digits 0-${Math.min(s.grid, s.digits) - 1}; columns: original, then damaged / restored for each level in the order of the table (first trial).`, '');
   md.push(['| damage | restored | rate | 95 % Wilson interval | mean sup distance to the original |', '| --- | --- | --- | --- | --- |',
-    ...rec.levels.map((l) => `| ${l.damage === 'flip:0' ? 'none (is the digit an attractor?)' : l.damage} | ${l.successes}/${l.trials} | ${l.rate.toFixed(3)} | [${l.lower.toFixed(3)}, ${l.upper.toFixed(3)}] | ${l.meanDistance.toFixed(3)} |`)].join('\n'));
+    ...rec.levels.map((l) => (l.damage === 'flip:0'
+      ? `| none (is the digit an attractor?) | ${Math.round(l.rate * s.digits)} of ${s.digits} digits | ${l.rate.toFixed(3)} | n/a (the copies are identical) | ${l.meanDistance.toFixed(3)} |`
+      : `| ${l.damage} | ${l.successes}/${l.trials} | ${l.rate.toFixed(3)} | [${l.lower.toFixed(3)}, ${l.upper.toFixed(3)}] | ${l.meanDistance.toFixed(3)} |`))].join('\n'));
   md.push('');
   return { verdicts: [v], markdown: md.join('\n'), summary: { a1: { finalLoss: rec.finalLoss, levels: rec.levels, digits: s.digits } }, files };
 }
