@@ -15,7 +15,8 @@ const row = (depth: number, meanQ: number, pQAbove1: number, shareTrained = 1): 
 });
 
 const t2 = (ratio: number, hillAfter: number | null, se = 0.1, hillBefore = 6): T2Row => ({
-  lr: ratio, batch: 1, ratio, networks: 3, diverged: hillAfter === null ? 3 : 0, hillBefore, hillAfter, hillAfterStderr: hillAfter === null ? null : se,
+  lr: ratio, batch: 1, ratio, networks: 3, diverged: hillAfter === null ? 3 : 0, hillBefore, hillAfter,
+  hillChange: hillAfter === null ? null : hillAfter - hillBefore, hillChangeStderr: hillAfter === null ? null : se,
   powerLawBefore: null, powerLawAfter: null, meanQ: 10, stderrQ: 1, meanFinalLoss: 1e-4, shareTrained: 1,
 });
 

@@ -18,6 +18,7 @@ import { runTrainSweep, type TrainSweepConfig, type TrainSweepRecord, type Train
 import type { ScaleName } from '../scales.ts';
 import { linePlot, svgToPng, type Series } from '../svg.ts';
 import { peakOf, type ClaimVerdict, type QRow, type Verdict } from '../verdicts.ts';
+import { meanAndSd } from '../../montecarlo/summary.ts';
 
 /** Sizes of T1 and T2 per --scale. The reference configuration of T1 is the study's NumPy probe (N = 32, P = 10). */
 export const TRAINING_SCALES: Record<ScaleName, { t1: Omit<TrainSweepConfig, 'seed'>; t2: Omit<TrainSweepConfig, 'seed'> }> = {
@@ -147,9 +148,9 @@ export function t1Verdict(rows: readonly TrainSweepRow[]): ClaimVerdict {
 // T2
 
 export const T2_RULE =
-  'SGD from a Gaussian initialisation, one row per (eta, B): x = eta / B, y = the mean over networks of the Hill index of |W_ij| (mean over layers) after training. (i) tails heavier than at initialisation: at the largest eta / B, mean Hill after + 2 s.e. < mean Hill before; (ii) the index falls with eta / B: Kendall\'s tau between eta / B and the mean Hill index after is <= -0.5. Reproduced if (i) and (ii) hold; partly reproduced if one holds; not reproduced if neither; not run if every network diverged.';
+  'SGD from a Gaussian initialisation, one row per (eta, B): x = eta / B, y = the change of the Hill index of |W_ij| (mean over layers) in training, after minus before, paired per network and averaged over the networks. (i) tails heavier than at initialisation: at the largest eta / B, mean change + 2 s.e. < 0; (ii) the index falls with eta / B: Kendall\'s tau between eta / B and the mean change is <= -0.5. Reproduced if (i) and (ii) hold; partly reproduced if one holds; not reproduced if neither; not run if every network diverged.';
 
-/** Per (eta, B): the ratio eta / B_eff (section 7.7), the Hill index after (mean, s.e.) and before, Q, loss, divergence. */
+/** Per (eta, B): the ratio eta / B_eff (section 7.7), the Hill index before and after, its paired change (mean, s.e.), Q, loss, divergence. */
 export interface T2Row {
   lr: number;
   batch: number;
@@ -158,7 +159,9 @@ export interface T2Row {
   diverged: number;
   hillBefore: number | null;
   hillAfter: number | null;
-  hillAfterStderr: number | null;
+  /** Mean over networks of (Hill after - Hill before), and its standard error. */
+  hillChange: number | null;
+  hillChangeStderr: number | null;
   powerLawBefore: number | null;
   powerLawAfter: number | null;
   meanQ: number | null;
@@ -169,17 +172,15 @@ export interface T2Row {
 
 export function t2Rows(rows: readonly TrainSweepRow[], records: readonly TrainSweepRecord[]): T2Row[] {
   return rows.map((r) => {
-    const hs = records.filter((x) => x.lr === r.lr && x.batch === r.batch && x.depth === r.depth && !x.diverged && x.hillAfter !== null).map((x) => x.hillAfter!);
-    let se: number | null = null;
-    if (hs.length >= 2) {
-      const m = hs.reduce((a, b) => a + b, 0) / hs.length;
-      se = Math.sqrt(hs.reduce((a, b) => a + (b - m) * (b - m), 0) / (hs.length - 1) / hs.length);
-    }
-    const patterns = records.find((x) => x.lr === r.lr && x.batch === r.batch)?.patterns ?? 1;
+    const own = records.filter((x) => x.lr === r.lr && x.batch === r.batch && x.depth === r.depth).sort((a, b) => a.network - b.network);
+    const d = own.filter((x) => !x.diverged && x.hillAfter !== null && x.hillBefore !== null).map((x) => x.hillAfter! - x.hillBefore!);
+    const change = d.length === 0 ? null : meanAndSd(d);
+    const patterns = own[0]?.patterns ?? 1;
     const B = r.batch === 0 || r.batch > patterns ? patterns : r.batch;
     return {
       lr: r.lr, batch: r.batch, ratio: r.lr / B, networks: r.networks, diverged: r.diverged,
-      hillBefore: r.meanHillBefore, hillAfter: r.meanHillAfter, hillAfterStderr: se,
+      hillBefore: r.meanHillBefore, hillAfter: r.meanHillAfter,
+      hillChange: change?.mean ?? null, hillChangeStderr: change?.sd == null ? null : change.sd / Math.sqrt(d.length),
       powerLawBefore: r.meanPowerLawBefore, powerLawAfter: r.meanPowerLawAfter,
       meanQ: r.meanQ, stderrQ: r.stderrQ, meanFinalLoss: r.meanFinalLoss, shareTrained: r.shareTrained,
     };
@@ -198,18 +199,18 @@ export function kendallTau(x: readonly number[], y: readonly number[]): number {
 
 export function t2Verdict(rows: readonly T2Row[]): ClaimVerdict {
   const claim = 'Heavy tails arise in training: with SGD the tail index of the weights falls below its value at initialisation, and falls as eta / B grows; Q is counted in those networks.';
-  const ok = rows.filter((r) => r.hillAfter !== null);
+  const ok = rows.filter((r) => r.hillChange !== null);
   if (ok.length === 0) return { id: 'T2', claim, verdict: 'not run', rule: T2_RULE, evidence: 'every network diverged (or no Hill index could be computed).' };
   const top = ok.reduce((a, b) => (b.ratio > a.ratio || (b.ratio === a.ratio && b.lr > a.lr) ? b : a));
-  const heavier = top.hillBefore !== null && top.hillAfter! + 2 * (top.hillAfterStderr ?? 0) < top.hillBefore;
-  const tau = kendallTau(ok.map((r) => r.ratio), ok.map((r) => r.hillAfter!));
+  const heavier = top.hillChange! + 2 * (top.hillChangeStderr ?? 0) < 0;
+  const tau = kendallTau(ok.map((r) => r.ratio), ok.map((r) => r.hillChange!));
   const falls = ok.length >= 3 && tau <= -0.5;
   const verdict: Verdict = heavier && falls ? 'reproduced' : heavier || falls ? 'partly reproduced' : 'not reproduced';
   const first = ok[0]!;
   const diverged = rows.reduce((a, r) => a + r.diverged, 0);
   return {
     id: 'T2', claim, verdict, rule: T2_RULE,
-    evidence: `Hill index before training ${r3(top.hillBefore)}; after: ${r3(first.hillAfter)} at eta/B = ${r3(first.ratio)}, ${r3(top.hillAfter)} +- ${r3(top.hillAfterStderr)} at the largest eta/B = ${r3(top.ratio)} (${heavier ? 'heavier than at initialisation' : 'not significantly heavier than at initialisation'}); Kendall tau(eta/B, Hill after) = ${tau.toFixed(3)} over ${ok.length} (eta, B) points; mean Q at the largest eta/B = ${r3(top.meanQ)}; ${diverged} networks diverged.`,
+    evidence: `change of the Hill index in training: ${r3(first.hillChange)} at eta/B = ${r3(first.ratio)}, ${r3(top.hillChange)} +- ${r3(top.hillChangeStderr)} at the largest eta/B = ${r3(top.ratio)} (Hill ${r3(top.hillBefore)} -> ${r3(top.hillAfter)}; ${heavier ? 'heavier than at initialisation' : 'not significantly heavier than at initialisation'}); Kendall tau(eta/B, change) = ${tau.toFixed(3)} over ${ok.length} (eta, B) points; mean Q at the largest eta/B = ${r3(top.meanQ)}; ${diverged} networks diverged.`,
   };
 }
 
@@ -241,20 +242,20 @@ export async function runTrainingClaims(ctx: ClaimContext): Promise<ClaimOutput>
     caption: `N = ${c1.width}, P = ${c1.patterns} random {${c1.lo}, ${c1.hi}} patterns, sigmoid, W = ${c1.inits[0]!.scale} c (Cauchy, raw), biases from 0, full-batch Adam lr 0.01, ${c1.steps[0]} steps; Q from ${c1.starts} starts; ${c1.networks} networks per depth, error bars 1 s.e.; dashed: share of networks with final loss < ${c1.lossThreshold}, times P.`,
   }), files);
 
-  const ok2 = rows2.filter((r) => r.hillAfter !== null);
+  const ok2 = rows2.filter((r) => r.hillChange !== null);
   const batches = [...new Set(ok2.map((r) => r.batch))].sort((a, b) => a - b);
   const s2: Series[] = batches.map((B) => {
     const rs = ok2.filter((r) => r.batch === B);
-    return { name: `Hill index after, B = ${B}`, x: rs.map((r) => r.ratio), y: rs.map((r) => r.hillAfter!), yErr: rs.map((r) => r.hillAfterStderr ?? 0), mode: 'both' as const };
+    return { name: `B = ${B}`, x: rs.map((r) => r.ratio), y: rs.map((r) => r.hillChange!), yErr: rs.map((r) => r.hillChangeStderr ?? 0), mode: 'both' as const };
   });
-  const before = ok2.find((r) => r.hillBefore !== null)?.hillBefore ?? null;
   if (s2.length > 0) {
-    const ys = ok2.flatMap((r) => [r.hillAfter!, r.hillBefore ?? r.hillAfter!]);
+    const lo = Math.min(0, ...ok2.map((r) => r.hillChange! - (r.hillChangeStderr ?? 0)));
+    const hi = Math.max(0, ...ok2.map((r) => r.hillChange! + (r.hillChangeStderr ?? 0)));
     writeClaimFigure(ctx.out, 'fig-t2-tail-index', linePlot(s2, {
-      title: 'T2: tail index of the weights after SGD vs eta / B', xLabel: 'eta / B', yLabel: 'Hill index of |W_ij| (mean over layers)', xLog: true,
-      yDomain: [0, Math.max(...ys) * 1.15],
-      referenceLines: before === null ? [] : [{ y: before, label: `before training (${before.toFixed(2)})` }],
-      caption: `N = ${sizes.t2.width}, L = ${sizes.t2.depths.join(', ')}, P = ${sizes.t2.patterns} patterns, Gaussian init 4 g / sqrt(N), minibatch SGD, ${sizes.t2.steps[0]} steps, ${sizes.t2.networks} networks per point, error bars 1 s.e.; Hill estimator with k = floor(sqrt(number of weights)). Lower = heavier tail.`,
+      title: 'T2: change of the tail index of the weights in SGD training vs eta / B', xLabel: 'eta / B', yLabel: 'Hill index after - before (mean over layers)', xLog: true,
+      yDomain: [lo - 0.1 * (hi - lo + 1e-9), hi + 0.1 * (hi - lo + 1e-9)], legend: 'bottom-left',
+      referenceLines: [{ y: 0, label: 'no change' }],
+      caption: `N = ${sizes.t2.width}, L = ${sizes.t2.depths.join(', ')}, P = ${sizes.t2.patterns} patterns, Gaussian init 4 g / sqrt(N), minibatch SGD, ${sizes.t2.steps[0]} steps, ${sizes.t2.networks} networks per point, change after minus before paired per network, error bars 1 s.e.; Hill estimator with k = floor(sqrt(number of weights)). Below 0 = heavier tail than at initialisation.`,
     }), files);
   }
 
@@ -268,8 +269,8 @@ export async function runTrainingClaims(ctx: ClaimContext): Promise<ClaimOutput>
   md.push('## T2. Heavy tails arising in training: tail index vs eta / B', '');
   md.push(`Sweep \`t2.jsonl\`: N = ${sizes.t2.width}, L = ${sizes.t2.depths.join(', ')}, P = ${sizes.t2.patterns} patterns, Gaussian init 4 g / sqrt(N), minibatch SGD (no momentum), ${sizes.t2.steps[0]} steps, ${sizes.t2.networks} networks per (eta, B). Hill: mean over layers of the Hill index of |W_ij| (theory/08 (8.6)); PL: the Clauset-Shalizi-Newman exponent of the ESD of W^T W ((8.7)-(8.8)), mean over layers where the fit exists.`, '');
   if (s2.length > 0) md.push('![T2](fig-t2-tail-index.svg)', '');
-  md.push(mdTable(['eta', 'B', 'eta / B', 'networks', 'diverged', 'Hill before', 'Hill after (s.e.)', 'PL before -> after', 'mean Q (s.e.)', 'mean final loss', 'share trained'],
-    rows2.map((r) => [r.lr, r.batch, r3(r.ratio), r.networks, r.diverged, r3(r.hillBefore), `${r3(r.hillAfter)} (${r3(r.hillAfterStderr)})`, `${r3(r.powerLawBefore)} -> ${r3(r.powerLawAfter)}`, `${r3(r.meanQ)} (${r3(r.stderrQ)})`, e2(r.meanFinalLoss), r3(r.shareTrained)])));
+  md.push(mdTable(['eta', 'B', 'eta / B', 'networks', 'diverged', 'Hill before', 'Hill after', 'change (s.e.)', 'PL before -> after', 'mean Q (s.e.)', 'mean final loss', 'share trained'],
+    rows2.map((r) => [r.lr, r.batch, r3(r.ratio), r.networks, r.diverged, r3(r.hillBefore), r3(r.hillAfter), `${r3(r.hillChange)} (${r3(r.hillChangeStderr)})`, `${r3(r.powerLawBefore)} -> ${r3(r.powerLawAfter)}`, `${r3(r.meanQ)} (${r3(r.stderrQ)})`, e2(r.meanFinalLoss), r3(r.shareTrained)])));
   md.push('');
   return { verdicts: [v1, v2], markdown: md.join('\n'), summary: { t1: t1.summary, t2: rows2 }, files };
 }
