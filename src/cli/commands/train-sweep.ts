@@ -50,8 +50,10 @@ export function resolveTrainSweepFlags(raw: RawFlags): { config: TrainSweepConfi
   const batches = ints('--batch', raw.batch ?? '0', 0, 1e9);
   const momentum = parseNumber('--momentum', raw.momentum ?? '0');
   const opts: TrainOptimizer[] = [];
+  // gd is full-batch: it takes only the batch-size entry 0 of --batch (sgd and adam take every entry).
+  if (optimizers.includes('gd') && !batches.includes(0)) throw new FlagError('--batch', 'gd is full-batch: list 0 in --batch beside the minibatch sizes, or sweep minibatches with --optimizer sgd only');
   for (const optimizer of optimizers) for (const lr of lrs) for (const batch of batches) {
-    if (optimizer === 'gd' && batch !== 0) throw new FlagError('--batch', 'gd is full-batch (batch 0); sweep minibatches with --optimizer sgd');
+    if (optimizer === 'gd' && batch !== 0) continue;
     opts.push({ optimizer, lr, batch, momentum: optimizer === 'adam' ? 0 : momentum });
   }
   if (raw.resume && raw.out === undefined) throw new FlagError('--resume', 'needs --out FILE.jsonl (the file to continue)');
@@ -93,7 +95,7 @@ export function register(program: Command): void {
     .option('--activation <name>', `${ACTIVATIONS.join('|')} on every layer (default sigmoid)`)
     .option('--optimizer <list>', `optimisers ${OPTIMIZERS.join('|')}, comma-separated (default adam)`)
     .option('--lr <list>', 'learning rates, a number or a list (default 0.01)')
-    .option('--batch <list>', 'minibatch sizes for sgd (0 = full batch), a number or a list (default 0)')
+    .option('--batch <list>', 'minibatch sizes (0 = full batch), a number or a list (default 0); gd takes only the entry 0')
     .option('--momentum <mu>', 'heavy-ball momentum in [0, 1) for gd and sgd (default 0)')
     .option('--steps <list>', 'step budgets, a number or a list such as 3000,12000,48000 (default 3000)')
     .option('--networks <K>', 'networks per grid point (default 10)')
