@@ -49,6 +49,7 @@ const BASE: Record<string, () => string[]> = {
   merge: () => [join(dir, 'merged.jsonl'), join(dir, 'no-such-shard.jsonl'), '--quiet'],
   train: () => ['--width', '2', '--depth', '1', '--patterns', '2', '--steps', '2', '--quiet', '--out', join(dir, `net-${Math.random().toString(36).slice(2)}.json`)],
   timescales: () => ['--sigma', '0,1,1', '--phi', '0,1,1', '--eps', '1e-6', '--particles', '8', '--t-end', '0.05', '--quiet'],
+  'train-sweep': () => ['--width', '2', '--depth', '1', '--patterns', '2', '--steps', '2', '--networks', '1', '--starts', '4', '--workers', '1', '--quiet', '--force', '--out', join(dir, 'train-sweep.jsonl')],
   restore: () => ['--width', '4', '--depth', '1', '--images', join(dir, 'images.json'), '--damage', 'flip:25', '--trials', '1'],
   landscape: () => ['--data', 'wu-5point', '--width', '3', '--steps', '50', '--draws', '10', '--quiet'],
   allocation: () => ['--arch', 'linear', '--widths', '2,2,1', '--allocation', 'rows:1:0', '--inputs', '1', '--draws', '2', '--quiet'],

@@ -133,9 +133,9 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
     const sections: ClaimReport[] = CLAIMS.map((c) => c.report(ctx, results.get(c)));
     for (const s of sections) files.push(...s.files);
     const all = sections.flatMap((s) => s.verdicts);
-    // Claims of the study (C...) first, then the project's checks (P...), each in the order of their numbers.
-    const byId = (a: ClaimVerdict, b: ClaimVerdict) => a.id.localeCompare(b.id, 'en', { numeric: true });
-    const verdicts = [...all.filter((v) => !v.id.startsWith('P')).sort(byId), ...all.filter((v) => v.id.startsWith('P')).sort(byId)];
+    // The study's claims about untrained networks (C), then about trained ones (T) and their application (A), then the project's checks (P); by number within each.
+    const rank = (v: ClaimVerdict) => Math.max(0, 'CTAP'.indexOf(v.id[0]!));
+    const verdicts = [...all].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id, 'en', { numeric: true }));
     const report = reportMarkdown({ scale, opts, bases, sections, verdicts, files });
     timings['figures and report'] = performance.now() - t;
     timings['total'] = performance.now() - tAll;

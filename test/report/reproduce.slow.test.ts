@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { stripTimings, TIMINGS_START } from '../../src/report/markdown.ts';
 import { renderSvg } from '../../src/plot/svg.ts';
 import { protocolsVerdict, type ProtocolsSummary } from '../../src/report/claims/protocols.ts';
+import { t1Verdict, t2Verdict, type T2Row } from '../../src/report/claims/training.ts';
+import { a1Verdict, type A1Level } from '../../src/report/claims/restoration.ts';
+import type { TrainSweepRow } from '../../src/trainsweep/sweep.ts';
 import {
   basinVerdict, emergenceVerdict, esdVerdict, lightTailVerdict, nonMonotoneVerdict, theoryVerdict,
   type BasinSummary, type EsdComparison, type QRow, type TheoryCurve,
@@ -48,7 +51,7 @@ describe('jesd reproduce --scale tiny', () => {
     const b = runJesd(['reproduce', '--scale', 'tiny', '--out', dirB, '--workers', '2', '--seed', '7', '--quiet', '--json']);
     expect(b.status).toBe(0);
     const out = JSON.parse(b.stdout) as { files: string[]; verdicts: { id: string; verdict: string }[] };
-    expect(out.verdicts.map((v) => v.id)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'P1', 'P2']);
+    expect(out.verdicts.map((v) => v.id)).toEqual(['C1', 'C2', 'C3', 'C4', 'C5', 'T1', 'T2', 'A1', 'P1', 'P2']);
     const files = readdirSync(dirA);
     for (const f of ['report.md', 'light.jsonl', 'heavy.jsonl', 'esd.jsonl', 'basins.jsonl', 'theory.jsonl', 'summary.json', 'fig-light-q.svg', 'fig-light-q.png', 'fig-heavy-q.svg', 'fig-basins-slice1.svg']) {
       expect(files).toContain(f);
@@ -68,13 +71,16 @@ describe('jesd reproduce --scale tiny', () => {
       light: QRow[]; heavy: QRow[]; theoryQ: TheoryCurve[]; esd: EsdComparison[]; basins: BasinSummary | null;
       kacRiceQ: { curves: TheoryCurve[] | null; reason: string | null };
       protocols: ProtocolsSummary;
+      trained: { t1: TrainSweepRow[]; t2: T2Row[]; a1: { levels: A1Level[]; digits: number; finalLoss: number } };
     };
     // Every verdict follows from the tables by its rule: recompute them from summary.json.
     // C4 judges the Kac-Rice curves (the spectral link, theoryQ, is the old route, shown but not judged).
     const recomputed = [
       lightTailVerdict(summary.light), emergenceVerdict(summary.heavy), nonMonotoneVerdict(summary.heavy),
       theoryVerdict(summary.kacRiceQ.curves, summary.heavy, summary.kacRiceQ.reason ?? undefined),
-      basinVerdict(summary.basins), esdVerdict(summary.esd),
+      basinVerdict(summary.basins),
+      t1Verdict(summary.trained.t1), t2Verdict(summary.trained.t2), a1Verdict(summary.trained.a1.levels, summary.trained.a1.digits, summary.trained.a1.finalLoss),
+      esdVerdict(summary.esd),
       protocolsVerdict(summary.protocols.rows, summary.protocols.riseAndReturn),
     ];
     recomputed.forEach((v, i) => {

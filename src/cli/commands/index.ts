@@ -16,6 +16,7 @@ import { register as timescales } from './timescales.ts';
 import { register as allocation } from './allocation.ts';
 import { register as modes } from './modes.ts';
 import { register as basin } from './basin.ts';
+import { register as trainSweep } from './trainSweep.ts';
 
 export type RegisterCommand = (program: Command) => void;
 
@@ -36,4 +37,5 @@ export const COMMANDS: RegisterCommand[] = [
   allocation,
   modes,
   basin,
+  trainSweep,
 ];

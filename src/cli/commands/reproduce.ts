@@ -22,7 +22,8 @@ export function register(program: Command): void {
     .description(
       'Reproduce the fixed-point study (arXiv 2501.04182) on built-in defaults: light tails Q(N, L) = 1; heavy tails Q(N0, L) over depth ' +
         'beside the theory curve from the ESD equation; the ESD of J J^T at fixed points, predicted vs sampled; basins of attraction of one ' +
-        'heavy-tailed network. Writes DIR/report.md (parameters, versions, seeds, tables, a verdict per claim with its rule, timings), ' +
+        'heavy-tailed network; trained networks: Q over depth after training from a Cauchy init (T1), the tail index of the weights vs eta / B under SGD (T2), ' +
+        'restoring damaged MNIST digits by iterating a trained autoencoder (A1). Writes DIR/report.md (parameters, versions, seeds, tables, a verdict per claim with its rule, timings), ' +
         'figures (SVG + PNG), summary.json and the raw JSON Lines.',
     )
     .option('--study <name>', `which study: ${DEFAULT_STUDY} (the default: arXiv 2501.04182)${STUDIES.map((s) => `, ${s.name} (${s.paper})`).join('')}`)

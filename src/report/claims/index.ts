@@ -10,6 +10,7 @@ import { kacRiceSection } from './kacRiceQ.ts';
 import { lightSection } from './light.ts';
 import { protocolsSection } from './protocols.ts';
 import type { ClaimSection } from './section.ts';
+import { trainedSection } from './trained.ts';
 
 export const CLAIMS: ClaimSection<unknown>[] = [
   lightSection,
@@ -18,4 +19,5 @@ export const CLAIMS: ClaimSection<unknown>[] = [
   basinsSection,
   protocolsSection,
   kacRiceSection,
+  trainedSection,
 ];
