@@ -7,7 +7,8 @@ import fc from 'fast-check';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildProgram, main } from '../src/cli/main.ts';
+import { buildProgram } from '../src/cli/main.ts';
+import { runCli } from './helpers/cli.ts';
 
 let dir = '';
 beforeAll(() => {
@@ -18,23 +19,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Run `jesd ...argv` in this process; capture stdout, stderr and the exit status. */
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const out = process.stdout.write.bind(process.stdout), err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => { stdout += String(chunk); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
-  try {
-    process.exitCode = 0;
-    await main(['node', 'jesd', ...argv]);
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 /** A cheap valid invocation of each command, to which one bad change is applied. */
 const BASE: Record<string, () => string[]> = {

@@ -12,7 +12,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.ts';
 import { NonConvergenceError } from '../../src/errors.ts';
 import { getActivation } from '../../src/laws/activations.ts';
 import { linalg } from '../../src/linalg/index.ts';
@@ -20,6 +19,7 @@ import type { ActivationName } from '../../src/spec/networkSpec.ts';
 import { fastEigenvalues, fastMatrix, finiteWidthRisk, flowRhs, integrateFlow, residuals, risk, validateFlowSpec, type FlowSpec } from '../../src/timescales/flow.ts';
 import { ACTIVATION_KINKS, hermiteCoefficients } from '../../src/timescales/hermite.ts';
 import { matrix } from '../../src/types.ts';
+import { runCli } from '../helpers/cli.ts';
 
 interface Fixture {
   hermite: { activation: ActivationName; coefficients: number[]; tolerance: { abs: number }; provenance: string }[];
@@ -110,22 +110,7 @@ describe('the flow against scipy LSODA (m = 40, eps = 1e-6)', () => {
   });
 });
 
-async function cli(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const out = process.stdout.write.bind(process.stdout), err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array) => { stdout += String(chunk); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array) => { stderr += String(chunk); return true; }) as typeof process.stderr.write;
-  try {
-    process.exitCode = 0;
-    await main(['node', 'jesd', 'timescales', ...argv]);
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[]) => runCli(['timescales', ...argv]);
 
 describe('jesd timescales', () => {
   const base = ['--sigma', '0,1,1', '--phi', '0,1,1', '--particles', '8', '--t-end', '0.05', '--quiet'];

@@ -12,12 +12,12 @@
  * Each claim: sizes per --scale, the sweep, a table, a figure and a verdict by a stated rule.
  */
 import { join } from 'node:path';
-import { fileError, writeOutputFile } from '../../io/files.ts';
 import type { ProgressReporter } from '../../montecarlo/progress.ts';
 import { runTrainSweep, type TrainSweepConfig, type TrainSweepRecord, type TrainSweepRow } from '../../trainsweep/sweep.ts';
 import type { ScaleName } from '../scales.ts';
-import { linePlot, svgToPng, type Series } from '../../plot/svg.ts';
+import { linePlot, type Series } from '../../plot/svg.ts';
 import { peakOf, type ClaimVerdict, type QRow, type Verdict } from '../verdicts.ts';
+import { mdTable, writeFigure } from './section.ts';
 import { meanAndSd } from '../../numerics/stats.ts';
 
 /** Sizes of T1 and T2 per --scale. The reference configuration of T1 is the study's NumPy probe (N = 32, P = 10). */
@@ -80,22 +80,7 @@ export interface TrainedClaimOutput {
 const r3 = (v: number | null) => (v === null ? 'n/a' : Number.isInteger(v) ? String(v) : v.toFixed(3));
 const e2 = (v: number | null) => (v === null ? 'n/a' : v === 0 ? '0' : v.toExponential(1));
 
-function mdTable(header: string[], rows: (string | number)[][]): string {
-  const line = (cells: (string | number)[]) => `| ${cells.map(String).join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
-/** Write NAME.svg and NAME.png into `out` and list them. */
-export function writeClaimFigure(out: string, name: string, svg: string, files: string[]): void {
-  writeOutputFile('--out', join(out, `${name}.svg`), svg);
-  const png = join(out, `${name}.png`);
-  try {
-    svgToPng(svg, png);
-  } catch (e) {
-    throw fileError('--out', png, e);
-  }
-  files.push(`${name}.svg`, `${name}.png`);
-}
 
 /** Run one training sweep section resumably into out/FILE, moving the shared progress bar. */
 async function sweepSection(ctx: TrainedClaimContext, config: TrainSweepConfig, file: string, section: string) {
@@ -235,7 +220,7 @@ export async function runTrainingClaims(ctx: TrainedClaimContext): Promise<Train
     { name: 'mean Q, trained networks', x: t1Rows.filter((r) => r.meanQTrained !== null).map((r) => r.depth), y: t1Rows.filter((r) => r.meanQTrained !== null).map((r) => r.meanQTrained!), mode: 'scatter', marker: 'square' },
     { name: `share trained x ${c1.patterns}`, x: t1Rows.map((r) => r.depth), y: t1Rows.map((r) => r.shareTrained * c1.patterns), mode: 'line', dashed: true },
   ];
-  writeClaimFigure(ctx.out, 'fig-t1-trained-q', linePlot(series, {
+  writeFigure(ctx.out, 'fig-t1-trained-q', linePlot(series, {
     title: 'T1: Q(N0, L) after training, Cauchy initialisation', xLabel: 'depth L', yLabel: 'stable fixed points Q', xLog: true,
     yDomain: [0, Math.max(2, ...t1Rows.map((r) => (r.meanQ ?? 0) + (r.stderrQ ?? 0)), ...t1Rows.map((r) => r.meanQTrained ?? 0), c1.patterns) * 1.1],
     referenceLines: [{ y: 1, label: 'Q = 1' }],
@@ -251,7 +236,7 @@ export async function runTrainingClaims(ctx: TrainedClaimContext): Promise<Train
   if (s2.length > 0) {
     const lo = Math.min(0, ...ok2.map((r) => r.hillChange! - (r.hillChangeStderr ?? 0)));
     const hi = Math.max(0, ...ok2.map((r) => r.hillChange! + (r.hillChangeStderr ?? 0)));
-    writeClaimFigure(ctx.out, 'fig-t2-tail-index', linePlot(s2, {
+    writeFigure(ctx.out, 'fig-t2-tail-index', linePlot(s2, {
       title: 'T2: change of the tail index of the weights in SGD training vs eta / B', xLabel: 'eta / B', yLabel: 'Hill index after - before (mean over layers)', xLog: true,
       yDomain: [lo - 0.1 * (hi - lo + 1e-9), hi + 0.1 * (hi - lo + 1e-9)], legend: 'bottom-left',
       referenceLines: [{ y: 0, label: 'no change' }],

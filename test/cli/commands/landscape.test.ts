@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main.ts';
+import { runCli } from '../../helpers/cli.ts';
 
 let dir = '';
 beforeAll(() => {
@@ -13,22 +13,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const out = process.stdout.write.bind(process.stdout), err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => { stdout += String(c); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => { stderr += String(c); return true; }) as typeof process.stderr.write;
-  try {
-    process.exitCode = 0;
-    await main(['node', 'jesd', ...argv]);
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 const QUICK = ['--data', 'wu-5point', '--width', '6', '--init-scale', '0.3', '--lr', '0.05', '--steps', '4000', '--draws', '200', '--quiet'];
 

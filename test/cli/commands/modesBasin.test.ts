@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main } from '../../../src/cli/main.ts';
 import { saveNetworkFile } from '../../../src/training/file.ts';
 import { matrix } from '../../../src/types.ts';
+import { runCli } from '../../helpers/cli.ts';
 
 const FIX = JSON.parse(readFileSync(new URL('../../fixtures/order-preserving.json', import.meta.url), 'utf8')) as {
   diagonal: { gain: number; fixedPointLow: number; fixedPointHigh: number; slopeStable: number; sampleRadius: number; weightRadiusScale: number }[];
@@ -30,22 +30,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const out = process.stdout.write.bind(process.stdout), err = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => { stdout += String(c); return true; }) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => { stderr += String(c); return true; }) as typeof process.stderr.write;
-  try {
-    process.exitCode = 0;
-    await main(['node', 'jesd', ...argv]);
-  } finally {
-    process.stdout.write = out;
-    process.stderr.write = err;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe('jesd basin', () => {
   it('--diagonal 8,-4 --width 3: Q = 8 corners, spectral radius 0.166372, sample-space radius 0.4787520 each', async () => {
