@@ -140,7 +140,7 @@ export function nonMonotoneVerdict(rows: readonly QRow[]): ClaimVerdict & { peak
 // C4: the ESD of the Jacobian explains the non-monotone Q (theory curve vs Monte Carlo).
 
 export const THEORY_RULE =
-  'for each width: the theory curve (the Kac-Rice prediction of E[# stable fixed points], theory/06 (6.12)-(6.15), at the depths where its effective sample size passes the threshold; the spectral link 1 + N0 p>1 is shown as the old route and not judged) has its maximum at an interior depth, and its peak depth is within a factor 2 of the Monte Carlo peak depth. Reproduced if this holds for every width; partly reproduced if the theory curve has an interior maximum for some width but the peak depths differ by more than a factor 2 (or it holds for only some widths); not reproduced otherwise; not run if the theory curve could not be computed, has fewer than 3 reliable depths, or its Gaussian control (predicted Q within 0.05 of 1 at every control depth) fails.';
+  'for each width: the theory curve (the Kac-Rice prediction of E[# stable fixed points], theory/06 (6.12)-(6.15), at the depths where its effective sample size passes the threshold; the spectral link 1 + N0 p>1 is shown as the old route and not judged) has its maximum at an interior depth, the Monte Carlo mean Q has a peak (an interior maximum with P(Q > 1) > 0 there; without one there is no non-monotone dependence to follow), and the two peak depths are within a factor 2. Reproduced if this holds for every width; partly reproduced if, for some width, both curves have an interior peak but the peak depths differ by more than a factor 2 (or it holds for only some widths); not reproduced otherwise; not run if the theory curve could not be computed, has fewer than 3 reliable depths, or its Gaussian control (predicted Q within 0.05 of 1 at every control depth) fails.';
 
 export interface TheoryCurve {
   width: number;
@@ -158,14 +158,18 @@ export function theoryVerdict(curves: readonly TheoryCurve[] | null, mcRows: rea
     const interior = k > 0 && k < c.depths.length - 1;
     const theoryPeak = c.depths[k]!;
     const mc = mcRows.filter((r) => r.width === c.width);
-    const mcPeak = mc.length > 0 ? peakOf(mc).peakDepth : NaN;
+    const mcInfo = mc.length > 0 ? peakOf(mc) : null;
+    const mcPeak = mcInfo ? mcInfo.peakDepth : NaN;
+    // Without a Monte Carlo peak (an interior maximum where some network has Q > 1) there is no
+    // non-monotone dependence for the theory to follow, whatever the theory curve does.
+    const mcHasPeak = mcInfo !== null && mcInfo.interior && mcInfo.pQAbove1AtPeak > 0;
     const ratio = theoryPeak / mcPeak;
     const close = Number.isFinite(ratio) && ratio <= 2 && ratio >= 0.5;
-    return { width: c.width, interior, theoryPeak, mcPeak, close, holds: interior && close };
+    return { width: c.width, interior, theoryPeak, mcPeak, mcHasPeak, close, holds: interior && close && mcHasPeak };
   });
-  const verdict: Verdict = results.every((r) => r.holds) ? 'reproduced' : results.some((r) => r.interior) ? 'partly reproduced' : 'not reproduced';
+  const verdict: Verdict = results.every((r) => r.holds) ? 'reproduced' : results.some((r) => r.interior && r.mcHasPeak) ? 'partly reproduced' : 'not reproduced';
   const evidence = results
-    .map((r) => `N=${r.width}: theory peak at L=${r.theoryPeak} (${r.interior ? 'interior' : 'at the grid edge'}), Monte Carlo peak at L=${Number.isFinite(r.mcPeak) ? r.mcPeak : 'n/a'}${r.close ? ' (within a factor 2)' : ''}`)
+    .map((r) => `N=${r.width}: theory peak at L=${r.theoryPeak} (${r.interior ? 'interior' : 'at the grid edge'}), Monte Carlo peak at L=${Number.isFinite(r.mcPeak) ? r.mcPeak : 'n/a'}${r.mcHasPeak ? '' : ' (not a peak: no network has Q > 1 there, or it is at the grid edge, so there is no non-monotone dependence to follow)'}${r.close ? ' (within a factor 2)' : ''}`)
     .join('; ') + '.';
   return { id: 'C4', claim, verdict, rule: THEORY_RULE, evidence };
 }

@@ -52,6 +52,12 @@ describe('verdict rules', () => {
     expect(theoryVerdict([{ width: 10, depths: [1, 4, 8, 32], predictedQ: [1, 2, 3, 1] }], mc).verdict).toBe('reproduced'); // 8 / 4 = 2
     expect(theoryVerdict([{ width: 10, depths: [1, 4, 8, 16, 32], predictedQ: [1, 2, 2.5, 3, 1] }], mc).verdict).toBe('partly reproduced'); // 16 / 4 = 4
     expect(theoryVerdict([{ width: 10, depths: [1, 4, 8, 32], predictedQ: [3, 2, 1, 1] }], mc).verdict).toBe('not reproduced');
+    // A flat Monte Carlo curve (no network with Q > 1 at its maximum) has no peak to follow: an interior
+    // theory maximum does not make C4 even partly reproduced.
+    const flat = [row(10, 1, 0.8), row(10, 4, 0.95), row(10, 8, 1), row(10, 32, 1)];
+    const fl = theoryVerdict([{ width: 10, depths: [1, 4, 8, 32], predictedQ: [0.7, 1.1, 0.9, 0.95] }], flat);
+    expect(fl.verdict).toBe('not reproduced');
+    expect(fl.evidence).toContain('not a peak');
     const nr = theoryVerdict(null, mc, 'predictor missing');
     expect(nr.verdict).toBe('not run');
     expect(nr.evidence).toContain('predictor missing');
