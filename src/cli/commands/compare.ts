@@ -33,9 +33,11 @@ export function register(program: Command): void {
     .option('--iterations <T>', COUNT_HELP.iterations)
     .option('--tolerance <eps>', 'with --count final-states: the clustering tolerance of the end points (default 1e-6)')
     .option('--plot <FILE.svg>', 'write the figure')
+    .option('--network <FILE>', 'refused with a reason: compare sets theory for a law of random networks beside networks sampled from it; a trained network file is one network (use fixed-points --network and spectrum --network)')
     .option('--spectrum', 'instead of Q: compare predicted spectrum quantiles of J J^T (population and decoupled routes, and the free surrogate by Haar-rotated Monte Carlo) with Monte Carlo at each --width (a list) and depth');
   addNetworkFlags(cmd);
-  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean; replicas?: string; prediction?: string; samples?: string; count?: string; iterations?: string; tolerance?: string }) => {
+  cmd.action((raw: RawNetworkFlags & { json?: boolean; depths?: string; networks?: string; starts?: string; maxIterations?: string; population?: string; sweeps?: string; plot?: string; spectrum?: boolean; replicas?: string; prediction?: string; samples?: string; count?: string; iterations?: string; tolerance?: string; network?: string }) => {
+    if (raw.network !== undefined) throw new FlagError('--network', 'compare puts the theory of a law of random networks beside networks sampled from that law; a network file is one trained network, with no law to sample: use `jesd fixed-points --network FILE` and `jesd spectrum --network FILE --at fixed-points`');
     if (raw.plot !== undefined) checkOutputPath('--plot', raw.plot); // before the whole computation
     if (raw.depths === undefined) throw new FlagError('--depths', 'is required (a list or range of positive integers, e.g. 1..40)');
     const depths = parseNumberList('--depths', raw.depths).map((d) => {

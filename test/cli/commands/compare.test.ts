@@ -37,6 +37,11 @@ describe('jesd compare', () => {
     const r2 = spawnSync(bin, ['compare', '--preset', 'study', '--weights', 'lognormal', '--depths', '1'], { encoding: 'utf8', timeout: 30_000 });
     expect(r2.status).toBe(2);
     expect(r2.stderr).toContain('--weights');
+    // A trained network file is one network, not a law: refused with the commands that do read it.
+    const r3 = spawnSync(bin, ['compare', '--network', 'net.json', '--depths', '1'], { encoding: 'utf8', timeout: 30_000 });
+    expect(r3.status).toBe(2);
+    expect(r3.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r3.stderr).toContain('fixed-points --network');
   }, 60_000);
 
   it('--help prints the study preset values', () => {
