@@ -35,8 +35,8 @@
 import { meanAndSd } from '../montecarlo/summary.ts';
 import { InvalidSpecError, NonConvergenceError, requireInRange, requireInteger } from '../errors.ts';
 import {
-  evalPreact, evalPreactAtInput, fixedPointJacobian, jacobianSpectrumSummary, preactDerivative, preactStarts,
-  requireInvertibleActivation, solvePreactEquation,
+  evalC, evalPreact, evalPreactAtInput, fixedPointJacobian, jacobianSpectrumSummary, preactDerivative, preactStarts,
+  requireInvertibleActivation, solvePreactEquation, type PreactEval,
 } from '../fixedpoints/newtonAll.ts';
 import { linalg } from '../linalg/index.ts';
 import { sampleLaw } from '../laws/laws.ts';
@@ -70,13 +70,15 @@ export interface KacRiceOptions {
   defensiveWeight?: number;
   /** Weight of the image component in the fixed-points mixture (default 0.3). */
   imageWeight?: number;
+  /** Share of the kernel weight given to the region boxes (6.40) (default 0.5; 0 turns them off). */
+  regionShare?: number;
   /** Called after each network with (networks done, networks in all). */
   onProgress?: (done: number, total: number) => void;
 }
 
 interface Resolved {
   samples: number; samplesPerNetwork: number; proposal: Proposal; seed: number; auxiliaryBiases: number;
-  searchStarts: number; defensiveWeight: number; imageWeight: number;
+  searchStarts: number; defensiveWeight: number; imageWeight: number; regionShare: number;
 }
 
 function resolve(spec: NetworkSpec, o: KacRiceOptions): Resolved {
@@ -91,6 +93,7 @@ function resolve(spec: NetworkSpec, o: KacRiceOptions): Resolved {
     searchStarts: requireInteger('searchStarts', o.searchStarts ?? 1, 1, 1e6),
     defensiveWeight: requireInRange('defensiveWeight', o.defensiveWeight ?? 0.1, 0, 1, true, false),
     imageWeight: requireInRange('imageWeight', o.imageWeight ?? 0.3, 0, 1, false, false),
+    regionShare: requireInRange('regionShare', o.regionShare ?? 0.5, 0, 1, false, false),
   };
   if (r.defensiveWeight + r.imageWeight > 1) throw new InvalidSpecError('imageWeight', `defensiveWeight + imageWeight must be <= 1, got ${r.defensiveWeight + r.imageWeight}`);
   return r;
@@ -106,6 +109,23 @@ interface Kernel {
   logAbsDetA: number;
 }
 
+/** One staircase component (6.40): image g(u_k) of kernel k's region and its saturated coordinates. */
+interface StaircaseKernel {
+  g0: Float64Array;
+  /** The kernel's fixed point u_k: the saturated coordinates are held there when g_S is evaluated. */
+  ref: Float64Array;
+  /** 1 for saturated coordinates (S), 0 for active ones (A). */
+  saturated: Uint8Array;
+  count: number;
+  /** Active coordinates and the b' entries there. */
+  active: number[];
+  bA: Float64Array;
+  /** A_AA = Dc(u_k) restricted to the active rows and columns, row-major, its inverse and log|det|. */
+  AA: Float64Array;
+  AAinv: Float64Array;
+  logAbsDetAA: number;
+}
+
 /** The proposal of one network: mixture weights of the broad, image and kernel families (sum 1). */
 interface NetworkProposal {
   m0: Float64Array;
@@ -113,9 +133,12 @@ interface NetworkProposal {
   /** Image points v_r = W_L x_{L-1}(x_r) at random inputs x_r. */
   images: Float64Array[];
   kernels: Kernel[];
+  stairs: StaircaseKernel[];
+  net: Network;
   wBroad: number;
   wImage: number;
   wKernel: number;
+  wStair: number;
   /** Kernel law p~: Student t with nu degrees of freedom (nu = 1: Cauchy) and scale. */
   nu: number;
   tScale: number;
@@ -162,13 +185,62 @@ function invert(A: Float64Array, N: number): Float64Array | null {
   return inv.every(Number.isFinite) ? inv : null;
 }
 
+/** A coordinate j is saturated at a kernel centre when max_i |dg_i/du_j| = max_i |M_ij| phi'(u_j) is below this. */
+const SATURATION_TOL = 0.05;
+
+/**
+ * The staircase component of kernel k (6.40): A = its active coordinates, S = its saturated ones.
+ * Draw u_A = g(u_k)_A + t_A, then u_S = g_S(u_A, (u_k)_S) + t_S with t ~ p~: the saturated coordinates
+ * follow the image of the region that u_A lands in. Its density (6.41) needs one forward pass at
+ * (u_A, (u_k)_S), a deterministic function of u, so the mixture density stays exact.
+ */
+function staircaseKernel(e: PreactEval, bAux: Float64Array): StaircaseKernel | null {
+  const N = e.u.length;
+  const g0 = new Float64Array(N);
+  for (let i = 0; i < N; i++) g0[i] = e.u[i]! - bAux[i]!;
+  const saturated = new Uint8Array(N);
+  const active: number[] = [];
+  for (let j = 0; j < N; j++) {
+    let m = 0;
+    for (let i = 0; i < N; i++) m = Math.max(m, Math.abs(e.M.data[i * N + j]!) * e.d[j]!);
+    if (m < SATURATION_TOL) saturated[j] = 1;
+    else active.push(j);
+  }
+  const nA = active.length;
+  const Dc = preactDerivative(e).data;
+  const AA = new Float64Array(nA * nA);
+  for (let a = 0; a < nA; a++) for (let b = 0; b < nA; b++) AA[a * nA + b] = Dc[active[a]! * N + active[b]!]!;
+  let AAinv: Float64Array = new Float64Array(0);
+  let logAbsDetAA = 0;
+  if (nA > 0) {
+    const inv = invert(AA, nA);
+    if (inv === null) return null;
+    AAinv = inv;
+    const lu = linalg().eigenvalues({ rows: nA, cols: nA, data: AA });
+    for (let i = 0; i < nA; i++) logAbsDetAA += Math.log(Math.hypot(lu.re[i]!, lu.im[i]!));
+    if (!Number.isFinite(logAbsDetAA)) return null;
+  }
+  return { g0, ref: e.u, saturated, count: N - nA, active, bA: Float64Array.from(active, (i) => bAux[i]!), AA, AAinv, logAbsDetAA };
+}
+
+/** g_S at (u_A, ref_S): the image the saturated coordinates of u follow (6.40). */
+function staircaseImage(net: Network, k: StaircaseKernel, u: Float64Array): Float64Array {
+  const N = u.length;
+  const v = new Float64Array(N);
+  for (let i = 0; i < N; i++) v[i] = k.saturated[i] ? k.ref[i]! : u[i]!;
+  const c = evalC(net, v);
+  for (let i = 0; i < N; i++) v[i] = v[i]! - c[i]!;
+  return v;
+}
+
 function buildProposal(net: Network, bias: LawSpec, o: Resolved): NetworkProposal {
   const N = net.spec.N;
   const { images, m0, s0 } = imageAndBroad(net, o.seed, bias.scale);
   const heavy = bias.name !== 'gaussian' && !(bias.name === 'stable' && bias.alpha === 2);
   const base = { m0, s0, images, nu: heavy ? 1 : 3, tScale: bias.scale };
-  if (o.proposal === 'broad') return { ...base, kernels: [], wBroad: 1, wImage: 0, wKernel: 0 };
+  if (o.proposal === 'broad') return { ...base, kernels: [], stairs: [], net, wBroad: 1, wImage: 0, wKernel: 0, wStair: 0 };
   const kernels: Kernel[] = [];
+  const stairEvals: [PreactEval, Float64Array][] = [];
   for (let m = 0; m < o.auxiliaryBiases; m++) {
     const bAux = sampleLaw(bias, stream(o.seed, STREAM.KAC_RICE, net.index, TAG.AUX_BIAS, m), new Float64Array(N));
     const starts = preactStarts(net, bAux, o.searchStarts, (k) => stream(o.seed, STREAM.KAC_RICE, net.index, TAG.SEARCH, m, k));
@@ -180,11 +252,15 @@ function buildProposal(net: Network, bias: LawSpec, o: Resolved): NetworkProposa
       const Ainv = invert(A, N);
       if (Ainv === null) continue;
       kernels.push({ centre: s.eval.u, bAux, A, Ainv, logAbsDetA: logAbsDet });
+      stairEvals.push([s.eval, bAux]);
     }
   }
+  const stairs = o.regionShare > 0 ? stairEvals.map(([e, b]) => staircaseKernel(e, b)).filter((k): k is StaircaseKernel => k !== null) : [];
   const wBroad = o.defensiveWeight;
   const wImage = kernels.length === 0 ? 1 - wBroad : o.imageWeight;
-  return { ...base, kernels, wBroad, wImage, wKernel: 1 - wBroad - wImage };
+  const wLocal = 1 - wBroad - wImage;
+  const wStair = stairs.length ? o.regionShare * wLocal : 0;
+  return { ...base, kernels, stairs, net, wBroad, wImage, wKernel: wLocal - wStair, wStair };
 }
 
 function logSumExp(a: number[]): number {
@@ -228,6 +304,23 @@ function logProposal(p: NetworkProposal, u: Float64Array): number {
       terms.push(s);
     }
   }
+  if (p.wStair > 0) {
+    const lw = Math.log(p.wStair / p.stairs.length);
+    for (const k of p.stairs) {
+      let s = lw + k.logAbsDetAA;
+      const nA = k.active.length;
+      for (let a = 0; a < nA; a++) {
+        let t = k.bA[a]!;
+        for (let b = 0; b < nA; b++) t += k.AA[a * nA + b]! * (u[k.active[b]!]! - k.ref[k.active[b]!]!);
+        s += studentLogDensity(p.nu, p.tScale, t);
+      }
+      if (k.count > 0) {
+        const h = staircaseImage(p.net, k, u);
+        for (let i = 0; i < N; i++) if (k.saturated[i]) s += studentLogDensity(p.nu, p.tScale, u[i]! - h[i]!);
+      }
+      terms.push(s);
+    }
+  }
   return logSumExp(terms);
 }
 
@@ -247,6 +340,22 @@ function drawProposal(p: NetworkProposal, rng: Rng): Float64Array {
     const v = p.images[rng.int(p.images.length)]!;
     const t = drawTilde(p, rng, N);
     for (let i = 0; i < N; i++) u[i] = v[i]! + t[i]!;
+    return u;
+  }
+  if (r >= p.wBroad + p.wImage + p.wKernel) {
+    const k = p.stairs[rng.int(p.stairs.length)]!;
+    const t = drawTilde(p, rng, N);
+    const nA = k.active.length;
+    u.set(k.ref);
+    for (let a = 0; a < nA; a++) {
+      let v = k.ref[k.active[a]!]!;
+      for (let b = 0; b < nA; b++) v += k.AAinv[a * nA + b]! * (t[k.active[b]!]! - k.bA[b]!);
+      u[k.active[a]!] = v;
+    }
+    if (k.count > 0) {
+      const h = staircaseImage(p.net, k, u);
+      for (let i = 0; i < N; i++) if (k.saturated[i]) u[i] = h[i]! + t[i]!;
+    }
     return u;
   }
   const k = p.kernels[rng.int(p.kernels.length)]!;
