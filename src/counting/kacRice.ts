@@ -48,6 +48,15 @@ import { biasLogDensity, studentLogDensity } from './biasDensity.ts';
 /** Below this Kish effective sample size an estimate carries a warning instead of a confident number. */
 export const KISH_ESS_MIN = 100;
 
+/**
+ * Weight concentration (6.42): a network is concentrated when the Kish ESS of its own draws is below
+ * CONCENTRATED_ESS (one draw carries most of its estimate). Above CONCENTRATED_SHARE_MAX of the networks
+ * (counted only with at least CONCENTRATED_MIN_DRAWS draws per network) the estimate carries a warning.
+ */
+export const CONCENTRATED_ESS = 2;
+export const CONCENTRATED_SHARE_MAX = 0.05;
+export const CONCENTRATED_MIN_DRAWS = 16;
+
 export const PROPOSALS = ['fixed-points', 'broad'] as const;
 export type Proposal = (typeof PROPOSALS)[number];
 
@@ -68,9 +77,9 @@ export interface KacRiceOptions {
   searchStarts?: number;
   /** Weight of the broad component in the fixed-points mixture (default 0.1). */
   defensiveWeight?: number;
-  /** Weight of the image component in the fixed-points mixture (default 0.3). */
+  /** Weight of the image component in the fixed-points mixture (default 0.1). */
   imageWeight?: number;
-  /** Share of the kernel weight given to the region boxes (6.40) (default 0.5; 0 turns them off). */
+  /** Share of the kernel weight given to the region boxes (6.40) (default 0.9; 0 turns them off). */
   regionShare?: number;
   /** Called after each network with (networks done, networks in all). */
   onProgress?: (done: number, total: number) => void;
@@ -92,8 +101,8 @@ function resolve(spec: NetworkSpec, o: KacRiceOptions): Resolved {
     auxiliaryBiases: requireInteger('auxiliaryBiases', o.auxiliaryBiases ?? Math.min(64, Math.max(8, 4 * spec.N)), 1, 1000),
     searchStarts: requireInteger('searchStarts', o.searchStarts ?? 1, 1, 1e6),
     defensiveWeight: requireInRange('defensiveWeight', o.defensiveWeight ?? 0.1, 0, 1, true, false),
-    imageWeight: requireInRange('imageWeight', o.imageWeight ?? 0.3, 0, 1, false, false),
-    regionShare: requireInRange('regionShare', o.regionShare ?? 0.5, 0, 1, false, false),
+    imageWeight: requireInRange('imageWeight', o.imageWeight ?? 0.1, 0, 1, false, false),
+    regionShare: requireInRange('regionShare', o.regionShare ?? 0.9, 0, 1, false, false),
   };
   if (r.defensiveWeight + r.imageWeight > 1) throw new InvalidSpecError('imageWeight', `defensiveWeight + imageWeight must be <= 1, got ${r.defensiveWeight + r.imageWeight}`);
   return r;
@@ -438,7 +447,9 @@ export interface KacRiceResult {
   /** Mean number of kernels per network (fixed-points proposal). */
   meanKernels: number;
   essThreshold: number;
-  /** Set when an ESS is below KISH_ESS_MIN: the numbers are then not reliable. */
+  /** Share of networks whose own draws have Kish ESS below CONCENTRATED_ESS (6.42); null with fewer than CONCENTRATED_MIN_DRAWS draws per network. */
+  concentratedShare: number | null;
+  /** Set when an ESS is below KISH_ESS_MIN or concentratedShare above CONCENTRATED_SHARE_MAX: the numbers are then not reliable. */
   warning?: string;
 }
 
@@ -463,6 +474,13 @@ export function kacRice(spec: NetworkSpec, opts: KacRiceOptions = {}): KacRiceRe
   return summarizeKacRice(per, o.proposal);
 }
 
+/** Share of networks with per-network Kish ESS below CONCENTRATED_ESS among those with positive weight (6.42). */
+export function concentration(per: NetworkKacRice[]): number | null {
+  if (per.length === 0 || per.some((r) => r.samples < CONCENTRATED_MIN_DRAWS)) return null;
+  const n = per.filter((r) => r.sumW2 > 0 && (r.sumW * r.sumW) / r.sumW2 < CONCENTRATED_ESS).length;
+  return n / per.length;
+}
+
 /** Combine per-network results (any subset, e.g. from workers) into one estimate. */
 export function summarizeKacRice(per: NetworkKacRice[], proposal: Proposal): KacRiceResult {
   const sum = (f: (r: NetworkKacRice) => number) => per.reduce((a, r) => a + f(r), 0);
@@ -475,6 +493,12 @@ export function summarizeKacRice(per: NetworkKacRice[], proposal: Proposal): Kac
   const low: string[] = [];
   if (essAll < KISH_ESS_MIN) low.push(`all ${essAll.toFixed(1)}`);
   if (essStable < KISH_ESS_MIN && stable.mean > 0) low.push(`stable ${essStable.toFixed(1)}`);
+  const concentratedShare = concentration(per);
+  const warnings: string[] = [];
+  if (low.length) warnings.push(`effective sample size below ${KISH_ESS_MIN} (${low.join(', ')} of ${samples} draws): the estimate and its standard error are not reliable`);
+  if (concentratedShare !== null && concentratedShare > CONCENTRATED_SHARE_MAX) {
+    warnings.push(`in ${(100 * concentratedShare).toFixed(1)} % of the networks one draw carries most of the weight (per-network effective sample size below ${CONCENTRATED_ESS}; at most ${100 * CONCENTRATED_SHARE_MAX} % expected): the proposal misses part of the integrand, the estimate is likely too low and its standard error too small`);
+  }
   return {
     method: 'kac-rice',
     all,
@@ -487,6 +511,7 @@ export function summarizeKacRice(per: NetworkKacRice[], proposal: Proposal): Kac
     proposal,
     meanKernels: per.length ? sum((r) => r.kernels) / per.length : 0,
     essThreshold: KISH_ESS_MIN,
-    ...(low.length ? { warning: `effective sample size below ${KISH_ESS_MIN} (${low.join(', ')} of ${samples} draws): the estimate and its standard error are not reliable` } : {}),
+    concentratedShare,
+    ...(warnings.length ? { warning: warnings.join('; ') } : {}),
   };
 }
