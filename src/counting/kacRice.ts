@@ -194,8 +194,15 @@ function invert(A: Float64Array, N: number): Float64Array | null {
   return inv.every(Number.isFinite) ? inv : null;
 }
 
-/** A coordinate j is saturated at a kernel centre when max_i |dg_i/du_j| = max_i |M_ij| phi'(u_j) is below this. */
+/**
+ * Coordinate j is saturated at a kernel centre u_k when moving u_j by up to SATURATION_REACH sigma_b
+ * changes the first layer's pre-activations (g itself at L = 1) by less than SATURATION_TOL:
+ * max_i |W_1[i, j]| * max_{s = +-1} |phi(u_j + s SATURATION_REACH sigma_b) - phi(u_j)| < SATURATION_TOL.
+ * A local derivative would not do: on a plateau of the staircase every derivative vanishes, including
+ * those of the coordinates that decide which plateau u is on.
+ */
 const SATURATION_TOL = 0.05;
+const SATURATION_REACH = 4;
 
 /**
  * The staircase component of kernel k (6.40): A = its active coordinates, S = its saturated ones.
@@ -203,16 +210,20 @@ const SATURATION_TOL = 0.05;
  * follow the image of the region that u_A lands in. Its density (6.41) needs one forward pass at
  * (u_A, (u_k)_S), a deterministic function of u, so the mixture density stays exact.
  */
-function staircaseKernel(e: PreactEval, bAux: Float64Array): StaircaseKernel | null {
+function staircaseKernel(net: Network, e: PreactEval, bAux: Float64Array, sigmaB: number): StaircaseKernel | null {
   const N = e.u.length;
+  const { phi } = net.activation;
+  const W1 = net.weights[0]!.data;
   const g0 = new Float64Array(N);
   for (let i = 0; i < N; i++) g0[i] = e.u[i]! - bAux[i]!;
   const saturated = new Uint8Array(N);
   const active: number[] = [];
   for (let j = 0; j < N; j++) {
-    let m = 0;
-    for (let i = 0; i < N; i++) m = Math.max(m, Math.abs(e.M.data[i * N + j]!) * e.d[j]!);
-    if (m < SATURATION_TOL) saturated[j] = 1;
+    let w = 0;
+    for (let i = 0; i < N; i++) w = Math.max(w, Math.abs(W1[i * N + j]!));
+    const p0 = phi(e.u[j]!);
+    const move = Math.max(Math.abs(phi(e.u[j]! + SATURATION_REACH * sigmaB) - p0), Math.abs(phi(e.u[j]! - SATURATION_REACH * sigmaB) - p0));
+    if (w * move < SATURATION_TOL) saturated[j] = 1;
     else active.push(j);
   }
   const nA = active.length;
@@ -264,7 +275,7 @@ function buildProposal(net: Network, bias: LawSpec, o: Resolved): NetworkProposa
       stairEvals.push([s.eval, bAux]);
     }
   }
-  const stairs = o.regionShare > 0 ? stairEvals.map(([e, b]) => staircaseKernel(e, b)).filter((k): k is StaircaseKernel => k !== null) : [];
+  const stairs = o.regionShare > 0 ? stairEvals.map(([e, b]) => staircaseKernel(net, e, b, bias.scale)).filter((k): k is StaircaseKernel => k !== null) : [];
   const wBroad = o.defensiveWeight;
   const wImage = kernels.length === 0 ? 1 - wBroad : o.imageWeight;
   const wLocal = 1 - wBroad - wImage;
