@@ -116,6 +116,8 @@ interface Kernel {
   A: Float64Array;
   Ainv: Float64Array;
   logAbsDetA: number;
+  /** Its staircase component (6.41), or null when no coordinate is saturated (then (6.41) is the kernel itself) or A_AA is singular. */
+  stair: StaircaseKernel | null;
 }
 
 /** One staircase component (6.40): image g(u_k) of kernel k's region and its saturated coordinates. */
@@ -142,12 +144,12 @@ interface NetworkProposal {
   /** Image points v_r = W_L x_{L-1}(x_r) at random inputs x_r. */
   images: Float64Array[];
   kernels: Kernel[];
-  stairs: StaircaseKernel[];
   net: Network;
+  /** Share rho of each kernel's weight that goes to its staircase component (6.41). */
+  rho: number;
   wBroad: number;
   wImage: number;
   wKernel: number;
-  wStair: number;
   /** Kernel law p~: Student t with nu degrees of freedom (nu = 1: Cauchy) and scale. */
   nu: number;
   tScale: number;
@@ -258,9 +260,8 @@ function buildProposal(net: Network, bias: LawSpec, o: Resolved): NetworkProposa
   const { images, m0, s0 } = imageAndBroad(net, o.seed, bias.scale);
   const heavy = bias.name !== 'gaussian' && !(bias.name === 'stable' && bias.alpha === 2);
   const base = { m0, s0, images, nu: heavy ? 1 : 3, tScale: bias.scale };
-  if (o.proposal === 'broad') return { ...base, kernels: [], stairs: [], net, wBroad: 1, wImage: 0, wKernel: 0, wStair: 0 };
+  if (o.proposal === 'broad') return { ...base, kernels: [], net, rho: 0, wBroad: 1, wImage: 0, wKernel: 0 };
   const kernels: Kernel[] = [];
-  const stairEvals: [PreactEval, Float64Array][] = [];
   for (let m = 0; m < o.auxiliaryBiases; m++) {
     const bAux = sampleLaw(bias, stream(o.seed, STREAM.KAC_RICE, net.index, TAG.AUX_BIAS, m), new Float64Array(N));
     const starts = preactStarts(net, bAux, o.searchStarts, (k) => stream(o.seed, STREAM.KAC_RICE, net.index, TAG.SEARCH, m, k));
@@ -271,16 +272,13 @@ function buildProposal(net: Network, bias: LawSpec, o: Resolved): NetworkProposa
       if (!Number.isFinite(logAbsDet)) continue;
       const Ainv = invert(A, N);
       if (Ainv === null) continue;
-      kernels.push({ centre: s.eval.u, bAux, A, Ainv, logAbsDetA: logAbsDet });
-      stairEvals.push([s.eval, bAux]);
+      const st = o.regionShare > 0 ? staircaseKernel(net, s.eval, bAux, bias.scale) : null;
+      kernels.push({ centre: s.eval.u, bAux, A, Ainv, logAbsDetA: logAbsDet, stair: st !== null && st.count > 0 ? st : null });
     }
   }
-  const stairs = o.regionShare > 0 ? stairEvals.map(([e, b]) => staircaseKernel(net, e, b, bias.scale)).filter((k): k is StaircaseKernel => k !== null) : [];
   const wBroad = o.defensiveWeight;
   const wImage = kernels.length === 0 ? 1 - wBroad : o.imageWeight;
-  const wLocal = 1 - wBroad - wImage;
-  const wStair = stairs.length ? o.regionShare * wLocal : 0;
-  return { ...base, kernels, stairs, net, wBroad, wImage, wKernel: wLocal - wStair, wStair };
+  return { ...base, kernels, net, rho: o.regionShare, wBroad, wImage, wKernel: 1 - wBroad - wImage };
 }
 
 function logSumExp(a: number[]): number {
@@ -313,35 +311,35 @@ function logProposal(p: NetworkProposal, u: Float64Array): number {
   }
   if (p.wKernel > 0) {
     const lk = Math.log(p.wKernel / p.kernels.length);
+    const lLoc = Math.log1p(-p.rho);
+    const lSt = Math.log(p.rho);
     for (const k of p.kernels) {
-      let s = lk + k.logAbsDetA;
+      let s = k.logAbsDetA;
       for (let i = 0; i < N; i++) {
         let t = k.bAux[i]!;
         const o = i * N;
         for (let j = 0; j < N; j++) t += k.A[o + j]! * (u[j]! - k.centre[j]!);
         s += studentLogDensity(p.nu, p.tScale, t);
       }
-      terms.push(s);
-    }
-  }
-  if (p.wStair > 0) {
-    const lw = Math.log(p.wStair / p.stairs.length);
-    for (const k of p.stairs) {
-      let s = lw + k.logAbsDetAA;
-      const nA = k.active.length;
-      for (let a = 0; a < nA; a++) {
-        let t = k.bA[a]!;
-        for (let b = 0; b < nA; b++) t += k.AA[a * nA + b]! * (u[k.active[b]!]! - k.ref[k.active[b]!]!);
-        s += studentLogDensity(p.nu, p.tScale, t);
-      }
-      if (k.count > 0) {
-        const h = staircaseImage(p.net, k, u);
-        for (let i = 0; i < N; i++) if (k.saturated[i]) s += studentLogDensity(p.nu, p.tScale, u[i]! - h[i]!);
-      }
-      terms.push(s);
+      terms.push(lk + (k.stair === null ? s : logSumExp([lLoc + s, lSt + logStaircase(p, k.stair, u)])));
     }
   }
   return logSumExp(terms);
+}
+
+/** log of (6.41). */
+function logStaircase(p: NetworkProposal, k: StaircaseKernel, u: Float64Array): number {
+  const N = u.length;
+  let s = k.logAbsDetAA;
+  const nA = k.active.length;
+  for (let a = 0; a < nA; a++) {
+    let t = k.bA[a]!;
+    for (let b = 0; b < nA; b++) t += k.AA[a * nA + b]! * (u[k.active[b]!]! - k.ref[k.active[b]!]!);
+    s += studentLogDensity(p.nu, p.tScale, t);
+  }
+  const h = staircaseImage(p.net, k, u);
+  for (let i = 0; i < N; i++) if (k.saturated[i]) s += studentLogDensity(p.nu, p.tScale, u[i]! - h[i]!);
+  return s;
 }
 
 function drawTilde(p: NetworkProposal, rng: Rng, N: number): Float64Array {
@@ -362,8 +360,9 @@ function drawProposal(p: NetworkProposal, rng: Rng): Float64Array {
     for (let i = 0; i < N; i++) u[i] = v[i]! + t[i]!;
     return u;
   }
-  if (r >= p.wBroad + p.wImage + p.wKernel) {
-    const k = p.stairs[rng.int(p.stairs.length)]!;
+  const kernel = p.kernels[rng.int(p.kernels.length)]!;
+  if (kernel.stair !== null && rng.uniform() < p.rho) {
+    const k = kernel.stair;
     const t = drawTilde(p, rng, N);
     const nA = k.active.length;
     u.set(k.ref);
@@ -372,13 +371,11 @@ function drawProposal(p: NetworkProposal, rng: Rng): Float64Array {
       for (let b = 0; b < nA; b++) v += k.AAinv[a * nA + b]! * (t[k.active[b]!]! - k.bA[b]!);
       u[k.active[a]!] = v;
     }
-    if (k.count > 0) {
-      const h = staircaseImage(p.net, k, u);
-      for (let i = 0; i < N; i++) if (k.saturated[i]) u[i] = h[i]! + t[i]!;
-    }
+    const h = staircaseImage(p.net, k, u);
+    for (let i = 0; i < N; i++) if (k.saturated[i]) u[i] = h[i]! + t[i]!;
     return u;
   }
-  const k = p.kernels[rng.int(p.kernels.length)]!;
+  const k = kernel;
   const t = drawTilde(p, rng, N);
   for (let i = 0; i < N; i++) t[i] = t[i]! - k.bAux[i]!;
   for (let i = 0; i < N; i++) {
