@@ -22,10 +22,17 @@
  *   sets u = u_k + A_k^{-1} (t - b'), A_k = Dc(u_k): the linearisation of c at u_k maps the law of
  *   the bias onto the neighbourhood of the fixed point, so the kernel follows the integrand's
  *   shape. Its density is |det A_k| p~(b' + A_k (u - u_k)).
+ *   Staircase (theory/06 section 6.9, (6.40)-(6.41)): when some coordinates S of u_k are saturated,
+ *   a share rho (`regionShare`, default 0.9) of kernel k's weight draws the active coordinates A
+ *   from the kernel's A-block and then u_S = g_S(u_A, (u_k)_S) + t_S, so that the saturated
+ *   coordinates follow the image of the region of the first layer that u_A lands in.
  *   p~ is Student t_3 with scale sigma_b for gaussian biases, Cauchy with scale sigma_b otherwise;
- *   w_b = 0.1, w_i = 0.3, w_k = 0.6 (w_i = 0.9 when no kernel was found).
+ *   w_b = 0.1, w_i = 0.1, w_k = 0.8 (w_i = 0.9 when no kernel was found).
  * Both are unbiased: q depends only on theta and on auxiliary draws independent of u, and q > 0
  * everywhere because of the broad component.
+ *
+ * Besides the Kish ESS, the result reports the share of networks whose own draws have Kish ESS below
+ * 2 (6.42): above 5 % the proposal misses part of the integrand and the output says so.
  *
  * Randomness: the auxiliary biases, search starts and broad-scale inputs of network n come from
  * stream(seed, KAC_RICE, n, tag, ...), its u draws from stream(seed, KAC_RICE, n, SAMPLES); the
@@ -79,7 +86,7 @@ export interface KacRiceOptions {
   defensiveWeight?: number;
   /** Weight of the image component in the fixed-points mixture (default 0.1). */
   imageWeight?: number;
-  /** Share of the kernel weight given to the region boxes (6.40) (default 0.9; 0 turns them off). */
+  /** Share rho of each kernel's weight given to its staircase component (6.41) (default 0.9; 0 turns it off). */
   regionShare?: number;
   /** Called after each network with (networks done, networks in all). */
   onProgress?: (done: number, total: number) => void;
@@ -120,7 +127,7 @@ interface Kernel {
   stair: StaircaseKernel | null;
 }
 
-/** One staircase component (6.40): image g(u_k) of kernel k's region and its saturated coordinates. */
+/** One staircase component (6.41): image g(u_k) of kernel k's region and its saturated coordinates. */
 interface StaircaseKernel {
   g0: Float64Array;
   /** The kernel's fixed point u_k: the saturated coordinates are held there when g_S is evaluated. */
@@ -197,7 +204,7 @@ function invert(A: Float64Array, N: number): Float64Array | null {
 }
 
 /**
- * Coordinate j is saturated at a kernel centre u_k when moving u_j by up to SATURATION_REACH sigma_b
+ * Saturation (6.40). Coordinate j is saturated at a kernel centre u_k when moving u_j by up to SATURATION_REACH sigma_b
  * changes the first layer's pre-activations (g itself at L = 1) by less than SATURATION_TOL:
  * max_i |W_1[i, j]| * max_{s = +-1} |phi(u_j + s SATURATION_REACH sigma_b) - phi(u_j)| < SATURATION_TOL.
  * A local derivative would not do: on a plateau of the staircase every derivative vanishes, including
@@ -207,8 +214,8 @@ const SATURATION_TOL = 0.05;
 const SATURATION_REACH = 4;
 
 /**
- * The staircase component of kernel k (6.40): A = its active coordinates, S = its saturated ones.
- * Draw u_A = g(u_k)_A + t_A, then u_S = g_S(u_A, (u_k)_S) + t_S with t ~ p~: the saturated coordinates
+ * The staircase component of kernel k (6.41): A = its active coordinates, S = its saturated ones (6.40).
+ * Draw u_A = (u_k)_A + A_AA^{-1} (t_A - b'_A), then u_S = g_S(u_A, (u_k)_S) + t_S with t ~ p~: the saturated coordinates
  * follow the image of the region that u_A lands in. Its density (6.41) needs one forward pass at
  * (u_A, (u_k)_S), a deterministic function of u, so the mixture density stays exact.
  */
@@ -245,7 +252,7 @@ function staircaseKernel(net: Network, e: PreactEval, bAux: Float64Array, sigmaB
   return { g0, ref: e.u, saturated, count: N - nA, active, bA: Float64Array.from(active, (i) => bAux[i]!), AA, AAinv, logAbsDetAA };
 }
 
-/** g_S at (u_A, ref_S): the image the saturated coordinates of u follow (6.40). */
+/** g_S at (u_A, ref_S): the image the saturated coordinates of u follow (6.41). */
 function staircaseImage(net: Network, k: StaircaseKernel, u: Float64Array): Float64Array {
   const N = u.length;
   const v = new Float64Array(N);
@@ -482,7 +489,7 @@ export function kacRice(spec: NetworkSpec, opts: KacRiceOptions = {}): KacRiceRe
   return summarizeKacRice(per, o.proposal);
 }
 
-/** Share of networks with per-network Kish ESS below CONCENTRATED_ESS among those with positive weight (6.42). */
+/** Share of networks with per-network Kish ESS below CONCENTRATED_ESS (6.42). */
 export function concentration(per: NetworkKacRice[]): number | null {
   if (per.length === 0 || per.some((r) => r.samples < CONCENTRATED_MIN_DRAWS)) return null;
   const n = per.filter((r) => r.sumW2 > 0 && (r.sumW * r.sumW) / r.sumW2 < CONCENTRATED_ESS).length;
