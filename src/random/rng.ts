@@ -54,6 +54,8 @@ export const STREAM = {
   LANDSCAPE_INIT: 40,
   /** Perturbation test and embedded-neuron placement of the landscape classifier (src/landscape/classify.ts). */
   LANDSCAPE_PERTURB: 41,
+  /** Last biases of the multistart reference for one network in the staircase check (test/kacrice-staircase.slow.test.ts). */
+  STAIRCASE_CHECK: 57,
 } as const;
 
 function imul32Mix(h: number): number {
