@@ -6,8 +6,10 @@
  * 1. E[# stable] at N = 5, L = 4 to standard error 0.01: seconds for each method and their ratio
  *    (networks are added one at a time until the running standard error reaches the target,
  *    after at least 200 networks, so that a sample of identical counts cannot stop it early).
- * 2. ESS per second at N = 10, L = 1 for the broad and the fixed-points proposal (Gaussian and
- *    Cauchy weights, raw scaling).
+ * 2. ESS per second at N = 10, L = 1 and 2 for the broad proposal, the fixed-points proposal without
+ *    its staircase component and with one Newton start per auxiliary bias (regionShare 0, image
+ *    weight 0.3, searchStarts 1: the previous default, the mixture (6.15) alone) and the default
+ *    fixed-points proposal with the staircase component (6.41) (Gaussian and Cauchy weights, raw scaling).
  * 3. Largest N (L = 4) at which Kac-Rice reaches standard error 0.02 on E[# stable] within 60 s:
  *    each N runs for JESD_BENCH_COUNT_SECONDS (default 8) and the time to 0.02 is projected from
  *    the measured variance per second (se^2 t is constant for a Monte Carlo mean).
@@ -45,13 +47,18 @@ console.log(`   kac-rice   ${kr.seconds.toFixed(2)} s  (${kr.networks} networks 
 console.log(`   multistart ${ms.seconds.toFixed(2)} s  (${ms.networks} networks x 50 starts)  ${ms.mean.toFixed(4)} +- ${ms.stderr.toFixed(4)}`);
 console.log(`   kac-rice / multistart time ratio ${(kr.seconds / ms.seconds).toFixed(2)}`);
 
-console.log('2. ESS per second at N = 10, L = 1 (10240 draws)');
-for (const w of ['gaussian', 'cauchy'] as const) {
-  for (const proposal of ['broad', 'fixed-points'] as const) {
+console.log('2. ESS per second at N = 10 (10240 draws)');
+const variants = [
+  { label: 'broad', opts: { proposal: 'broad' as const } },
+  { label: 'previous', opts: { proposal: 'fixed-points' as const, regionShare: 0, imageWeight: 0.3, searchStarts: 1 } },
+  { label: 'staircase', opts: { proposal: 'fixed-points' as const } },
+];
+for (const L of [1, 2]) for (const w of ['gaussian', 'cauchy'] as const) {
+  for (const { label, opts } of variants) {
     const t = performance.now();
-    const r = kacRice(spec(10, 1, w), { samples: 10240, proposal });
+    const r = kacRice(spec(10, L, w), { samples: 10240, ...opts });
     const sec = (performance.now() - t) / 1000;
-    console.log(`   ${w.padEnd(8)} ${proposal.padEnd(12)} ESS ${r.ess.toFixed(0).padStart(6)}  ${(r.ess / sec).toFixed(0).padStart(6)} /s  all ${r.all.mean.toFixed(3)} +- ${r.all.stderr.toFixed(3)}  stable ${r.stable.mean.toFixed(3)} +- ${r.stable.stderr.toFixed(3)}`);
+    console.log(`   L = ${L} ${w.padEnd(8)} ${label.padEnd(10)} ESS ${r.ess.toFixed(0).padStart(6)}  ${(r.ess / sec).toFixed(0).padStart(6)} /s  all ${r.all.mean.toFixed(3)} +- ${r.all.stderr.toFixed(3)}  stable ${r.stable.mean.toFixed(3)} +- ${r.stable.stderr.toFixed(3)}`);
   }
 }
 

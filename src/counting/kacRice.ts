@@ -22,10 +22,17 @@
  *   sets u = u_k + A_k^{-1} (t - b'), A_k = Dc(u_k): the linearisation of c at u_k maps the law of
  *   the bias onto the neighbourhood of the fixed point, so the kernel follows the integrand's
  *   shape. Its density is |det A_k| p~(b' + A_k (u - u_k)).
+ *   Staircase (theory/06 section 6.10, (6.40)-(6.41)): when some coordinates S of u_k are saturated,
+ *   a share rho (`regionShare`, default 0.9) of kernel k's weight draws the active coordinates A
+ *   from the kernel's A-block and then u_S = g_S(u_A, (u_k)_S) + t_S, so that the saturated
+ *   coordinates follow the image of the region of the first layer that u_A lands in.
  *   p~ is Student t_3 with scale sigma_b for gaussian biases, Cauchy with scale sigma_b otherwise;
- *   w_b = 0.1, w_i = 0.3, w_k = 0.6 (w_i = 0.9 when no kernel was found).
+ *   w_b = 0.1, w_i = 0.1, w_k = 0.8 (w_i = 0.9 when no kernel was found).
  * Both are unbiased: q depends only on theta and on auxiliary draws independent of u, and q > 0
  * everywhere because of the broad component.
+ *
+ * Besides the Kish ESS, the result reports the share of networks whose own draws have Kish ESS below
+ * 2 (6.42): above 5 % the proposal misses part of the integrand and the output says so.
  *
  * Randomness: the auxiliary biases, search starts and broad-scale inputs of network n come from
  * stream(seed, KAC_RICE, n, tag, ...), its u draws from stream(seed, KAC_RICE, n, SAMPLES); the
@@ -35,8 +42,8 @@
 import { meanAndSd } from '../numerics/stats.ts';
 import { InvalidSpecError, NonConvergenceError, requireInRange, requireInteger } from '../errors.ts';
 import {
-  evalPreact, evalPreactAtInput, fixedPointJacobian, jacobianSpectrumSummary, preactDerivative, preactStarts,
-  requireInvertibleActivation, solvePreactEquation,
+  evalC, evalPreact, evalPreactAtInput, fixedPointJacobian, jacobianSpectrumSummary, preactDerivative, preactStarts,
+  requireInvertibleActivation, solvePreactEquation, type PreactEval,
 } from '../fixedpoints/newtonAll.ts';
 import { linalg } from '../linalg/index.ts';
 import { sampleLaw } from '../laws/weightLaws.ts';
@@ -47,6 +54,15 @@ import { biasLogDensity, studentLogDensity } from './biasDensity.ts';
 
 /** Below this Kish effective sample size an estimate carries a warning instead of a confident number. */
 export const KISH_ESS_MIN = 100;
+
+/**
+ * Weight concentration (6.42): a network is concentrated when the Kish ESS of its own draws is below
+ * CONCENTRATED_ESS (one draw carries most of its estimate). Above CONCENTRATED_SHARE_MAX of the networks
+ * (counted only with at least CONCENTRATED_MIN_DRAWS draws per network) the estimate carries a warning.
+ */
+export const CONCENTRATED_ESS = 2;
+export const CONCENTRATED_SHARE_MAX = 0.05;
+export const CONCENTRATED_MIN_DRAWS = 16;
 
 export const PROPOSALS = ['fixed-points', 'broad'] as const;
 export type Proposal = (typeof PROPOSALS)[number];
@@ -64,19 +80,21 @@ export interface KacRiceOptions {
   seed?: number;
   /** Auxiliary last biases per network for the fixed-points proposal (default 4N, clamped to [8, 64]). */
   auxiliaryBiases?: number;
-  /** Newton starts per auxiliary bias (default 1: many biases with one start each find more branches than few biases with many starts). */
+  /** Newton starts per auxiliary bias (default 4: at N = 10, L = 2, raw Cauchy, one start per bias misses unstable branches that coexist with another fixed point, and E[# all] comes out low by 0.1, docs/counting.md). */
   searchStarts?: number;
   /** Weight of the broad component in the fixed-points mixture (default 0.1). */
   defensiveWeight?: number;
-  /** Weight of the image component in the fixed-points mixture (default 0.3). */
+  /** Weight of the image component in the fixed-points mixture (default 0.1). */
   imageWeight?: number;
+  /** Share rho of each kernel's weight given to its staircase component (6.41) (default 0.9; 0 turns it off). */
+  regionShare?: number;
   /** Called after each network with (networks done, networks in all). */
   onProgress?: (done: number, total: number) => void;
 }
 
 interface Resolved {
   samples: number; samplesPerNetwork: number; proposal: Proposal; seed: number; auxiliaryBiases: number;
-  searchStarts: number; defensiveWeight: number; imageWeight: number;
+  searchStarts: number; defensiveWeight: number; imageWeight: number; regionShare: number;
 }
 
 function resolve(spec: NetworkSpec, o: KacRiceOptions): Resolved {
@@ -88,9 +106,10 @@ function resolve(spec: NetworkSpec, o: KacRiceOptions): Resolved {
     proposal,
     seed: requireInteger('seed', o.seed ?? spec.seed, 0),
     auxiliaryBiases: requireInteger('auxiliaryBiases', o.auxiliaryBiases ?? Math.min(64, Math.max(8, 4 * spec.N)), 1, 1000),
-    searchStarts: requireInteger('searchStarts', o.searchStarts ?? 1, 1, 1e6),
+    searchStarts: requireInteger('searchStarts', o.searchStarts ?? 4, 1, 1e6),
     defensiveWeight: requireInRange('defensiveWeight', o.defensiveWeight ?? 0.1, 0, 1, true, false),
-    imageWeight: requireInRange('imageWeight', o.imageWeight ?? 0.3, 0, 1, false, false),
+    imageWeight: requireInRange('imageWeight', o.imageWeight ?? 0.1, 0, 1, false, false),
+    regionShare: requireInRange('regionShare', o.regionShare ?? 0.9, 0, 1, false, false),
   };
   if (r.defensiveWeight + r.imageWeight > 1) throw new InvalidSpecError('imageWeight', `defensiveWeight + imageWeight must be <= 1, got ${r.defensiveWeight + r.imageWeight}`);
   return r;
@@ -104,6 +123,25 @@ interface Kernel {
   A: Float64Array;
   Ainv: Float64Array;
   logAbsDetA: number;
+  /** Its staircase component (6.41), or null when no coordinate is saturated (then (6.41) is the kernel itself) or A_AA is singular. */
+  stair: StaircaseKernel | null;
+}
+
+/** One staircase component (6.41): image g(u_k) of kernel k's region and its saturated coordinates. */
+interface StaircaseKernel {
+  g0: Float64Array;
+  /** The kernel's fixed point u_k: the saturated coordinates are held there when g_S is evaluated. */
+  ref: Float64Array;
+  /** 1 for saturated coordinates (S), 0 for active ones (A). */
+  saturated: Uint8Array;
+  count: number;
+  /** Active coordinates and the b' entries there. */
+  active: number[];
+  bA: Float64Array;
+  /** A_AA = Dc(u_k) restricted to the active rows and columns, row-major, its inverse and log|det|. */
+  AA: Float64Array;
+  AAinv: Float64Array;
+  logAbsDetAA: number;
 }
 
 /** The proposal of one network: mixture weights of the broad, image and kernel families (sum 1). */
@@ -113,6 +151,9 @@ interface NetworkProposal {
   /** Image points v_r = W_L x_{L-1}(x_r) at random inputs x_r. */
   images: Float64Array[];
   kernels: Kernel[];
+  net: Network;
+  /** Share rho of each kernel's weight that goes to its staircase component (6.41). */
+  rho: number;
   wBroad: number;
   wImage: number;
   wKernel: number;
@@ -162,12 +203,71 @@ function invert(A: Float64Array, N: number): Float64Array | null {
   return inv.every(Number.isFinite) ? inv : null;
 }
 
+/**
+ * Saturation (6.40). Coordinate j is saturated at a kernel centre u_k when moving u_j by up to SATURATION_REACH sigma_b
+ * changes the first layer's pre-activations (g itself at L = 1) by less than SATURATION_TOL:
+ * max_i |W_1[i, j]| * max_{s = +-1} |phi(u_j + s SATURATION_REACH sigma_b) - phi(u_j)| < SATURATION_TOL.
+ * A local derivative would not do: on a plateau of the staircase every derivative vanishes, including
+ * those of the coordinates that decide which plateau u is on.
+ */
+const SATURATION_TOL = 0.05;
+const SATURATION_REACH = 4;
+
+/**
+ * The staircase component of kernel k (6.41): A = its active coordinates, S = its saturated ones (6.40).
+ * Draw u_A = (u_k)_A + A_AA^{-1} (t_A - b'_A), then u_S = g_S(u_A, (u_k)_S) + t_S with t ~ p~: the saturated coordinates
+ * follow the image of the region that u_A lands in. Its density (6.41) needs one forward pass at
+ * (u_A, (u_k)_S), a deterministic function of u, so the mixture density stays exact.
+ */
+function staircaseKernel(net: Network, e: PreactEval, bAux: Float64Array, sigmaB: number): StaircaseKernel | null {
+  const N = e.u.length;
+  const { phi } = net.activation;
+  const W1 = net.weights[0]!.data;
+  const g0 = new Float64Array(N);
+  for (let i = 0; i < N; i++) g0[i] = e.u[i]! - bAux[i]!;
+  const saturated = new Uint8Array(N);
+  const active: number[] = [];
+  for (let j = 0; j < N; j++) {
+    let w = 0;
+    for (let i = 0; i < N; i++) w = Math.max(w, Math.abs(W1[i * N + j]!));
+    const p0 = phi(e.u[j]!);
+    const move = Math.max(Math.abs(phi(e.u[j]! + SATURATION_REACH * sigmaB) - p0), Math.abs(phi(e.u[j]! - SATURATION_REACH * sigmaB) - p0));
+    if (w * move < SATURATION_TOL) saturated[j] = 1;
+    else active.push(j);
+  }
+  const nA = active.length;
+  const Dc = preactDerivative(e).data;
+  const AA = new Float64Array(nA * nA);
+  for (let a = 0; a < nA; a++) for (let b = 0; b < nA; b++) AA[a * nA + b] = Dc[active[a]! * N + active[b]!]!;
+  let AAinv: Float64Array = new Float64Array(0);
+  let logAbsDetAA = 0;
+  if (nA > 0) {
+    const inv = invert(AA, nA);
+    if (inv === null) return null;
+    AAinv = inv;
+    const lu = linalg().eigenvalues({ rows: nA, cols: nA, data: AA });
+    for (let i = 0; i < nA; i++) logAbsDetAA += Math.log(Math.hypot(lu.re[i]!, lu.im[i]!));
+    if (!Number.isFinite(logAbsDetAA)) return null;
+  }
+  return { g0, ref: e.u, saturated, count: N - nA, active, bA: Float64Array.from(active, (i) => bAux[i]!), AA, AAinv, logAbsDetAA };
+}
+
+/** g_S at (u_A, ref_S): the image the saturated coordinates of u follow (6.41). */
+function staircaseImage(net: Network, k: StaircaseKernel, u: Float64Array): Float64Array {
+  const N = u.length;
+  const v = new Float64Array(N);
+  for (let i = 0; i < N; i++) v[i] = k.saturated[i] ? k.ref[i]! : u[i]!;
+  const c = evalC(net, v);
+  for (let i = 0; i < N; i++) v[i] = v[i]! - c[i]!;
+  return v;
+}
+
 function buildProposal(net: Network, bias: LawSpec, o: Resolved): NetworkProposal {
   const N = net.spec.N;
   const { images, m0, s0 } = imageAndBroad(net, o.seed, bias.scale);
   const heavy = bias.name !== 'gaussian' && !(bias.name === 'stable' && bias.alpha === 2);
   const base = { m0, s0, images, nu: heavy ? 1 : 3, tScale: bias.scale };
-  if (o.proposal === 'broad') return { ...base, kernels: [], wBroad: 1, wImage: 0, wKernel: 0 };
+  if (o.proposal === 'broad') return { ...base, kernels: [], net, rho: 0, wBroad: 1, wImage: 0, wKernel: 0 };
   const kernels: Kernel[] = [];
   for (let m = 0; m < o.auxiliaryBiases; m++) {
     const bAux = sampleLaw(bias, stream(o.seed, STREAM.KAC_RICE, net.index, TAG.AUX_BIAS, m), new Float64Array(N));
@@ -179,12 +279,13 @@ function buildProposal(net: Network, bias: LawSpec, o: Resolved): NetworkProposa
       if (!Number.isFinite(logAbsDet)) continue;
       const Ainv = invert(A, N);
       if (Ainv === null) continue;
-      kernels.push({ centre: s.eval.u, bAux, A, Ainv, logAbsDetA: logAbsDet });
+      const st = o.regionShare > 0 ? staircaseKernel(net, s.eval, bAux, bias.scale) : null;
+      kernels.push({ centre: s.eval.u, bAux, A, Ainv, logAbsDetA: logAbsDet, stair: st !== null && st.count > 0 ? st : null });
     }
   }
   const wBroad = o.defensiveWeight;
   const wImage = kernels.length === 0 ? 1 - wBroad : o.imageWeight;
-  return { ...base, kernels, wBroad, wImage, wKernel: 1 - wBroad - wImage };
+  return { ...base, kernels, net, rho: o.regionShare, wBroad, wImage, wKernel: 1 - wBroad - wImage };
 }
 
 function logSumExp(a: number[]): number {
@@ -217,18 +318,35 @@ function logProposal(p: NetworkProposal, u: Float64Array): number {
   }
   if (p.wKernel > 0) {
     const lk = Math.log(p.wKernel / p.kernels.length);
+    const lLoc = Math.log1p(-p.rho);
+    const lSt = Math.log(p.rho);
     for (const k of p.kernels) {
-      let s = lk + k.logAbsDetA;
+      let s = k.logAbsDetA;
       for (let i = 0; i < N; i++) {
         let t = k.bAux[i]!;
         const o = i * N;
         for (let j = 0; j < N; j++) t += k.A[o + j]! * (u[j]! - k.centre[j]!);
         s += studentLogDensity(p.nu, p.tScale, t);
       }
-      terms.push(s);
+      terms.push(lk + (k.stair === null ? s : logSumExp([lLoc + s, lSt + logStaircase(p, k.stair, u)])));
     }
   }
   return logSumExp(terms);
+}
+
+/** log of (6.41). */
+function logStaircase(p: NetworkProposal, k: StaircaseKernel, u: Float64Array): number {
+  const N = u.length;
+  let s = k.logAbsDetAA;
+  const nA = k.active.length;
+  for (let a = 0; a < nA; a++) {
+    let t = k.bA[a]!;
+    for (let b = 0; b < nA; b++) t += k.AA[a * nA + b]! * (u[k.active[b]!]! - k.ref[k.active[b]!]!);
+    s += studentLogDensity(p.nu, p.tScale, t);
+  }
+  const h = staircaseImage(p.net, k, u);
+  for (let i = 0; i < N; i++) if (k.saturated[i]) s += studentLogDensity(p.nu, p.tScale, u[i]! - h[i]!);
+  return s;
 }
 
 function drawTilde(p: NetworkProposal, rng: Rng, N: number): Float64Array {
@@ -249,7 +367,22 @@ function drawProposal(p: NetworkProposal, rng: Rng): Float64Array {
     for (let i = 0; i < N; i++) u[i] = v[i]! + t[i]!;
     return u;
   }
-  const k = p.kernels[rng.int(p.kernels.length)]!;
+  const kernel = p.kernels[rng.int(p.kernels.length)]!;
+  if (kernel.stair !== null && rng.uniform() < p.rho) {
+    const k = kernel.stair;
+    const t = drawTilde(p, rng, N);
+    const nA = k.active.length;
+    u.set(k.ref);
+    for (let a = 0; a < nA; a++) {
+      let v = k.ref[k.active[a]!]!;
+      for (let b = 0; b < nA; b++) v += k.AAinv[a * nA + b]! * (t[k.active[b]!]! - k.bA[b]!);
+      u[k.active[a]!] = v;
+    }
+    const h = staircaseImage(p.net, k, u);
+    for (let i = 0; i < N; i++) if (k.saturated[i]) u[i] = h[i]! + t[i]!;
+    return u;
+  }
+  const k = kernel;
   const t = drawTilde(p, rng, N);
   for (let i = 0; i < N; i++) t[i] = t[i]! - k.bAux[i]!;
   for (let i = 0; i < N; i++) {
@@ -329,7 +462,9 @@ export interface KacRiceResult {
   /** Mean number of kernels per network (fixed-points proposal). */
   meanKernels: number;
   essThreshold: number;
-  /** Set when an ESS is below KISH_ESS_MIN: the numbers are then not reliable. */
+  /** Share of networks whose own draws have Kish ESS below CONCENTRATED_ESS (6.42); null with fewer than CONCENTRATED_MIN_DRAWS draws per network. */
+  concentratedShare: number | null;
+  /** Set when an ESS is below KISH_ESS_MIN or concentratedShare above CONCENTRATED_SHARE_MAX: the numbers are then not reliable. */
   warning?: string;
 }
 
@@ -354,6 +489,13 @@ export function kacRice(spec: NetworkSpec, opts: KacRiceOptions = {}): KacRiceRe
   return summarizeKacRice(per, o.proposal);
 }
 
+/** Share of networks with per-network Kish ESS below CONCENTRATED_ESS (6.42). */
+export function concentration(per: NetworkKacRice[]): number | null {
+  if (per.length === 0 || per.some((r) => r.samples < CONCENTRATED_MIN_DRAWS)) return null;
+  const n = per.filter((r) => r.sumW2 > 0 && (r.sumW * r.sumW) / r.sumW2 < CONCENTRATED_ESS).length;
+  return n / per.length;
+}
+
 /** Combine per-network results (any subset, e.g. from workers) into one estimate. */
 export function summarizeKacRice(per: NetworkKacRice[], proposal: Proposal): KacRiceResult {
   const sum = (f: (r: NetworkKacRice) => number) => per.reduce((a, r) => a + f(r), 0);
@@ -366,6 +508,12 @@ export function summarizeKacRice(per: NetworkKacRice[], proposal: Proposal): Kac
   const low: string[] = [];
   if (essAll < KISH_ESS_MIN) low.push(`all ${essAll.toFixed(1)}`);
   if (essStable < KISH_ESS_MIN && stable.mean > 0) low.push(`stable ${essStable.toFixed(1)}`);
+  const concentratedShare = concentration(per);
+  const warnings: string[] = [];
+  if (low.length) warnings.push(`effective sample size below ${KISH_ESS_MIN} (${low.join(', ')} of ${samples} draws): the estimate and its standard error are not reliable`);
+  if (concentratedShare !== null && concentratedShare > CONCENTRATED_SHARE_MAX) {
+    warnings.push(`in ${(100 * concentratedShare).toFixed(1)} % of the networks one draw carries most of the weight (per-network effective sample size below ${CONCENTRATED_ESS}; at most ${100 * CONCENTRATED_SHARE_MAX} % expected): the proposal misses part of the integrand, the estimate is likely too low and its standard error too small`);
+  }
   return {
     method: 'kac-rice',
     all,
@@ -378,6 +526,7 @@ export function summarizeKacRice(per: NetworkKacRice[], proposal: Proposal): Kac
     proposal,
     meanKernels: per.length ? sum((r) => r.kernels) / per.length : 0,
     essThreshold: KISH_ESS_MIN,
-    ...(low.length ? { warning: `effective sample size below ${KISH_ESS_MIN} (${low.join(', ')} of ${samples} draws): the estimate and its standard error are not reliable` } : {}),
+    concentratedShare,
+    ...(warnings.length ? { warning: warnings.join('; ') } : {}),
   };
 }

@@ -72,6 +72,8 @@ export const STREAM = {
   WEIGHT_DIRECTION: 45,
   /** Sample-space directions around a classified sample: stream(seed, LABEL_DIRECTION, tag, j) (src/orderpreserving/basinRadius.ts). */
   LABEL_DIRECTION: 46,
+  /** Last biases of the multistart reference for one network in the staircase check (test/counting/kacRice.staircase.slow.test.ts). */
+  STAIRCASE_CHECK: 57,
 } as const;
 
 function imul32Mix(h: number): number {

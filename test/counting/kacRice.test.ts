@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { kacRice, kacRiceNetwork } from '../../src/counting/kacRice.ts';
+import { KISH_ESS_MIN, kacRice, kacRiceNetwork } from '../../src/counting/kacRice.ts';
 import { countByMultistart } from '../../src/counting/multistart.ts';
 import { biasLogDensity } from '../../src/counting/biasDensity.ts';
 import { evalPreact, fixedPointJacobian, jacobianSpectrumSummary, newtonAllFixedPoints, preactDerivative } from '../../src/fixedpoints/newtonAll.ts';
@@ -74,7 +74,10 @@ describe('Kac-Rice estimator (6.12)-(6.15)', () => {
       const s: NetworkSpec = { N: 1, L: 1, activation: c.activation, weights: { name: c.weights, scale: c.sigmaW }, bias: { name: c.bias, scale: c.sigmaB }, scaling: 'raw', seed: 5 };
       for (const proposal of ['fixed-points', 'broad'] as const) {
         const r = kacRice(s, { samples: 2048, samplesPerNetwork: 16, proposal });
-        expect(r.warning).toBeUndefined();
+        // The broad proposal concentrates its weight on few draws per network for the narrower cases
+        // (sigma_w = 8, 10; 27-36 % of the networks), which the concentration diagnostic (6.42) reports.
+        if (proposal === 'fixed-points') expect(r.warning).toBeUndefined();
+        else expect(r.ess).toBeGreaterThan(KISH_ESS_MIN);
         expect(Math.abs(r.all.mean - c.all)).toBeLessThan(4 * r.all.stderr + 1e-9);
         expect(Math.abs(r.stable.mean - c.stable)).toBeLessThan(4 * r.stable.stderr + 1e-9);
         expect(r.all.stderr).toBeLessThan(0.15); // the comparison is informative (the weights alone vary by 0.1-0.5)
