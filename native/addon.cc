@@ -11,7 +11,9 @@
 
 namespace {
 
-bool get_f64(napi_env env, napi_value v, double** data, size_t* len) {
+// The data and length of a typed array of element type `want` (false if v is anything else).
+template <typename T>
+bool get_typed(napi_env env, napi_value v, napi_typedarray_type want, T** data, size_t* len) {
   bool is_ta = false;
   if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
   napi_typedarray_type type;
@@ -19,23 +21,13 @@ bool get_f64(napi_env env, napi_value v, double** data, size_t* len) {
   napi_value ab;
   size_t off = 0;
   if (napi_get_typedarray_info(env, v, &type, len, &raw, &ab, &off) != napi_ok) return false;
-  if (type != napi_float64_array) return false;
-  *data = static_cast<double*>(raw);
+  if (type != want) return false;
+  *data = static_cast<T*>(raw);
   return true;
 }
 
-bool get_i32(napi_env env, napi_value v, int32_t** data, size_t* len) {
-  bool is_ta = false;
-  if (napi_is_typedarray(env, v, &is_ta) != napi_ok || !is_ta) return false;
-  napi_typedarray_type type;
-  void* raw = nullptr;
-  napi_value ab;
-  size_t off = 0;
-  if (napi_get_typedarray_info(env, v, &type, len, &raw, &ab, &off) != napi_ok) return false;
-  if (type != napi_int32_array) return false;
-  *data = static_cast<int32_t*>(raw);
-  return true;
-}
+bool get_f64(napi_env env, napi_value v, double** data, size_t* len) { return get_typed(env, v, napi_float64_array, data, len); }
+bool get_i32(napi_env env, napi_value v, int32_t** data, size_t* len) { return get_typed(env, v, napi_int32_array, data, len); }
 
 bool get_size(napi_env env, napi_value v, size_t* out) {
   double d;

@@ -4,7 +4,6 @@
  * only part that differs between equal runs; `stripTimings` removes it for comparisons).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { STUDY_DESCRIPTION } from '../spec/presets.ts';
 import { linalg } from '../linalg/index.ts';
@@ -13,6 +12,7 @@ import { describeSpec } from '../spec/networkSpec.ts';
 import type { ReproductionScale } from './scales.ts';
 import { mdTable, type ClaimReport, type ReproduceOptions, type SpecBase } from './claims/section.ts';
 import type { ClaimVerdict } from './verdicts.ts';
+import { packageVersion } from '../version.ts';
 
 export const TIMINGS_START = '<!-- timings:start -->';
 export const TIMINGS_END = '<!-- timings:end -->';
@@ -22,15 +22,6 @@ export function stripTimings(report: string): string {
   const a = report.indexOf(TIMINGS_START), b = report.indexOf(TIMINGS_END);
   if (a < 0 || b < a) return report;
   return report.slice(0, a) + report.slice(b + TIMINGS_END.length);
-}
-
-export function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
-    return `${pkg.name} ${pkg.version}`;
-  } catch {
-    return 'jacobian-esd (version unknown)';
-  }
 }
 
 /** " commit abc1234" when run from a git checkout (a version marker, printed in the report), else "". */

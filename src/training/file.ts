@@ -19,6 +19,7 @@ import { writeFileAtomic } from '../io/files.ts';
 import { networkFromWeights, type Network } from '../network/network.ts';
 import { matrix } from '../types.ts';
 import { validateLayeredNet, type LayeredNet } from './model.ts';
+import { packageVersion } from '../version.ts';
 
 export const NETWORK_FILE_FORMAT = 'jesd-network';
 export const NETWORK_FILE_VERSION = 1;
@@ -36,15 +37,6 @@ export interface NetworkFile {
   /** Training configuration (free-form object written by the trainer), or null. */
   training: Record<string, unknown> | null;
   log: LogEntry[];
-}
-
-export function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
-    return `${pkg.name} ${pkg.version}`;
-  } catch {
-    return 'jacobian-esd (version unknown)';
-  }
 }
 
 /** The JSON text of a network file. */

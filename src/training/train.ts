@@ -10,7 +10,8 @@ import { STREAM, stream } from '../random/rng.ts';
 import { ACTIVATIONS, validateLaw, type ActivationName, type LawSpec, type Scaling } from '../spec/networkSpec.ts';
 import { matrix, type Matrix } from '../types.ts';
 import { lossAndGradient, loss as fullLoss, zeroGradients, type Gradients } from './backprop.ts';
-import { packageVersion, saveNetworkFile, type LogEntry } from './file.ts';
+import { saveNetworkFile, type LogEntry } from './file.ts';
+import { packageVersion } from '../version.ts';
 import { writeFileAtomic } from '../io/files.ts';
 import { cloneNet, validateLayeredNet, type LayeredNet } from './model.ts';
 
