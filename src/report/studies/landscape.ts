@@ -130,6 +130,8 @@ async function run(opts: StudyOptions): Promise<StudyResult> {
   sections.push(['## Closed forms', '', `- origin: (1/5) sum y^2 = ${fmt(cf.origin, 12)}`, `- second plateau: ${fmt(cf.plateau2, 12)}`,
     `- affine least squares on (x, 1): slope ${fmt(a, 9)}, intercept ${fmt(b, 9)}, loss ${fmt(cf.affine, 12)}`, `- wu-2d end: (0.8^2 + 0.2^2) / 8 = ${fmt(cf.twoD, 12)}`,
     '', 'Definitions and what is reconstructed: theory/09-landscape.md and docs/landscape.md.'].join('\n'));
+  // The paper's numbers (001-a..d) first, then the exact constructions (001-e), computed first.
+  verdicts.sort((x, y) => x.id.localeCompare(y.id));
   const all = writeStudyReport({
     out: opts.out, title: 'Wu, Simsek, Ged (arXiv 2402.05626): shallow ReLU-like landscapes', command: `jesd reproduce --study landscape --scale ${opts.scale} --seed ${opts.seed}`,
     verdicts, sections, files,
