@@ -53,7 +53,7 @@ export interface ReproductionScale {
 export const SCALES: Record<ScaleName, ReproductionScale> = {
   quick: {
     name: 'quick',
-    description: 'every claim at reduced sizes, about 2-3 minutes on 2 cores',
+    description: 'every claim at reduced sizes, about 1-2 minutes on 2 cores',
     light: { widths: [2, 5, 10, 20], depths: [1, 2, 5, 10, 20], networks: 20, starts: 100 },
     heavy: { widths: [10], depths: [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48], networks: 60, starts: 100 },
     esd: {
@@ -72,7 +72,7 @@ export const SCALES: Record<ScaleName, ReproductionScale> = {
   },
   paper: {
     name: 'paper',
-    description: 'larger sizes, estimated 1-2 hours on 2 cores; see docs/guide.md',
+    description: 'larger sizes, more than an hour on 2 cores; see docs/guide.md',
     light: { widths: [2, 5, 10, 20, 50], depths: [1, 2, 5, 10, 20, 50], networks: 100, starts: 200 },
     heavy: { widths: [10, 20], depths: [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 100], networks: 500, starts: 200 },
     esd: {

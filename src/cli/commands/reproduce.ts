@@ -21,7 +21,7 @@ export function register(program: Command): void {
     .command('reproduce')
     .description(
       'Reproduce the fixed-point study (arXiv 2501.04182) on built-in defaults: light tails Q(N, L) = 1; heavy tails Q(N0, L) over depth ' +
-        'beside the theory curve from the ESD equation; the ESD of J J^T at fixed points, predicted vs sampled; basins of attraction of one ' +
+        'beside its Kac-Rice prediction (C4; the spectral link from the ESD is kept as the old route) and under four counting protocols (P2); the ESD of J J^T at fixed points, predicted vs sampled; basins of attraction of one ' +
         'heavy-tailed network; trained networks: Q over depth after training from a Cauchy init (T1), the tail index of the weights vs eta / B under SGD (T2), ' +
         'restoring damaged MNIST digits by iterating a trained autoencoder (A1). Writes DIR/report.md (parameters, versions, seeds, tables, a verdict per claim with its rule, timings), ' +
         'figures (SVG + PNG), summary.json and the raw JSON Lines.',
