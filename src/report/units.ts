@@ -1,14 +1,18 @@
 /**
  * Units of work of `jesd reproduce` that are not plain sweeps (those go through runSweep): the
- * sampled ESD of J J^T at the stable fixed points of one network, and one row of a basin image.
- * They run in worker threads (src/montecarlo/pool.ts), so they take and return plain data.
+ * sampled ESD of J J^T at the stable fixed points of one network, one row of a basin image, the four
+ * counts of one network (counting protocols) and one Kac-Rice estimate. They run in worker threads
+ * (src/montecarlo/pool.ts), so they take and return plain data, and they live here rather than in
+ * their claim sections so that a worker does not load the sections' figure and PNG code.
  *
  * Determinism: a unit depends only on its input. Networks come from sampleNetwork(spec, k) and the
  * search's starts from stream(seed, NETWORK, k, START, ...) (src/network/network.ts,
  * src/fixedpoints/search.ts); basin starts are grid points, not random.
  */
 import { sampleJacobianSpectrum } from '../compare/sampler.ts';
-import { classifyStarts, type FixedPoint } from '../fixedpoints/search.ts';
+import { kacRice } from '../counting/kacRice.ts';
+import { countNetwork, countsFromSearch, type CountProtocol } from '../counting/protocols.ts';
+import { classifyStarts, findFixedPoints, type FixedPoint } from '../fixedpoints/search.ts';
 import { sampleNetwork } from '../network/network.ts';
 import type { NetworkSpec } from '../spec/networkSpec.ts';
 import { matrix } from '../types.ts';
@@ -131,4 +135,71 @@ export interface TheoryRecord {
 export async function runTheoryUnit(u: TheoryUnit): Promise<TheoryRecord> {
   const result = u.kind === 'q' ? await predictedQPoint(u.spec, u.budget) : await predictedEsd(u.spec, u.grid ?? [], u.budget);
   return { key: u.key, result };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Counting protocols over depth (claims/protocols.ts, P2)
+
+export interface ProtocolUnit {
+  key: string;
+  spec: NetworkSpec;
+  network: number;
+  starts: number;
+  iterations: number;
+  tolerance: number;
+  maxIterations: number;
+  maxPeriod: number;
+}
+
+export interface ProtocolRecord {
+  key: string;
+  depth: number;
+  network: number;
+  counts: Record<CountProtocol, number>;
+  /** Share of the all protocol's Newton starts that converged. */
+  convergedShare: number;
+}
+
+/** All four counts of one network (the multistart search once for stable and attractors). */
+export function runProtocolUnit(u: ProtocolUnit): ProtocolRecord {
+  const net = sampleNetwork(u.spec, u.network);
+  const search = countsFromSearch(findFixedPoints(net, { starts: u.starts, maxIterations: u.maxIterations, maxPeriod: u.maxPeriod }));
+  const all = countNetwork(net, 'all', { starts: u.starts });
+  const fin = countNetwork(net, 'final-states', { starts: u.starts, iterations: u.iterations, clusterTolerance: u.tolerance });
+  return {
+    key: u.key, depth: u.spec.L, network: u.network,
+    counts: { stable: search.stable, all: all.count, attractors: search.attractors, 'final-states': fin.count },
+    convergedShare: all.convergedShare!,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Kac-Rice prediction behind C4 (claims/kacRiceQ.ts)
+
+export interface KacRiceUnit {
+  key: string;
+  control: boolean;
+  spec: NetworkSpec;
+  samples: number;
+}
+
+export interface KacRiceRecord {
+  key: string;
+  control: boolean;
+  width: number;
+  depth: number;
+  stable: { mean: number; stderr: number };
+  all: { mean: number; stderr: number };
+  /** Kish effective sample sizes of the all and the stable weights. */
+  ess: number;
+  essStable: number;
+  warning: string | null;
+}
+
+export function runKacRiceUnit(u: KacRiceUnit): KacRiceRecord {
+  const r = kacRice(u.spec, { samples: u.samples });
+  return {
+    key: u.key, control: u.control, width: u.spec.N, depth: u.spec.L, stable: r.stable, all: r.all, ess: r.ess, essStable: r.essStable,
+    warning: r.warning ?? null,
+  };
 }

@@ -10,14 +10,13 @@
  * addressed by the seed, so a unit depends only on its input); records go to kacrice.jsonl.
  */
 import { join } from 'node:path';
-import { kacRice } from '../../counting/kacRice.ts';
 import { runPool } from '../../montecarlo/pool.ts';
-import { siblingModuleUrl } from '../../moduleUrl.ts';
 import type { NetworkSpec } from '../../spec/networkSpec.ts';
 import type { ReproductionScale, ScaleName } from '../scales.ts';
 import { linePlot, PALETTE } from '../../plot/svg.ts';
 import type { PredictedQCurve } from '../theory.ts';
 import { openUnitStore, type UnitRecord } from '../unitStore.ts';
+import { UNITS_URL, type KacRiceRecord, type KacRiceUnit } from '../units.ts';
 import { theoryVerdict } from '../verdicts.ts';
 import { heavySection, predictedCurves } from './heavy.ts';
 import { mdTable, r3, writeFigure, type ClaimSection } from './section.ts';
@@ -39,35 +38,6 @@ export const CONTROL_TOLERANCE = 0.05;
 
 export const KAC_RICE_RUN_FILES = ['kacrice.jsonl', 'kacrice.jsonl.meta.json'];
 
-export interface KacRiceUnit {
-  key: string;
-  control: boolean;
-  spec: NetworkSpec;
-  samples: number;
-}
-
-export interface KacRiceRecord {
-  key: string;
-  control: boolean;
-  width: number;
-  depth: number;
-  stable: { mean: number; stderr: number };
-  all: { mean: number; stderr: number };
-  /** Kish effective sample sizes of the all and the stable weights. */
-  ess: number;
-  essStable: number;
-  warning: string | null;
-}
-
-export function runKacRiceUnit(u: KacRiceUnit): KacRiceRecord {
-  const r = kacRice(u.spec, { samples: u.samples });
-  return {
-    key: u.key, control: u.control, width: u.spec.N, depth: u.spec.L, stable: r.stable, all: r.all, ess: r.ess, essStable: r.essStable,
-    warning: r.warning ?? null,
-  };
-}
-
-const UNIT_URL = siblingModuleUrl(import.meta.url, './kacRiceQ');
 
 function units(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>, lightBase: Omit<NetworkSpec, 'N' | 'L'>): KacRiceUnit[] {
   const ks = KAC_RICE_SCALES[scale.name];
@@ -106,7 +76,7 @@ export const kacRiceSection: ClaimSection<KacRiceRecord[]> = {
       progress.skip(store.done.size);
       // Deepest first: the costliest units start early, so the threads finish together.
       const todo = us.filter((u) => !store.done.has(u.key)).sort((x, y) => y.spec.L - x.spec.L);
-      await runPool<KacRiceUnit, KacRiceRecord>(todo, UNIT_URL, {
+      await runPool<KacRiceUnit, KacRiceRecord>(todo, UNITS_URL, {
         workers: opts.workers, exportName: 'runKacRiceUnit',
         onResult: (_i, rec) => { store.append(rec as KacRiceRecord & UnitRecord); progress.add(1); },
       });

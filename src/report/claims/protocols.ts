@@ -12,16 +12,14 @@
  */
 import { join } from 'node:path';
 import { curvesFromPoints, type DepthCurveSummary } from '../../counting/depthCurves.ts';
-import { COUNT_PROTOCOLS, countNetwork, countsFromSearch, type CountProtocol } from '../../counting/protocols.ts';
-import { findFixedPoints } from '../../fixedpoints/search.ts';
+import { COUNT_PROTOCOLS, type CountProtocol } from '../../counting/protocols.ts';
 import { runPool } from '../../montecarlo/pool.ts';
 import { meanAndSd } from '../../numerics/stats.ts';
-import { siblingModuleUrl } from '../../moduleUrl.ts';
-import { sampleNetwork } from '../../network/network.ts';
-import { describeSpec, type NetworkSpec } from '../../spec/networkSpec.ts';
+import { describeSpec } from '../../spec/networkSpec.ts';
 import type { ReproductionScale, ScaleName } from '../scales.ts';
 import { linePlot, PALETTE, type Series } from '../../plot/svg.ts';
 import { openUnitStore, type UnitRecord } from '../unitStore.ts';
+import { UNITS_URL, type ProtocolRecord, type ProtocolUnit } from '../units.ts';
 import type { ClaimVerdict, Verdict } from '../verdicts.ts';
 import { mdTable, r3, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
 
@@ -55,40 +53,6 @@ export function protocolUnitCount(scale: ReproductionScale): number {
   return p.depths.length * p.networks;
 }
 
-export interface ProtocolUnit {
-  key: string;
-  spec: NetworkSpec;
-  network: number;
-  starts: number;
-  iterations: number;
-  tolerance: number;
-  maxIterations: number;
-  maxPeriod: number;
-}
-
-export interface ProtocolRecord {
-  key: string;
-  depth: number;
-  network: number;
-  counts: Record<CountProtocol, number>;
-  /** Share of the all protocol's Newton starts that converged. */
-  convergedShare: number;
-}
-
-/** All four counts of one network (the multistart search once for stable and attractors). */
-export function runProtocolUnit(u: ProtocolUnit): ProtocolRecord {
-  const net = sampleNetwork(u.spec, u.network);
-  const search = countsFromSearch(findFixedPoints(net, { starts: u.starts, maxIterations: u.maxIterations, maxPeriod: u.maxPeriod }));
-  const all = countNetwork(net, 'all', { starts: u.starts });
-  const fin = countNetwork(net, 'final-states', { starts: u.starts, iterations: u.iterations, clusterTolerance: u.tolerance });
-  return {
-    key: u.key, depth: u.spec.L, network: u.network,
-    counts: { stable: search.stable, all: all.count, attractors: search.attractors, 'final-states': fin.count },
-    convergedShare: all.convergedShare!,
-  };
-}
-
-const UNIT_URL = siblingModuleUrl(import.meta.url, './protocols');
 
 export interface ProtocolRow {
   depth: number;
@@ -164,7 +128,7 @@ export const protocolsSection: ClaimSection<ProtocolRecord[]> = {
     try {
       ctx.progress.skip(store.done.size);
       const todo = units.filter((u) => !store.done.has(u.key));
-      await runPool<ProtocolUnit, ProtocolRecord>(todo, UNIT_URL, {
+      await runPool<ProtocolUnit, ProtocolRecord>(todo, UNITS_URL, {
         workers: ctx.opts.workers, exportName: 'runProtocolUnit',
         onResult: (_i, rec) => { store.append(rec as ProtocolRecord & UnitRecord); ctx.progress.add(1); },
       });
