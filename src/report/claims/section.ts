@@ -125,3 +125,16 @@ export function writeFigure(out: string, name: string, svg: string, files: strin
 export function theoryWeight(scale: ReproductionScale, L: number): number {
   return Math.max(1, Math.round(7 * L * (scale.theory.populationSize * scale.theory.sweeps) / (800 * 40)));
 }
+
+/**
+ * An `onProgress(done)` for the resumable runners (runSweep, runTrainSweep) that moves the shared
+ * bar: their first report counts the units a resume found done, which move the bar, not the ETA.
+ */
+export function cumulativeProgress(progress: ProgressReporter): (done: number) => void {
+  let last = -1;
+  return (done) => {
+    if (last < 0) progress.skip(done);
+    else progress.add(done - last);
+    last = done;
+  };
+}

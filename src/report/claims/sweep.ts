@@ -10,7 +10,7 @@ import { runSweep, type SweepResult } from '../../montecarlo/sweep.ts';
 import type { SweepConfig, SweepRecord } from '../../montecarlo/records.ts';
 import type { QGrid, ReproductionScale } from '../scales.ts';
 import type { QRow } from '../verdicts.ts';
-import type { ClaimContext, SpecBase } from './section.ts';
+import { cumulativeProgress, type ClaimContext, type SpecBase } from './section.ts';
 
 export function sweepConfig(grid: QGrid, base: SpecBase, scale: ReproductionScale): SweepConfig {
   const { weights, ...rest } = base;
@@ -27,15 +27,8 @@ export function sweepWork(grid: QGrid): number {
 
 /** Run `config` (resumably) into out/`file`, moving the progress bar. */
 export async function runSweepSection(ctx: ClaimContext, config: SweepConfig, file: string): Promise<SweepResult> {
-  const { progress, opts } = ctx;
-  let lastDone = -1;
-  // runSweep reports the units a resume found done first: they move the bar, not the ETA.
-  const onProgress = (done: number) => {
-    if (lastDone < 0) progress.skip(done);
-    else progress.add(done - lastDone);
-    lastDone = done;
-  };
-  return runSweep(config, { out: join(ctx.out, file), resume: opts.resume, force: !opts.resume, workers: opts.workers, quiet: true, onProgress });
+  const { opts } = ctx;
+  return runSweep(config, { out: join(ctx.out, file), resume: opts.resume, force: !opts.resume, workers: opts.workers, quiet: true, onProgress: cumulativeProgress(ctx.progress) });
 }
 
 /** Per-grid-point Q statistics from sweep records (sorted by network index before summing). */

@@ -17,7 +17,7 @@ import { runTrainSweep, type TrainSweepConfig, type TrainSweepRecord, type Train
 import type { ScaleName } from '../scales.ts';
 import { linePlot, type Series } from '../../plot/svg.ts';
 import { peakOf, type ClaimVerdict, type QRow, type Verdict } from '../verdicts.ts';
-import { mdTable, writeFigure } from './section.ts';
+import { cumulativeProgress, mdTable, writeFigure } from './section.ts';
 import { meanAndSd } from '../../numerics/stats.ts';
 
 /** Sizes of T1 and T2 per --scale. The reference configuration of T1 is the study's NumPy probe (N = 32, P = 10). */
@@ -85,16 +85,10 @@ const e2 = (v: number | null) => (v === null ? 'n/a' : v === 0 ? '0' : v.toExpon
 /** Run one training sweep section resumably into out/FILE, moving the shared progress bar. */
 async function sweepSection(ctx: TrainedClaimContext, config: TrainSweepConfig, file: string, section: string) {
   ctx.progress.setSection(section);
-  let last = -1;
-  const res = await runTrainSweep(config, {
+  return runTrainSweep(config, {
     out: join(ctx.out, file), resume: ctx.resume, force: !ctx.resume, workers: ctx.workers, quiet: true,
-    onProgress: (done) => {
-      if (last < 0) ctx.progress.skip(done);
-      else ctx.progress.add(done - last);
-      last = done;
-    },
+    onProgress: cumulativeProgress(ctx.progress),
   });
-  return res;
 }
 
 /** Networks trained by T1 and T2 at a scale (progress units). */
