@@ -13,12 +13,12 @@
  */
 import { InvalidSpecError, requireInteger } from '../errors.ts';
 import { checkOutputPath, writeOutputFile } from '../io/files.ts';
-import { defaultWorkerCount, runPool } from './pool.ts';
-import { createProgress } from './progress.ts';
+import { defaultWorkerCount } from './pool.ts';
 import { recordKey, shardUnits, sweepUnits, unitKey, validateSweepConfig, type SweepConfig, type SweepRecord, type SweepSummaryRow, type SweepUnit } from './records.ts';
 import { openSweepStore, type SweepStore } from './store.ts';
 import { siblingModuleUrl } from '../moduleUrl.ts';
 import { summarizeSweep } from './summary.ts';
+import { runStoredUnits } from './storedUnits.ts';
 
 export interface RunSweepOptions {
   /**
@@ -68,51 +68,23 @@ export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}):
   if (opts.resume && opts.out === undefined) throw new InvalidSpecError('resume', 'needs an output file (out) to resume from');
   // A shard runs its slice of the units (records.ts shardUnits); its store's description names the shard.
   const units = shardUnits(sweepUnits(config), config.shard);
-  const order = new Map<string, number>(units.map((u, i) => [unitKey(u), i]));
   let store: SweepStore | null = null;
   if (opts.out !== undefined) {
     checkOutputPath('--out', opts.out);
-    store = openSweepStore(opts.out, config, { resume: opts.resume, force: opts.force, validKeys: new Set(order.keys()) });
+    store = openSweepStore(opts.out, config, { resume: opts.resume, force: opts.force, validKeys: new Set(units.map(unitKey)) });
   }
   const t0 = performance.now();
   try {
-    const done = new Map<string, SweepRecord>(store ? store.done : []);
-    const todo: SweepUnit[] = units.filter((u) => !done.has(unitKey(u)));
-    const total = units.length;
-    const resumed = total - todo.length;
-    opts.onStart?.({ total, resumed, workers });
-    const progress = createProgress({ total, initial: resumed, units: 'networks', quiet: opts.quiet || opts.onProgress !== undefined });
-    let finished = resumed;
-    opts.onProgress?.(finished, total);
-    const mod = opts.unitModule ?? DEFAULT_UNIT_MODULE;
-    try {
-      await runPool<SweepUnit, SweepRecord>(todo, mod.url, {
-        workers,
-        exportName: mod.exportName,
-        onBatch: opts.onBatch,
-        onResult: (i, record) => {
-          const key = recordKey(record);
-          if (key !== unitKey(todo[i]!)) throw new Error(`sweep unit ${unitKey(todo[i]!)} returned a record for ${key}`);
-          store?.append(record);
-          done.set(key, record);
-          finished++;
-          progress.update(finished);
-          opts.onProgress?.(finished, total);
-        },
-      });
-    } finally {
-      progress.stop();
-    }
-    const records = [...done.values()].sort((a, b) => order.get(recordKey(a))! - order.get(recordKey(b))!);
-    // The file's lines go into unit order once every unit is done, so the file of a finished run is
-    // the same bytes for any --workers, after a resume, and as a merge of its shards (merge.ts).
-    store?.reorder(records.map(recordKey));
+    const { records, computed, resumed } = await runStoredUnits<SweepUnit, SweepRecord>({
+      units, unitKey, recordKey, store, module: opts.unitModule ?? DEFAULT_UNIT_MODULE, workers, what: 'sweep',
+      quiet: opts.quiet, onStart: opts.onStart, onProgress: opts.onProgress, pool: { onBatch: opts.onBatch },
+    });
     if (opts.out !== undefined) {
       // Timings never go into the records: they differ between identical runs.
-      const timings = { workers, computed: todo.length, resumed, wallMs: Math.round(performance.now() - t0) };
+      const timings = { workers, computed, resumed, wallMs: Math.round(performance.now() - t0) };
       writeOutputFile('--out', timingsPath(opts.out), JSON.stringify(timings) + '\n');
     }
-    return { records, summary: summarizeSweep(records), computed: todo.length, resumed };
+    return { records, summary: summarizeSweep(records), computed, resumed };
   } finally {
     store?.close();
   }

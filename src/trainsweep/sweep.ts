@@ -13,8 +13,8 @@
 import { InvalidSpecError, NonConvergenceError, requireFinite, requireInteger } from '../errors.ts';
 import { checkOutputPath } from '../io/files.ts';
 import { openJsonlStore, stableStringify, type JsonlStore } from '../montecarlo/jsonlStore.ts';
-import { defaultWorkerCount, runPool } from '../montecarlo/pool.ts';
-import { createProgress } from '../montecarlo/progress.ts';
+import { defaultWorkerCount } from '../montecarlo/pool.ts';
+import { runStoredUnits } from '../montecarlo/storedUnits.ts';
 import { groupBy } from '../montecarlo/summary.ts';
 import { meanAndSd } from '../numerics/stats.ts';
 import { siblingModuleUrl } from '../moduleUrl.ts';
@@ -161,14 +161,13 @@ export async function runTrainSweep(config: TrainSweepConfig, opts: RunTrainSwee
   const workers = requireInteger('--workers', opts.workers ?? defaultWorkerCount(), 1, 4096);
   if (opts.resume && opts.out === undefined) throw new InvalidSpecError('--resume', 'needs an output file (--out) to resume from');
   const units = trainSweepUnits(config);
-  const order = new Map<string, number>(units.map((u, i) => [trainUnitKey(u), i]));
   let store: JsonlStore<TrainSweepRecord> | null = null;
   const canon = canonicalTrainSweepConfig(config);
   if (opts.out !== undefined) {
     checkOutputPath('--out', opts.out);
     store = openJsonlStore<TrainSweepRecord, TrainSweepConfig>({
       path: opts.out, format: TRAIN_SWEEP_FORMAT, version: TRAIN_SWEEP_VERSION, config: canon, label: 'jesd train-sweep',
-      resume: opts.resume, force: opts.force, isRecord: isTrainRecord, keyOf: trainRecordKey, validKeys: new Set(order.keys()),
+      resume: opts.resume, force: opts.force, isRecord: isTrainRecord, keyOf: trainRecordKey, validKeys: new Set(units.map(trainUnitKey)),
       mismatch: (recorded, requested, file) => {
         const rec = (recorded ?? {}) as Record<string, unknown>;
         for (const k of Object.keys(FLAG_OF) as (keyof TrainSweepConfig)[]) {
@@ -181,38 +180,12 @@ export async function runTrainSweep(config: TrainSweepConfig, opts: RunTrainSwee
     });
   }
   try {
-    const done = new Map<string, TrainSweepRecord>(store ? store.done : []);
-    const todo = units.filter((u) => !done.has(trainUnitKey(u)));
-    const total = units.length;
-    const resumed = total - todo.length;
-    opts.onStart?.({ total, resumed, workers });
-    const progress = createProgress({ total, initial: resumed, label: 'train-sweep', units: 'networks', quiet: opts.quiet || opts.onProgress !== undefined });
-    let finished = resumed;
-    opts.onProgress?.(finished, total);
-    try {
-      await runPool<TrainSweepUnit, TrainSweepRecord>(todo, TRAIN_UNIT_MODULE.url, {
-        workers,
-        exportName: TRAIN_UNIT_MODULE.exportName,
-        minThreadWorkMs: opts.minThreadWorkMs,
-        mainThreadWorks: opts.mainThreadWorks,
-        onBatch: opts.onBatch,
-        onResult: (i, record) => {
-          const key = trainRecordKey(record);
-          if (key !== trainUnitKey(todo[i]!)) throw new Error(`training sweep unit ${trainUnitKey(todo[i]!)} returned a record for ${key}`);
-          checkFinite(record);
-          store?.append(record);
-          done.set(key, record);
-          finished++;
-          progress.update(finished);
-          opts.onProgress?.(finished, total);
-        },
-      });
-    } finally {
-      progress.stop();
-    }
-    const records = [...done.values()].sort((a, b) => order.get(trainRecordKey(a))! - order.get(trainRecordKey(b))!);
-    store?.reorder(records.map(trainRecordKey));
-    return { records, summary: summarizeTrainSweep(records, config.lossThreshold), computed: todo.length, resumed };
+    const { records, computed, resumed } = await runStoredUnits<TrainSweepUnit, TrainSweepRecord>({
+      units, unitKey: trainUnitKey, recordKey: trainRecordKey, store, module: TRAIN_UNIT_MODULE, workers, what: 'training sweep',
+      check: checkFinite, label: 'train-sweep', quiet: opts.quiet, onStart: opts.onStart, onProgress: opts.onProgress,
+      pool: { onBatch: opts.onBatch, minThreadWorkMs: opts.minThreadWorkMs, mainThreadWorks: opts.mainThreadWorks },
+    });
+    return { records, summary: summarizeTrainSweep(records, config.lossThreshold), computed, resumed };
   } finally {
     store?.close();
   }

@@ -1,0 +1,71 @@
+/**
+ * The loop every resumable sweep shares (`jesd sweep`, src/montecarlo/sweep.ts; `jesd train-sweep`,
+ * src/trainsweep/sweep.ts): skip the units whose records the store already holds, run the others on
+ * the worker pool, check that each record answers its unit, append it (fsync'ed) and move the
+ * progress bar, then put the file's lines into unit order. The file of a finished run is therefore
+ * the same bytes for any number of workers and after any number of resumes.
+ */
+import { runPool, type PoolOptions } from './pool.ts';
+import { createProgress } from './progress.ts';
+
+/** The part of a record store (jsonlStore.ts) the loop uses; null runs without a file. */
+export interface UnitStore<R> {
+  done: Map<string, R>;
+  append(record: R): void;
+  reorder(keys: readonly string[]): void;
+}
+
+export interface StoredUnitsOptions<U, R> {
+  units: readonly U[];
+  unitKey(unit: U): string;
+  recordKey(record: R): string;
+  store: UnitStore<R> | null;
+  /** The work function: module URL and export name (it receives U and returns R). */
+  module: { url: string; exportName: string };
+  workers: number;
+  /** Names the run in the error raised when a record does not answer its unit ("sweep"). */
+  what: string;
+  /** Checks a record before it is written (throws to refuse it). */
+  check?: (record: R) => void;
+  /** Progress-bar label (default "sweep"). */
+  label?: string;
+  quiet?: boolean;
+  onStart?: (info: { total: number; resumed: number; workers: number }) => void;
+  onProgress?: (done: number, total: number) => void;
+  pool?: Pick<PoolOptions<R>, 'onBatch' | 'minThreadWorkMs' | 'mainThreadWorks'>;
+}
+
+/** Run the units not yet in the store; every record (resumed and new) in unit order. */
+export async function runStoredUnits<U, R>(o: StoredUnitsOptions<U, R>): Promise<{ records: R[]; computed: number; resumed: number }> {
+  const order = new Map<string, number>(o.units.map((u, i) => [o.unitKey(u), i]));
+  const done = new Map<string, R>(o.store ? o.store.done : []);
+  const todo = o.units.filter((u) => !done.has(o.unitKey(u)));
+  const total = o.units.length;
+  const resumed = total - todo.length;
+  o.onStart?.({ total, resumed, workers: o.workers });
+  const progress = createProgress({ total, initial: resumed, units: 'networks', quiet: o.quiet || o.onProgress !== undefined, ...(o.label ? { label: o.label } : {}) });
+  let finished = resumed;
+  o.onProgress?.(finished, total);
+  try {
+    await runPool<U, R>(todo, o.module.url, {
+      ...o.pool,
+      workers: o.workers,
+      exportName: o.module.exportName,
+      onResult: (i, record) => {
+        const key = o.recordKey(record);
+        if (key !== o.unitKey(todo[i]!)) throw new Error(`${o.what} unit ${o.unitKey(todo[i]!)} returned a record for ${key}`);
+        o.check?.(record);
+        o.store?.append(record);
+        done.set(key, record);
+        finished++;
+        progress.update(finished);
+        o.onProgress?.(finished, total);
+      },
+    });
+  } finally {
+    progress.stop();
+  }
+  const records = [...done.values()].sort((a, b) => order.get(o.recordKey(a))! - order.get(o.recordKey(b))!);
+  o.store?.reorder(records.map(o.recordKey));
+  return { records, computed: todo.length, resumed };
+}
