@@ -10,9 +10,8 @@
  * probabilities of relu units (11.3) with Wilson intervals; the substitution identity (11.4); the
  * atom of the ESD of J J^T at 0 (11.5); a census figure of a deep relu and a deep tanh network.
  */
-import { join } from 'node:path';
-import { linePlot, svgToPng, type Series } from '../../plot/svg.ts';
-import { fileError, writeOutputFile } from '../../io/files.ts';
+import { linePlot, type Series } from '../../plot/svg.ts';
+import { writeFigure } from '../claims/section.ts';
 import { findFixedPoints } from '../../fixedpoints/search.ts';
 import { linalg } from '../../linalg/index.ts';
 import { marchenkoPasturFactor } from '../../freeprob/closedFormLaws.ts';
@@ -89,16 +88,7 @@ export const orderPreservingStudy: Study = {
     const sections: string[] = [];
     const summary: Record<string, unknown> = { scale: opts.scale, seed: opts.seed, sizes: s };
     const progress = createProgress({ total: 6, label: 'order-preserving', units: 'checks', quiet: opts.quiet === true, ...(opts.stream ? { stream: opts.stream } : {}) });
-    const figure = (name: string, svg: string) => {
-      writeOutputFile('--out', join(opts.out, `${name}.svg`), svg);
-      const png = join(opts.out, `${name}.png`);
-      try {
-        svgToPng(svg, png);
-      } catch (e) {
-        throw fileError('--out', png, e);
-      }
-      files.push(`${name}.svg`, `${name}.png`);
-    };
+    const figure = (name: string, svg: string) => writeFigure(opts.out, name, svg, files);
 
     // 1. The diagonal map sigmoid(8x - 4) on R^N.
     progress.setSection('diagonal map');

@@ -4,10 +4,8 @@
  * sigma = phi = (0, 1, 1), m = 200, a_i(0) = Gaussian quantiles, and judges each number:
  * t_1 and t_2 per eps against an LSODA reference, the exponents of t_l against eps, the plateau height.
  */
-import { join } from 'node:path';
-import { writeOutputFile } from '../../io/files.ts';
 import { createProgress } from '../../montecarlo/progress.ts';
-import { svgToPng } from '../../plot/svg.ts';
+import { writeFigure } from '../claims/section.ts';
 import type { ClaimVerdict, Verdict } from '../verdicts.ts';
 import type { FlowSpec } from '../../timescales/flow.ts';
 import { timescaleTable, timescalesFigure } from '../../timescales/table.ts';
@@ -103,8 +101,8 @@ async function run(opts: StudyOptions): Promise<StudyResult> {
   });
 
   const svg = timescalesFigure(table, 'R(t) of the mean-field flow, sigma = phi = (0, 1, 1), m = 200');
-  writeOutputFile('--out', join(opts.out, 'timescales.svg'), svg);
-  svgToPng(svg, join(opts.out, 'timescales.png'));
+  const figures: string[] = [];
+  writeFigure(opts.out, 'timescales', svg, figures);
   const exps = table.exponents.map((e) => `- t_${e.degree}: least squares ${e.exponent.toFixed(4)} over ${e.runs} eps; between the two smallest eps ${e.localExponent.toFixed(4)}; theory 1/(2l) = ${(1 / (2 * e.degree)).toFixed(3)} as eps -> 0.`);
   const files = writeStudyReport({
     out: opts.out,
@@ -118,7 +116,7 @@ async function run(opts: StudyOptions): Promise<StudyResult> {
       '![R(t)](timescales.png)',
     ],
     summary: { spec: SPEC, scale: opts.scale, rtol: scale.rtol, runs: table.runs.map((r) => ({ eps: r.eps, times: r.times, plateaus: r.plateaus, final: r.final, diagnostics: r.diagnostics })), exponents: table.exponents },
-    files: ['timescales.svg', 'timescales.png'],
+    files: figures,
   });
   return { out: opts.out, files, verdicts };
 }
