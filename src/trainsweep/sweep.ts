@@ -22,7 +22,7 @@ import { ACTIVATIONS, validateLaw, type ActivationName } from '../spec/networkSp
 import { validateTrainConfig, DEFAULT_TRAIN } from '../training/train.ts';
 import {
   trainPointKey, trainRecordKey, trainUnitKey,
-  type TrainInit, type TrainOptimizer, type TrainSweepRecord, type TrainSweepUnit,
+  type TrainInit, type TrainOptimizer, type TrainSweepRecord, type TrainSweepSettings, type TrainSweepUnit,
 } from './sweepUnit.ts';
 
 export type { TrainInit, TrainOptimizer, TrainSweepRecord, TrainSweepUnit } from './sweepUnit.ts';
@@ -30,26 +30,14 @@ export type { TrainInit, TrainOptimizer, TrainSweepRecord, TrainSweepUnit } from
 export const TRAIN_SWEEP_FORMAT = 'jesd-train-sweep';
 export const TRAIN_SWEEP_VERSION = 1;
 
-export interface TrainSweepConfig {
-  width: number;
+/** A training sweep: the shared settings and the grid axes. */
+export interface TrainSweepConfig extends TrainSweepSettings {
   depths: number[];
   inits: TrainInit[];
   optimizers: TrainOptimizer[];
   /** Step budgets (a grid axis: a finished run cannot be extended, since the checkpoint key holds the steps). */
   steps: number[];
   networks: number;
-  /** Root seed: network k trains with seed + k. */
-  seed: number;
-  activation: ActivationName;
-  patterns: number;
-  lo: number;
-  hi: number;
-  /** Starts of the multistart fixed-point search per network. */
-  starts: number;
-  /** A network "trained" when its final loss is below this. */
-  lossThreshold: number;
-  /** Damaged copies per pattern in the 20 %-flip restoration check. */
-  restoreTrials: number;
 }
 
 export const DEFAULT_LOSS_THRESHOLD = 1e-3;

@@ -36,23 +36,32 @@ export interface TrainOptimizer {
   momentum: number;
 }
 
-export interface TrainSweepUnit {
+/** The settings every network of a training sweep shares (its grid axes aside). */
+export interface TrainSweepSettings {
   width: number;
+  /** Root seed: network k trains with seed + k. */
+  seed: number;
+  activation: ActivationName;
+  /** Random patterns in {lo, hi}^N. */
+  patterns: number;
+  lo: number;
+  hi: number;
+  /** Starts of the multistart fixed-point search per network. */
+  starts: number;
+  /** A network "trained" when its final loss is below this. */
+  lossThreshold: number;
+  /** Damaged copies per pattern in the restoration check (flip 20 %). */
+  restoreTrials: number;
+}
+
+/** One network of a training sweep: the shared settings and one value of each grid axis. */
+export interface TrainSweepUnit extends TrainSweepSettings {
   depth: number;
   init: TrainInit;
   opt: TrainOptimizer;
   steps: number;
   /** Network index k: the training seed is seed + k. */
   network: number;
-  seed: number;
-  activation: ActivationName;
-  patterns: number;
-  lo: number;
-  hi: number;
-  starts: number;
-  lossThreshold: number;
-  /** Damaged copies per pattern in the restoration check (flip 20 %). */
-  restoreTrials: number;
 }
 
 /** One JSON line of a training-sweep file. Numbers are finite or null (diverged runs). */
