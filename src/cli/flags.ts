@@ -75,6 +75,15 @@ export function parseWorkers(text: string | undefined, quiet = false): number {
   return w;
 }
 
+/** `--shard K/N`: shard K of N, integers with 1 <= K <= N. */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  if (m === null) throw new FlagError('--shard', `must be K/N with integers 1 <= K <= N (e.g. 2/3), got ${JSON.stringify(text)}`);
+  const index = Number(m[1]), count = Number(m[2]);
+  if (!(count >= 1 && index >= 1 && index <= count)) throw new FlagError('--shard', `must be K/N with 1 <= K <= N, got ${text}`);
+  return { index, count };
+}
+
 export function parseChoice<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(text)) {
     throw new FlagError(flag, `must be one of ${allowed.join('|')}, got ${JSON.stringify(text)}`);

@@ -7,6 +7,7 @@
  */
 import { runPool, type PoolOptions } from './pool.ts';
 import { createProgress } from './progress.ts';
+import { shardOf, type SweepShard } from './records.ts';
 
 /** The part of a record store (jsonlStore.ts) the loop uses; null runs without a file. */
 export interface UnitStore<R> {
@@ -33,14 +34,22 @@ export interface StoredUnitsOptions<U, R> {
   onStart?: (info: { total: number; resumed: number; workers: number }) => void;
   onProgress?: (done: number, total: number) => void;
   pool?: Pick<PoolOptions<R>, 'onBatch' | 'minThreadWorkMs' | 'mainThreadWorks'>;
+  /**
+   * Run only the units at positions i of `units` with shardOf(i, count) = index (one shard of a
+   * `jesd reproduce --shard K/N` run); the others are neither run nor expected, and the records
+   * returned are those the store holds. The store's description stays the whole run's.
+   */
+  slice?: SweepShard;
 }
 
 /** Run the units not yet in the store; every record (resumed and new) in unit order. */
 export async function runStoredUnits<U, R>(o: StoredUnitsOptions<U, R>): Promise<{ records: R[]; computed: number; resumed: number }> {
   const order = new Map<string, number>(o.units.map((u, i) => [o.unitKey(u), i]));
   const done = new Map<string, R>(o.store ? o.store.done : []);
-  const todo = o.units.filter((u) => !done.has(o.unitKey(u)));
-  const total = o.units.length;
+  const slice = o.slice;
+  const mine = slice === undefined ? o.units : o.units.filter((_, i) => shardOf(i, slice.count) === slice.index);
+  const todo = mine.filter((u) => !done.has(o.unitKey(u)));
+  const total = mine.length;
   const resumed = total - todo.length;
   o.onStart?.({ total, resumed, workers: o.workers });
   const progress = createProgress({ total, initial: resumed, units: 'networks', quiet: o.quiet || o.onProgress !== undefined, ...(o.label ? { label: o.label } : {}) });

@@ -14,7 +14,7 @@
 import { InvalidSpecError, requireInteger } from '../errors.ts';
 import { checkOutputPath, writeOutputFile } from '../io/files.ts';
 import { defaultWorkerCount } from './pool.ts';
-import { recordKey, shardUnits, sweepUnits, unitKey, validateSweepConfig, type SweepConfig, type SweepRecord, type SweepSummaryRow, type SweepUnit } from './records.ts';
+import { recordKey, shardUnits, sweepUnits, unitKey, validateSweepConfig, type SweepConfig, type SweepRecord, type SweepShard, type SweepSummaryRow, type SweepUnit } from './records.ts';
 import { openSweepStore, type SweepStore } from './store.ts';
 import { siblingModuleUrl } from '../moduleUrl.ts';
 import { summarizeSweep } from './summary.ts';
@@ -45,6 +45,8 @@ export interface RunSweepOptions {
    * (./sweepUnit.ts, runSweepUnit). It receives a SweepUnit and returns a SweepRecord.
    */
   unitModule?: { url: string; exportName: string };
+  /** Run one slice of the units under the whole run's description (storedUnits.ts `slice`; `jesd reproduce --shard`). */
+  slice?: SweepShard;
 }
 
 export interface SweepResult {
@@ -77,7 +79,7 @@ export async function runSweep(config: SweepConfig, opts: RunSweepOptions = {}):
   try {
     const { records, computed, resumed } = await runStoredUnits<SweepUnit, SweepRecord>({
       units, unitKey, recordKey, store, module: opts.unitModule ?? DEFAULT_UNIT_MODULE, workers, what: 'sweep',
-      quiet: opts.quiet, onStart: opts.onStart, onProgress: opts.onProgress, pool: { onBatch: opts.onBatch },
+      quiet: opts.quiet, onStart: opts.onStart, onProgress: opts.onProgress, pool: { onBatch: opts.onBatch }, slice: opts.slice,
     });
     if (opts.out !== undefined) {
       // Timings never go into the records: they differ between identical runs.

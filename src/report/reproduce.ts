@@ -33,6 +33,8 @@ import { CLAIMS } from './claims/index.ts';
 import type { ClaimContext, ClaimReport, ClaimSection, ReproduceOptions, SpecBase, WeightedTheoryUnit } from './claims/section.ts';
 import { runTheoryStage, THEORY_FILE, THEORY_RUN_FILES } from './claims/theory.ts';
 import { reportMarkdown, timingsMarkdown } from './markdown.ts';
+import { readShardFile, SHARD_FILE, SHARD_FORMAT, SHARD_VERSION, writeShardFile } from './shardFile.ts';
+import { packageVersion } from '../version.ts';
 import type { TheoryRecord } from './units.ts';
 import type { ClaimVerdict } from './verdicts.ts';
 
@@ -60,6 +62,7 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
         throw new OutputFileError('--out', out, `--out: ${out} holds an earlier run (${earlier.slice(0, 3).join(', ')}${earlier.length > 3 ? ', ...' : ''}); add --resume to continue it or --force to replace it`, 2);
       }
     }
+    if (opts.shard !== undefined) checkShardDirectory(opts, out);
     return await reproduceLocked(opts, out);
   } catch (e) {
     // A section store of another --scale or --seed names the internal grid flag (e.g. "--width
@@ -78,7 +81,27 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
 export const REPRODUCE_LOCK = 'reproduce.lock';
 
 /** Files of `jesd reproduce` (besides figures) whose presence marks an earlier run in a directory. */
-const RUN_FILES = [...CLAIMS.flatMap((c) => c.runFiles), ...THEORY_RUN_FILES, 'report.md', 'summary.json'];
+const RUN_FILES = [...CLAIMS.flatMap((c) => c.runFiles), ...THEORY_RUN_FILES, 'report.md', 'summary.json', SHARD_FILE];
+
+/**
+ * A shard directory names its shard in shard.json from its first unit on, with `finished: false`
+ * until every unit of the shard is stored; `jesd merge` takes finished shards only. A directory is
+ * resumed only as the shard it holds, so two shards never share one directory.
+ */
+function checkShardDirectory(opts: ReproduceOptions, out: string): void {
+  const shard = opts.shard!;
+  requireInteger('--shard', shard.count, 1);
+  requireInteger('--shard', shard.index, 1, shard.count);
+  const path = join(out, SHARD_FILE);
+  if (opts.resume && earlierRunFiles(out).length > 0) {
+    const held = existsSync(path) ? readShardFile(path) : null;
+    if (held === null) throw new ResultStoreError(`--resume: ${out} holds a run that is not a shard; resume it without --shard, or give each shard its own --out`);
+    if (held.shard.index !== shard.index || held.shard.count !== shard.count) {
+      throw new ResultStoreError(`--resume: ${out} holds shard ${held.shard.index}/${held.shard.count}, not ${shard.index}/${shard.count}; give each shard its own --out`);
+    }
+  }
+  writeShardFile(path, { format: SHARD_FORMAT, version: SHARD_VERSION, package: packageVersion(), scale: opts.scale, seed: opts.seed, shard, finished: false });
+}
 
 /** The files of an earlier reproduction found in `out` (a record file or its run description counts). */
 export function earlierRunFiles(out: string): string[] {
@@ -93,7 +116,9 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
   const bases: { gaussian: SpecBase; cauchy: SpecBase } = { gaussian: studySpec('gaussian', opts.seed), cauchy: studySpec('cauchy', opts.seed) };
   const results = new Map<ClaimSection<unknown>, unknown>();
   let theory: Map<string, TheoryRecord> | null = null;
-  const total = CLAIMS.reduce((acc, c) => acc + c.work(scale), 0);
+  const all = CLAIMS.reduce((acc, c) => acc + c.work(scale), 0);
+  // A shard computes about one N-th of the work (the basins and predicted ESDs wait for the merge).
+  const total = opts.shard ? Math.ceil(all / opts.shard.count) : all;
   const progress = createProgress({ total, label: 'reproduce', quiet: opts.quiet, ...(opts.stream ? { stream: opts.stream } : {}) });
   const ctx: ClaimContext = {
     scale, opts, out, bases, progress,
@@ -126,16 +151,23 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
     files.push(THEORY_FILE);
     timings['theory'] = performance.now() - t;
 
+    if (opts.shard) {
+      // A shard ends here: its records are complete; the report is written by jesd merge.
+      writeShardFile(join(out, SHARD_FILE), { format: SHARD_FORMAT, version: SHARD_VERSION, package: packageVersion(), scale: scale.name, seed: opts.seed, shard: opts.shard, finished: true });
+      files.push(SHARD_FILE);
+      return { out, files, verdicts: [], timings };
+    }
+
     // 3. Verdicts, figures and report. The verdict table lists the study's claims in section
     // order, then the project's own checks (ids starting with P).
     t = performance.now();
     progress.setSection('figures and report');
     const sections: ClaimReport[] = CLAIMS.map((c) => c.report(ctx, results.get(c)));
     for (const s of sections) files.push(...s.files);
-    const all = sections.flatMap((s) => s.verdicts);
+    const claimed = sections.flatMap((s) => s.verdicts);
     // The study's claims about untrained networks (C), then about trained ones (T) and their application (A), then the project's checks (P); by number within each.
     const rank = (v: ClaimVerdict) => Math.max(0, 'CTAP'.indexOf(v.id[0]!));
-    const verdicts = [...all].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id, 'en', { numeric: true }));
+    const verdicts = [...claimed].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id, 'en', { numeric: true }));
     const report = reportMarkdown({ scale, opts, bases, sections, verdicts, files });
     timings['figures and report'] = performance.now() - t;
     timings['total'] = performance.now() - tAll;

@@ -25,6 +25,8 @@ export interface UnitStore<R extends UnitRecord> {
   /** Records already in the file (resume), then those appended, by key, in file order. */
   done: Map<string, R>;
   append(record: R): void;
+  /** Append records with one fsync (a rewrite of checked records). */
+  appendAll(records: readonly R[]): void;
   close(): void;
 }
 
@@ -66,6 +68,6 @@ export function openUnitStore<R extends UnitRecord>(
         ? null
         : `${file} was written by a run with other parameters (--scale or --seed differ)`,
   });
-  return { path, done: store.done, append: (r) => store.append(r), close: () => store.close() };
+  return { path, done: store.done, append: (r) => store.append(r), appendAll: (rs) => store.appendAll(rs), close: () => store.close() };
 }
 

@@ -15,6 +15,7 @@ import { checkOutputPath } from '../io/files.ts';
 import { openJsonlStore, stableStringify, type JsonlStore } from '../montecarlo/jsonlStore.ts';
 import { defaultWorkerCount } from '../montecarlo/pool.ts';
 import { runStoredUnits } from '../montecarlo/storedUnits.ts';
+import type { SweepShard } from '../montecarlo/records.ts';
 import { groupBy } from '../montecarlo/summary.ts';
 import { meanAndSd } from '../numerics/stats.ts';
 import { siblingModuleUrl } from '../moduleUrl.ts';
@@ -132,6 +133,8 @@ export interface RunTrainSweepOptions {
   mainThreadWorks?: boolean;
   /** Called when worker thread `thread` returns a batch (pool statistics, tests). */
   onBatch?: (thread: number, size: number) => void;
+  /** Run one slice of the units under the whole run's description (storedUnits.ts `slice`; `jesd reproduce --shard`). */
+  slice?: SweepShard;
 }
 
 export interface TrainSweepResult {
@@ -172,6 +175,7 @@ export async function runTrainSweep(config: TrainSweepConfig, opts: RunTrainSwee
       units, unitKey: trainUnitKey, recordKey: trainRecordKey, store, module: TRAIN_UNIT_MODULE, workers, what: 'training sweep',
       check: checkFinite, label: 'train-sweep', quiet: opts.quiet, onStart: opts.onStart, onProgress: opts.onProgress,
       pool: { onBatch: opts.onBatch, minThreadWorkMs: opts.minThreadWorkMs, mainThreadWorks: opts.mainThreadWorks },
+      slice: opts.slice,
     });
     return { records, summary: summarizeTrainSweep(records, config.lossThreshold), computed, resumed };
   } finally {

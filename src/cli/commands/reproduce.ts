@@ -9,11 +9,11 @@ import { resolve } from 'node:path';
 import { runReproduction } from '../../report/reproduce.ts';
 import { DEFAULT_STUDY, runStudy, STUDIES, studyNames } from '../../report/studies/index.ts';
 import { SCALE_NAMES, SCALES, type ScaleName } from '../../report/scales.ts';
-import { parseChoice, parseInteger, parseWorkers } from '../flags.ts';
+import { parseChoice, parseInteger, parseShard, parseWorkers } from '../flags.ts';
 import { checkOutputPath, FlagError, log, printJson } from '../io.ts';
 
 interface ReproduceFlags {
-  study?: string; scale?: string; out?: string; workers?: string; seed?: string; resume?: boolean; force?: boolean; quiet?: boolean; json?: boolean;
+  study?: string; scale?: string; out?: string; workers?: string; seed?: string; resume?: boolean; force?: boolean; quiet?: boolean; json?: boolean; shard?: string;
 }
 
 export function register(program: Command): void {
@@ -33,6 +33,7 @@ export function register(program: Command): void {
     .option('--seed <S>', 'root seed, a non-negative integer (default 1)')
     .option('--resume', 'continue an interrupted run in --out (same --scale and --seed): finished units are kept, the rest computed')
     .option('--force', 'replace an earlier run in --out (without --resume or --force, a directory holding one is refused)')
+    .option('--shard <K/N>', 'run only shard K of N (one machine of a cluster): every section computes the units at positions K-1, K-1+N, ... of its list into --out, which holds no report; jesd merge OUT DIR1 ... DIRN joins the N directories and writes the report (docs/cluster.md)')
     .option('--quiet', 'no progress bar on stderr')
     .option('--json', 'print {"out", "files", "verdicts"} as one JSON document on stdout')
     .addHelpText('after', [
@@ -41,6 +42,7 @@ export function register(program: Command): void {
       'Same --seed gives the same report (minus its Timings and environment section) for any --workers,',
       'and a run killed and continued with --resume ends with the same report as an uninterrupted one.',
       '`--scale tiny` runs every section at very small sizes in seconds (used by the tests).',
+      'With --shard K/N the N shards together compute what one run computes, and jesd merge writes the same report.',
       '',
       'Example: jesd reproduce --out reproduction --workers 2',
     ].join('\n'))
@@ -52,6 +54,7 @@ export function register(program: Command): void {
       const out = raw.out ?? 'reproduction';
       if (study !== DEFAULT_STUDY) {
         if (raw.resume) throw new FlagError('--resume', `applies to --study ${DEFAULT_STUDY} only`);
+        if (raw.shard !== undefined) throw new FlagError('--shard', `applies to --study ${DEFAULT_STUDY} only`);
         checkOutputPath('--out', out, 'directory');
         if (!raw.quiet) log(`jesd reproduce: study ${study}, scale ${scale}, seed ${seed} -> ${resolve(out)}`);
         const r = await runStudy(study, { out, scale, seed, workers, quiet: !!raw.quiet });
@@ -60,24 +63,27 @@ export function register(program: Command): void {
         return;
       }
       if (raw.resume && raw.force) throw new FlagError('--force', 'cannot be combined with --resume (--force starts over, --resume continues)');
+      const shard = raw.shard === undefined ? undefined : parseShard(raw.shard);
       checkOutputPath('--out', out, 'directory');
-      if (!raw.quiet) log(`jesd reproduce: scale ${scale}, seed ${seed}, ${workers} worker(s) -> ${resolve(out)}${raw.resume ? ' (resuming)' : raw.force ? ' (replacing any earlier run)' : ''}`);
+      if (!raw.quiet) log(`jesd reproduce: scale ${scale}, seed ${seed}${shard ? `, shard ${shard.index}/${shard.count}` : ''}, ${workers} worker(s) -> ${resolve(out)}${raw.resume ? ' (resuming)' : raw.force ? ' (replacing any earlier run)' : ''}`);
       // Ctrl-C / kill: every finished unit is already on disk (fsync'ed); say how to continue.
       const interrupted = (signal: NodeJS.Signals) => {
-        process.stderr.write(`\njesd reproduce: interrupted (${signal}); finished units are saved in ${resolve(out)}. Continue with: jesd reproduce --resume --out ${out} --scale ${scale} --seed ${seed}\n`);
+        process.stderr.write(`\njesd reproduce: interrupted (${signal}); finished units are saved in ${resolve(out)}. Continue with: jesd reproduce --resume --out ${out} --scale ${scale} --seed ${seed}${shard ? ` --shard ${shard.index}/${shard.count}` : ''}\n`);
         process.exit(signal === 'SIGINT' ? 130 : 143);
       };
       process.once('SIGINT', interrupted);
       process.once('SIGTERM', interrupted);
       let result;
       try {
-        result = await runReproduction({ scale, out, workers, seed, resume: !!raw.resume, force: !!raw.force, quiet: !!raw.quiet });
+        result = await runReproduction({ scale, out, workers, seed, resume: !!raw.resume, force: !!raw.force, quiet: !!raw.quiet, ...(shard ? { shard } : {}) });
       } finally {
         process.off('SIGINT', interrupted);
         process.off('SIGTERM', interrupted);
       }
       if (raw.json) {
-        printJson({ out: result.out, files: result.files, verdicts: result.verdicts });
+        printJson({ out: result.out, files: result.files, verdicts: result.verdicts, ...(shard ? { shard } : {}) });
+      } else if (shard) {
+        process.stdout.write(`Shard ${shard.index}/${shard.count} finished in ${resolve(out)}; when all ${shard.count} are, write the report with: jesd merge OUT DIR1 ... DIR${shard.count}\n`);
       } else {
         const lines = [`Report: ${resolve(out, 'report.md')}`, ...result.verdicts.map((v) => `  ${v.id} ${v.verdict}: ${v.evidence}`)];
         process.stdout.write(lines.join('\n') + '\n');

@@ -14,7 +14,7 @@ import type { SweepRecord } from '../../montecarlo/records.ts';
 import { runSweep } from '../../montecarlo/sweep.ts';
 import type { SweepConfig } from '../../montecarlo/records.ts';
 import { formatSweepTable } from '../../montecarlo/table.ts';
-import { addNetworkFlags, parseChoice, parseInteger, parseNumber, parseWorkers, resolveNetworkFlags, type NetworkFlags, type RawNetworkFlags } from '../flags.ts';
+import { addNetworkFlags, parseChoice, parseInteger, parseNumber, parseShard, parseWorkers, resolveNetworkFlags, type NetworkFlags, type RawNetworkFlags } from '../flags.ts';
 import { FlagError, log, printJson } from '../io.ts';
 import { PRESETS } from '../presets.ts';
 
@@ -102,11 +102,8 @@ export function resolveSweepFlags(raw: SweepFlags): { config: SweepConfig; worke
     };
   }
   if (raw.shard !== undefined) {
-    const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(raw.shard);
     const units = flags.widths.length * flags.depths.length * weightLaws.length * networks;
-    if (m === null) throw new FlagError('--shard', `must be K/N with integers 1 <= K <= N (e.g. 2/3), got ${JSON.stringify(raw.shard)}`);
-    const index = Number(m[1]), count = Number(m[2]);
-    if (!(count >= 1 && index >= 1 && index <= count)) throw new FlagError('--shard', `must be K/N with 1 <= K <= N, got ${raw.shard}`);
+    const { index, count } = parseShard(raw.shard);
     if (count > units) throw new FlagError('--shard', `N = ${count} is more than the ${units} networks of the sweep`);
     if (raw.out === undefined) throw new FlagError('--shard', 'needs --out FILE.jsonl (the shard\'s file, for jesd merge)');
     config.shard = { index, count };

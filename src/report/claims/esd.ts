@@ -15,7 +15,7 @@ import type { Availability, PredictedLaw } from '../theory.ts';
 import { openUnitStore, type UnitRecord } from '../unitStore.ts';
 import { UNITS_URL, type EsdRecord, type EsdUnit } from '../units.ts';
 import { esdVerdict, type EsdComparison } from '../verdicts.ts';
-import { mdTable, r3, sci, theoryWeight, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
+import { mdTable, r3, sci, theoryWeight, unitsOfRun, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
 
 export interface EsdResult {
   /** One record per unit, in unit order (point, then network). */
@@ -163,7 +163,7 @@ export const esdSection: ClaimSection<EsdResult> = {
     }, { resume: opts.resume, units: new Map(esdUnits.map((u) => [u.key, { width: u.spec.N, depth: u.spec.L, weights: u.spec.weights.name, network: u.network }])) });
     try {
       progress.skip(store.done.size);
-      const todo = esdUnits.filter((u) => !store.done.has(u.key));
+      const todo = unitsOfRun(ctx, esdUnits).filter((u) => !store.done.has(u.key));
       await runPool<EsdUnit, EsdRecord>(todo, UNITS_URL, {
         workers: opts.workers, exportName: 'runEsdUnit',
         onResult: (_i, rec) => { store.append(rec as EsdRecord & UnitRecord); progress.add(1); },
@@ -171,9 +171,11 @@ export const esdSection: ClaimSection<EsdResult> = {
     } finally {
       store.close();
     }
-    return { result: { records: esdUnits.map((u) => store.done.get(u.key)!) }, files: [FILE] };
+    return { result: { records: esdUnits.flatMap((u) => store.done.get(u.key) ?? []) }, files: [FILE] };
   },
   theoryUnits(ctx, { records }) {
+    // The grid of a prediction comes from the sampled spectra of every shard: it waits for the merge.
+    if (ctx.opts.shard) return [];
     const budget = { ...ctx.scale.theory };
     const weight = esdTheoryWeight(ctx.scale);
     const withGrid = pointData(ctx, records).filter((d) => d.grid !== null);

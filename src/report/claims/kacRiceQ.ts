@@ -19,7 +19,7 @@ import { openUnitStore, type UnitRecord } from '../unitStore.ts';
 import { UNITS_URL, type KacRiceRecord, type KacRiceUnit } from '../units.ts';
 import { theoryVerdict } from '../verdicts.ts';
 import { heavySection, predictedCurves } from './heavy.ts';
-import { mdTable, r3, writeFigure, type ClaimSection } from './section.ts';
+import { mdTable, r3, unitsOfRun, writeFigure, type ClaimSection } from './section.ts';
 import { qRows } from './sweep.ts';
 
 /**
@@ -75,7 +75,7 @@ export const kacRiceSection: ClaimSection<KacRiceRecord[]> = {
     try {
       progress.skip(store.done.size);
       // Deepest first: the costliest units start early, so the threads finish together.
-      const todo = us.filter((u) => !store.done.has(u.key)).sort((x, y) => y.spec.L - x.spec.L);
+      const todo = unitsOfRun(ctx, us).filter((u) => !store.done.has(u.key)).sort((x, y) => y.spec.L - x.spec.L);
       await runPool<KacRiceUnit, KacRiceRecord>(todo, UNITS_URL, {
         workers: opts.workers, exportName: 'runKacRiceUnit',
         onResult: (_i, rec) => { store.append(rec as KacRiceRecord & UnitRecord); progress.add(1); },
@@ -83,7 +83,7 @@ export const kacRiceSection: ClaimSection<KacRiceRecord[]> = {
     } finally {
       store.close();
     }
-    return { result: us.map((u) => store.done.get(u.key)!), files: [KAC_RICE_RUN_FILES[0]!] };
+    return { result: us.flatMap((u) => store.done.get(u.key) ?? []), files: [KAC_RICE_RUN_FILES[0]!] };
   },
   report(ctx, records) {
     const { scale, out } = ctx;

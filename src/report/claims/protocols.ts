@@ -21,7 +21,7 @@ import { linePlot, PALETTE, type Series } from '../../plot/svg.ts';
 import { openUnitStore, type UnitRecord } from '../unitStore.ts';
 import { UNITS_URL, type ProtocolRecord, type ProtocolUnit } from '../units.ts';
 import type { ClaimVerdict, Verdict } from '../verdicts.ts';
-import { mdTable, r3, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
+import { mdTable, r3, unitsOfRun, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
 
 /** Sizes of the section per reproduction scale. */
 export interface ProtocolsScale {
@@ -127,7 +127,7 @@ export const protocolsSection: ClaimSection<ProtocolRecord[]> = {
     }, { resume: ctx.opts.resume, units: new Map(units.map((u) => [u.key, { depth: u.spec.L, network: u.network }])) });
     try {
       ctx.progress.skip(store.done.size);
-      const todo = units.filter((u) => !store.done.has(u.key));
+      const todo = unitsOfRun(ctx, units).filter((u) => !store.done.has(u.key));
       await runPool<ProtocolUnit, ProtocolRecord>(todo, UNITS_URL, {
         workers: ctx.opts.workers, exportName: 'runProtocolUnit',
         onResult: (_i, rec) => { store.append(rec as ProtocolRecord & UnitRecord); ctx.progress.add(1); },
@@ -135,7 +135,7 @@ export const protocolsSection: ClaimSection<ProtocolRecord[]> = {
     } finally {
       store.close();
     }
-    return { result: units.map((u) => store.done.get(u.key)!), files: [PROTOCOL_RUN_FILES[0]!] };
+    return { result: units.flatMap((u) => store.done.get(u.key) ?? []), files: [PROTOCOL_RUN_FILES[0]!] };
   },
   report(ctx, records) {
     const files: string[] = [];

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { fileError, writeOutputFile } from '../../io/files.ts';
 import type { ProgressReporter } from '../../montecarlo/progress.ts';
 import type { NetworkSpec } from '../../spec/networkSpec.ts';
+import { shardUnits, type SweepShard } from '../../montecarlo/records.ts';
 import type { ReproductionScale, ScaleName } from '../scales.ts';
 import { svgToPng } from '../../plot/svg.ts';
 import type { TheoryRecord, TheoryUnit } from '../units.ts';
@@ -38,6 +39,12 @@ export interface ReproduceOptions {
   quiet?: boolean;
   /** Where progress and log lines go (default stderr). */
   stream?: NodeJS.WriteStream;
+  /**
+   * One shard of the run (`--shard K/N`): every section computes only the units at positions i of
+   * its unit list with shardOf(i, N) = K, and units that depend on another section's results wait
+   * for the merge (src/report/shardMerge.ts); no report is written.
+   */
+  shard?: SweepShard;
 }
 
 /** What every section sees. */
@@ -92,6 +99,11 @@ export interface ClaimSection<R> {
   theoryUnits?(ctx: ClaimContext, result: R): WeightedTheoryUnit[];
   /** Phase 3. */
   report(ctx: ClaimContext, result: R): ClaimReport;
+}
+
+/** The units of `units` (a section's whole list, in its fixed order) that this run computes: all, or its shard's. */
+export function unitsOfRun<U>(ctx: ClaimContext, units: readonly U[]): U[] {
+  return shardUnits(units, ctx.opts.shard);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ export function sweepWork(grid: QGrid): number {
 /** Run `config` (resumably) into out/`file`, moving the progress bar. */
 export async function runSweepSection(ctx: ClaimContext, config: SweepConfig, file: string): Promise<SweepResult> {
   const { opts } = ctx;
-  return runSweep(config, { out: join(ctx.out, file), resume: opts.resume, force: !opts.resume, workers: opts.workers, quiet: true, onProgress: cumulativeProgress(ctx.progress) });
+  return runSweep(config, { out: join(ctx.out, file), resume: opts.resume, force: !opts.resume, workers: opts.workers, quiet: true, onProgress: cumulativeProgress(ctx.progress), slice: opts.shard });
 }
 
 /** Per-grid-point Q statistics from sweep records (sorted by network index before summing). */

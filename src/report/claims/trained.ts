@@ -8,6 +8,7 @@ import type { ClaimVerdict } from '../verdicts.ts';
 import { RESTORATION_CLAIM_UNITS, runRestorationClaim } from './restoration.ts';
 import { runTrainingClaims, trainingClaimUnits, type TrainedClaimContext } from './training.ts';
 import type { ClaimSection } from './section.ts';
+import { shardOf } from '../../montecarlo/records.ts';
 
 /** Record files (with their .meta.json) whose presence marks an earlier run in a directory. */
 export const TRAINED_CLAIM_FILES = ['t1', 't2', 'a1'].flatMap((s) => [`${s}.jsonl`, `${s}.jsonl.meta.json`]);
@@ -27,6 +28,8 @@ export interface TrainedClaimsOutput {
 /** Run T1, T2 and A1 into ctx.out (resumable); their verdicts, report sections, summary and files. */
 export async function runTrainedClaims(ctx: TrainedClaimContext): Promise<TrainedClaimsOutput> {
   const t = await runTrainingClaims(ctx);
+  // A1 is one unit (position 0): in a sharded run, shard 1 runs it.
+  if (ctx.shard && shardOf(0, ctx.shard.count) !== ctx.shard.index) return { ...t, summary: {} };
   const a = await runRestorationClaim(ctx);
   return {
     verdicts: [...t.verdicts, ...a.verdicts],
@@ -43,7 +46,7 @@ export const trainedSection: ClaimSection<TrainedClaimsOutput> = {
   timingLabel: 'trained networks (T1, T2, A1)',
   work: (scale: ReproductionScale) => trainedClaimUnits(scale.name),
   async run(ctx) {
-    const output = await runTrainedClaims({ scale: ctx.scale.name, out: ctx.out, seed: ctx.opts.seed, workers: ctx.opts.workers, resume: ctx.opts.resume, progress: ctx.progress });
+    const output = await runTrainedClaims({ scale: ctx.scale.name, out: ctx.out, seed: ctx.opts.seed, workers: ctx.opts.workers, resume: ctx.opts.resume, progress: ctx.progress, ...(ctx.opts.shard ? { shard: ctx.opts.shard } : {}) });
     return { result: output, files: output.files };
   },
   report(_ctx, output) {

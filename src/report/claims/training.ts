@@ -13,6 +13,7 @@
  */
 import { join } from 'node:path';
 import type { ProgressReporter } from '../../montecarlo/progress.ts';
+import type { SweepShard } from '../../montecarlo/records.ts';
 import { runTrainSweep, type TrainSweepConfig, type TrainSweepRecord, type TrainSweepRow } from '../../trainsweep/sweep.ts';
 import type { ScaleName } from '../scales.ts';
 import { linePlot, type Series } from '../../plot/svg.ts';
@@ -67,6 +68,8 @@ export interface TrainedClaimContext {
   workers: number;
   resume: boolean;
   progress: ProgressReporter;
+  /** One shard of a sharded reproduction: the sweeps run their slice only, and the claims are judged after the merge. */
+  shard?: SweepShard;
 }
 
 export interface TrainedClaimOutput {
@@ -87,7 +90,7 @@ async function sweepSection(ctx: TrainedClaimContext, config: TrainSweepConfig, 
   ctx.progress.setSection(section);
   return runTrainSweep(config, {
     out: join(ctx.out, file), resume: ctx.resume, force: !ctx.resume, workers: ctx.workers, quiet: true,
-    onProgress: cumulativeProgress(ctx.progress),
+    onProgress: cumulativeProgress(ctx.progress), slice: ctx.shard,
   });
 }
 
@@ -203,6 +206,7 @@ export async function runTrainingClaims(ctx: TrainedClaimContext): Promise<Train
   files.push('t1.jsonl');
   const t2 = await sweepSection(ctx, { ...sizes.t2, seed: ctx.seed }, 't2.jsonl', 'T2: tail index after SGD vs eta / B');
   files.push('t2.jsonl');
+  if (ctx.shard) return { verdicts: [], markdown: '', summary: {}, files };
   const v1 = t1Verdict(t1.summary);
   const rows2 = t2Rows(t2.summary, t2.records);
   const v2 = t2Verdict(rows2);

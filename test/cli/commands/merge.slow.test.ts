@@ -1,30 +1,14 @@
 // Sweeps over a cluster: `jesd sweep --shard K/N` in separate processes, then `jesd merge`, must give
 // byte for byte the file (and run description, and summary) of one single-machine run; a missing or
 // duplicated shard is refused with one stderr line and exit 2, writing nothing. (~6 s: 6 processes.)
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { errorLines, jesdProcess as jesd } from '../../helpers/spawn.ts';
 
-const BIN = fileURLToPath(new URL('../../../bin/jesd', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'jesd-shard-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-interface Run { code: number | null; stdout: string; stderr: string }
-function jesd(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '', stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-/** stderr lines other than the linalg backend announcement. */
-const errorLines = (r: Run) => r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('jesd: linalg backend'));
 
 // 2 widths x 2 depths x 2 laws x 5 networks = 40 real fixed-point units (a few ms each).
 const GRID = ['--width', '4,6', '--depth', '1,2', '--weights', 'gaussian,cauchy', '--networks', '5', '--starts', '20', '--seed', '3', '--quiet'];
