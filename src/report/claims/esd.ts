@@ -15,7 +15,7 @@ import type { Availability, PredictedLaw } from '../theory.ts';
 import { openUnitStore, type UnitRecord } from '../unitStore.ts';
 import { UNITS_URL, type EsdRecord, type EsdUnit } from '../units.ts';
 import { esdVerdict, type EsdComparison } from '../verdicts.ts';
-import { mdTable, r3, sci, theoryWeight, unitsOfRun, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
+import { mdTable, r3, sci, longUnitPool, theoryWeight, unitsOfRun, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
 
 export interface EsdResult {
   /** One record per unit, in unit order (point, then network). */
@@ -165,7 +165,7 @@ export const esdSection: ClaimSection<EsdResult> = {
       progress.skip(store.done.size);
       const todo = unitsOfRun(ctx, esdUnits).filter((u) => !store.done.has(u.key));
       await runPool<EsdUnit, EsdRecord>(todo, UNITS_URL, {
-        workers: opts.workers, exportName: 'runEsdUnit',
+        ...longUnitPool(ctx), exportName: 'runEsdUnit',
         onResult: (_i, rec) => { store.append(rec as EsdRecord & UnitRecord); progress.add(1); },
       });
     } finally {

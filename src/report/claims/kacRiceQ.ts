@@ -12,6 +12,7 @@
 import { join } from 'node:path';
 import { runPool } from '../../montecarlo/pool.ts';
 import type { NetworkSpec } from '../../spec/networkSpec.ts';
+import { studySpec } from '../../spec/presets.ts';
 import type { ReproductionScale, ScaleName } from '../scales.ts';
 import { linePlot, PALETTE } from '../../plot/svg.ts';
 import type { PredictedQCurve } from '../theory.ts';
@@ -19,7 +20,7 @@ import { openUnitStore, type UnitRecord } from '../unitStore.ts';
 import { UNITS_URL, type KacRiceRecord, type KacRiceUnit } from '../units.ts';
 import { theoryVerdict } from '../verdicts.ts';
 import { heavySection, predictedCurves } from './heavy.ts';
-import { mdTable, r3, unitsOfRun, writeFigure, type ClaimSection } from './section.ts';
+import { longUnitPool, mdTable, r3, unitsOfRun, writeFigure, type ClaimSection } from './section.ts';
 import { qRows } from './sweep.ts';
 
 /**
@@ -49,10 +50,17 @@ function units(scale: ReproductionScale, heavyBase: Omit<NetworkSpec, 'N' | 'L'>
   return out;
 }
 
-/** Progress weight of the section: one per unit, times its depth (cost grows with L). */
+/**
+ * Progress weight of a unit in "sampled networks" (only the ETA uses it): its cost grows with the
+ * draws times the depth; 150 draw-layers cost about one network of the heavy-tailed sweep (a paper
+ * unit at L = 24 took about 2 CPU-minutes).
+ */
+const unitWeight = (u: KacRiceUnit): number => Math.max(1, Math.round((u.samples * u.spec.L) / 150));
+
+/** Progress weight of the section (the sum of its units' weights). */
 export function kacRiceUnitCount(scale: ReproductionScale): number {
-  const ks = KAC_RICE_SCALES[scale.name];
-  return scale.heavy.widths.length * (scale.heavy.depths.filter((d) => d <= ks.maxDepth).length + ks.controlDepths.length);
+  // The weights depend on the sizes only, not on the laws.
+  return units(scale, studySpec('cauchy'), studySpec('gaussian')).reduce((acc, u) => acc + unitWeight(u), 0);
 }
 
 /**
@@ -73,12 +81,12 @@ export const kacRiceSection: ClaimSection<KacRiceRecord[]> = {
       seed: opts.seed, scale: scale.name, kacRice: KAC_RICE_SCALES[scale.name], heavyBase: ctx.bases.cauchy, lightBase: ctx.bases.gaussian,
     }, { resume: opts.resume, units: new Map(us.map((u) => [u.key, { width: u.spec.N, depth: u.spec.L, control: u.control }])) });
     try {
-      progress.skip(store.done.size);
+      for (const u of us) if (store.done.has(u.key)) progress.skip(unitWeight(u));
       // Deepest first: the costliest units start early, so the threads finish together.
       const todo = unitsOfRun(ctx, us).filter((u) => !store.done.has(u.key)).sort((x, y) => y.spec.L - x.spec.L);
       await runPool<KacRiceUnit, KacRiceRecord>(todo, UNITS_URL, {
-        workers: opts.workers, exportName: 'runKacRiceUnit',
-        onResult: (_i, rec) => { store.append(rec as KacRiceRecord & UnitRecord); progress.add(1); },
+        ...longUnitPool(ctx), exportName: 'runKacRiceUnit',
+        onResult: (i, rec) => { store.append(rec as KacRiceRecord & UnitRecord); progress.add(unitWeight(todo[i]!)); },
       });
     } finally {
       store.close();

@@ -101,6 +101,15 @@ export interface ClaimSection<R> {
   report(ctx: ClaimContext, result: R): ClaimReport;
 }
 
+/**
+ * Pool options for units that can take minutes (a Kac-Rice depth, an ESD sample at N = 100, a
+ * theory point at the paper scale): with more than one worker the main thread computes none of
+ * them, so Ctrl-C is handled at once instead of after the unit the main thread is in.
+ */
+export function longUnitPool(ctx: ClaimContext): { workers: number; mainThreadWorks: boolean } {
+  return { workers: ctx.opts.workers, mainThreadWorks: ctx.opts.workers === 1 };
+}
+
 /** The units of `units` (a section's whole list, in its fixed order) that this run computes: all, or its shard's. */
 export function unitsOfRun<U>(ctx: ClaimContext, units: readonly U[]): U[] {
   return shardUnits(units, ctx.opts.shard);

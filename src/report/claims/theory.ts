@@ -11,7 +11,7 @@ import { readJsonlStore, sidecarPath, stableStringify } from '../../montecarlo/j
 import { runPool } from '../../montecarlo/pool.ts';
 import { openUnitStore, UNIT_STORE_VERSION, type UnitRecord, type UnitStore } from '../unitStore.ts';
 import { UNITS_URL, type TheoryRecord, type TheoryUnit } from '../units.ts';
-import { unitsOfRun, type ClaimContext, type WeightedTheoryUnit } from './section.ts';
+import { longUnitPool, unitsOfRun, type ClaimContext, type WeightedTheoryUnit } from './section.ts';
 
 export const THEORY_FILE = 'theory.jsonl';
 export const THEORY_RUN_FILES = [THEORY_FILE, `${THEORY_FILE}.meta.json`];
@@ -64,7 +64,7 @@ export async function runTheoryStage(ctx: ClaimContext, units: WeightedTheoryUni
     for (const u of units) if (store.done.has(u.unit.key)) progress.skip(u.weight);
     const todo = unitsOfRun(ctx, units).filter((u) => !store.done.has(u.unit.key));
     await runPool<TheoryUnit, TheoryRecord>(todo.map((u) => u.unit), UNITS_URL, {
-      workers: opts.workers, exportName: 'runTheoryUnit',
+      ...longUnitPool(ctx), exportName: 'runTheoryUnit',
       onResult: (i, rec) => { store.append(rec as TheoryRecord & UnitRecord); progress.add(todo[i]!.weight); },
     });
   } finally {
