@@ -63,6 +63,10 @@ export async function runReproduction(opts: ReproduceOptions): Promise<Reproduct
       }
     }
     if (opts.shard !== undefined) checkShardDirectory(opts, out);
+    else if (opts.resume && existsSync(join(out, SHARD_FILE))) {
+      const held = readShardFile(join(out, SHARD_FILE)).shard;
+      throw new ResultStoreError(`--resume: ${out} holds shard ${held.index}/${held.count} of a sharded run; resume it with --shard ${held.index}/${held.count}, or join the shards with jesd merge`);
+    }
     return await reproduceLocked(opts, out);
   } catch (e) {
     // A section store of another --scale or --seed names the internal grid flag (e.g. "--width

@@ -57,11 +57,12 @@ describe('jesd reproduce --shard and jesd merge', () => {
     expect(copy.code, copy.stderr).toBe(0);
     const sf = join(unfinished, 'shard.json');
     writeFileSync(sf, readFileSync(sf, 'utf8').replace('"finished": true', '"finished": false'));
-    const [missing, duplicated, notDone, wrongShard] = await Promise.all([
+    const [missing, duplicated, notDone, wrongShard, unsharded] = await Promise.all([
       jesd(['merge', at('m-missing'), at('part1'), at('part3')]),
       jesd(['merge', at('m-dup'), at('part1'), at('part2'), at('part2'), at('part3')]),
       jesd(['merge', at('m-unfinished'), at('part1'), unfinished, at('part3')]),
       jesd([...RUN, '--shard', '1/3', '--resume', '--out', at('part2')]),
+      jesd([...RUN, '--resume', '--out', at('part3')]),
     ]);
     expect(missing.code).toBe(2);
     expect(errorLines(missing)).toEqual([expect.stringMatching(/^jesd: merge: shard 2\/3 missing/)]);
@@ -72,5 +73,7 @@ describe('jesd reproduce --shard and jesd merge', () => {
     for (const d of ['m-missing', 'm-dup', 'm-unfinished']) expect(existsSync(at(d))).toBe(false);
     expect(wrongShard.code).toBe(2);
     expect(errorLines(wrongShard)).toEqual([expect.stringMatching(/holds shard 2\/3, not 1\/3/)]);
+    expect(unsharded.code).toBe(2);
+    expect(errorLines(unsharded)).toEqual([expect.stringMatching(/holds shard 3\/3 of a sharded run; resume it with --shard 3\/3/)]);
   }, 120_000);
 });
