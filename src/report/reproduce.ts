@@ -107,6 +107,12 @@ function checkShardDirectory(opts: ReproduceOptions, out: string): void {
   writeShardFile(path, { format: SHARD_FORMAT, version: SHARD_VERSION, package: packageVersion(), scale: opts.scale, seed: opts.seed, shard, finished: false });
 }
 
+/** timings.json: wall time per stage of this invocation (kept out of the report's compared part and of every record). */
+function writeTimings(out: string, opts: ReproduceOptions, timings: Record<string, number>): void {
+  const ms = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)]));
+  writeOutputFile('--out', join(out, 'timings.json'), JSON.stringify({ workers: opts.workers, resumed: opts.resume, ...(opts.shard ? { shard: opts.shard } : {}), ms }, null, 2) + '\n');
+}
+
 /** The files of an earlier reproduction found in `out` (a record file or its run description counts). */
 export function earlierRunFiles(out: string): string[] {
   return RUN_FILES.filter((f) => existsSync(join(out, f)));
@@ -157,8 +163,10 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
 
     if (opts.shard) {
       // A shard ends here: its records are complete; the report is written by jesd merge.
+      timings['total'] = performance.now() - tAll;
+      writeTimings(out, opts, timings);
       writeShardFile(join(out, SHARD_FILE), { format: SHARD_FORMAT, version: SHARD_VERSION, package: packageVersion(), scale: scale.name, seed: opts.seed, shard: opts.shard, finished: true });
-      files.push(SHARD_FILE);
+      files.push('timings.json', SHARD_FILE);
       return { out, files, verdicts: [], timings };
     }
 
@@ -178,7 +186,7 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
     const summary = { scale: scale.name, seed: opts.seed, verdicts, ...Object.assign({}, ...sections.map((s) => s.summary)) as Record<string, unknown> };
     writeOutputFile('--out', join(out, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     files.push('summary.json');
-    writeOutputFile('--out', join(out, 'timings.json'), JSON.stringify({ workers: opts.workers, resumed: opts.resume, ms: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v)])) }, null, 2) + '\n');
+    writeTimings(out, opts, timings);
     files.push('timings.json');
     writeOutputFile('--out', join(out, 'report.md'), report + '\n' + timingsMarkdown(opts, timings));
     files.unshift('report.md');
