@@ -142,7 +142,8 @@ export function writeFigure(out: string, name: string, svg: string, files: strin
  * Progress weight of a theory unit at depth L, in "sampled networks" of the heavy-tailed sweep: a
  * population solve costs about 0.7 of them per layer at population 800 x 40 sweeps, and scales
  * with population x sweeps (measured on the paper run: 36 points, 938 layers in all at population
- * 3000 x 80 sweeps, took about 2 minutes on 2 workers). Only the ETA uses it.
+ * 3000 x 80 sweeps, took about 11.5 CPU-minutes, a heavy-tailed network 0.155 CPU-seconds). Only
+ * the ETA uses it.
  */
 export function theoryWeight(scale: ReproductionScale, L: number): number {
   return Math.max(1, Math.round(0.7 * L * (scale.theory.populationSize * scale.theory.sweeps) / (800 * 40)));
