@@ -72,7 +72,7 @@ export const SCALES: Record<ScaleName, ReproductionScale> = {
   },
   paper: {
     name: 'paper',
-    description: 'larger sizes, about 110 CPU-minutes: one to two hours on 2 cores, or 19 minutes per machine with --shard K/6 (docs/reproduction-paper/README.md)',
+    description: 'larger sizes, about 110 CPU-minutes: 1-1.5 hours on 2 cores, or 19 minutes per machine with --shard K/6 (docs/reproduction-paper/README.md)',
     light: { widths: [2, 5, 10, 20, 50], depths: [1, 2, 5, 10, 20, 50], networks: 100, starts: 200 },
     heavy: { widths: [10, 20], depths: [1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 24, 32, 40, 48, 64, 80, 100], networks: 500, starts: 200 },
     esd: {
