@@ -147,7 +147,7 @@ napi_value SvdValues(napi_env env, napi_callback_info info) {
       !get_size(env, argv[3], &n))
     return fail(env, "svdValues: bad arguments");
   if (la < m * n || ls < (m < n ? m : n)) return fail(env, "svdValues: array too short");
-  return ret_int(env, jesd::singular_values(a, s, m, n));
+  return ret_int(env, jesd::singular_values(a, s, m, n, g_threads));
 }
 
 // eig(a, re, im, n)
@@ -160,7 +160,7 @@ napi_value Eig(napi_env env, napi_callback_info info) {
       !get_size(env, argv[3], &n))
     return fail(env, "eig: bad arguments");
   if (la < n * n || lr < n || li < n) return fail(env, "eig: array too short");
-  return ret_int(env, jesd::eigenvalues(a, re, im, n));
+  return ret_int(env, jesd::eigenvalues(a, re, im, n, g_threads));
 }
 
 // Reads one flattened population from argv[0..12] = (params, d, children, childW2, parents,

@@ -2,7 +2,11 @@
 #include "kernels.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -110,6 +114,172 @@ static inline void dot2_axpy2(const double* __restrict a, const double* __restri
   }
   sa = ta;
   sb = tb;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Persistent worker threads. The blocked reductions split two matrix-vector products per column
+// over the threads (one synchronisation each, up to 2n per call), so starting a std::thread per
+// split (tens of microseconds) would cost more than the work at moderate n. Workers spin briefly
+// after a job (the next split of the same reduction follows within microseconds) and then sleep on a
+// condition variable. One job at a time: a caller that finds the pool busy (another Node worker
+// thread inside a kernel) runs all parts itself, in order, which gives the same result because
+// every split below is deterministic (each output entry's arithmetic does not depend on the split).
+class Pool {
+ public:
+  // Runs f(0..parts-1): part 0 on the calling thread, the others on workers.
+  void run(int parts, const std::function<void(int)>& f) {
+    if (parts <= 1) {
+      if (parts == 1) f(0);
+      return;
+    }
+    std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
+    if (!busy.owns_lock()) {
+      for (int i = 0; i < parts; i++) f(i);
+      return;
+    }
+    ensure(parts - 1);
+    job_ = &f;
+    jobParts_ = parts;
+    pending_.store(int(workers_.size()), std::memory_order_relaxed);
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      gen_.fetch_add(1, std::memory_order_release);
+    }
+    cv_.notify_all();
+    f(0);
+    for (unsigned spins = 0; pending_.load(std::memory_order_acquire) != 0; spins++)
+      if (spins > 4096) std::this_thread::yield();
+  }
+
+ private:
+  void ensure(int n) {
+    while (int(workers_.size()) < n) {
+      const int id = int(workers_.size()) + 1;
+      const uint64_t seen = gen_.load(std::memory_order_acquire);  // before the job that follows
+      workers_.emplace_back([this, id, seen] { loop(id, seen); });
+      workers_.back().detach();
+    }
+  }
+  void loop(int id, uint64_t seen) {
+    for (;;) {
+      uint64_t g;
+      for (unsigned spins = 0; (g = gen_.load(std::memory_order_acquire)) == seen; spins++) {
+        if (spins > 20000) {
+          std::unique_lock<std::mutex> lk(mu_);
+          cv_.wait(lk, [&] { return gen_.load(std::memory_order_acquire) != seen; });
+        }
+      }
+      seen = g;
+      if (id < jobParts_) (*job_)(id);
+      pending_.fetch_sub(1, std::memory_order_acq_rel);
+    }
+  }
+  std::mutex busy_, mu_;
+  std::condition_variable cv_;
+  std::vector<std::thread> workers_;
+  std::atomic<uint64_t> gen_{0};
+  std::atomic<int> pending_{0};
+  const std::function<void(int)>* job_ = nullptr;
+  int jobParts_ = 0;
+};
+
+// Never destroyed: detached workers may still wait on its condition variable at process exit.
+static Pool& pool() {
+  static Pool* p = new Pool();
+  return *p;
+}
+
+// Part `p` of `parts` of [0, len), boundaries at multiples of 8 (so each part's vector loops and
+// scalar tails cover the same entries whatever the split).
+static inline size_t split_at(size_t len, size_t p, size_t parts) {
+  if (p >= parts) return len;
+  return std::min(len, (len * p / parts) / 8 * 8);
+}
+
+// y[c] = sum_r v[r] A[r, c] over rows [0, rows), columns [0, cols) (row stride lda), rows taken
+// four at a time in a fixed order; the columns are split over `threads` parts.
+static void atv_cols(const double* A, size_t lda, size_t rows, size_t cols, const double* v, double* y, size_t c0, size_t c1) {
+  const size_t len = c1 - c0;
+  std::fill(y + c0, y + c1, 0.0);
+  size_t r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const double* a0 = A + r * lda + c0;
+    const double *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+    const vd x0 = splat(v[r]), x1 = splat(v[r + 1]), x2 = splat(v[r + 2]), x3 = splat(v[r + 3]);
+    double* yy = y + c0;
+    size_t j = 0;
+    for (; j + VL <= len; j += VL) {
+      vd acc = loadu(yy + j);
+      acc += x0 * loadu(a0 + j);
+      acc += x1 * loadu(a1 + j);
+      acc += x2 * loadu(a2 + j);
+      acc += x3 * loadu(a3 + j);
+      storeu(yy + j, acc);
+    }
+    for (; j < len; j++) {
+      double acc = yy[j];
+      acc += v[r] * a0[j];
+      acc += v[r + 1] * a1[j];
+      acc += v[r + 2] * a2[j];
+      acc += v[r + 3] * a3[j];
+      yy[j] = acc;
+    }
+  }
+  for (; r < rows; r++) axpy(v[r], A + r * lda + c0, y + c0, len);
+}
+
+// Threads pay off for a product over about 64k entries or more (~a 256 x 256 block).
+constexpr double PAR_MIN_ENTRIES = 65536;
+
+static void atv(const double* A, size_t lda, size_t rows, size_t cols, const double* v, double* y, int threads) {
+  const size_t t = double(rows) * double(cols) < PAR_MIN_ENTRIES || cols < 64 ? 1 : size_t(std::max(threads, 1));
+  if (t == 1) {
+    atv_cols(A, lda, rows, cols, v, y, 0, cols);
+    return;
+  }
+  pool().run(int(t), [&](int p) { atv_cols(A, lda, rows, cols, v, y, split_at(cols, p, t), split_at(cols, p + 1, t)); });
+}
+
+// x[r] = A[r, 0..cols) . u for rows [0, rows), rows split over `threads` parts.
+static void av(const double* A, size_t lda, size_t rows, size_t cols, const double* u, double* x, int threads) {
+  const size_t t = double(rows) * double(cols) < PAR_MIN_ENTRIES || rows < 64 ? 1 : size_t(std::max(threads, 1));
+  // rows in groups of four from row 0 (one load of u per four rows); part boundaries are multiples
+  // of 8, so the grouping does not depend on the split
+  auto part = [&](size_t r0, size_t r1) {
+    size_t r = r0;
+    for (; r + 4 <= r1; r += 4) {
+      const double* a0 = A + r * lda;
+      const double *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+      vd s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0);
+      vd q0 = splat(0), q1 = splat(0), q2 = splat(0), q3 = splat(0);
+      size_t j = 0;
+      for (; j + 2 * VL <= cols; j += 2 * VL) {
+        const vd ua = loadu(u + j), ub = loadu(u + j + VL);
+        s0 += loadu(a0 + j) * ua;
+        s1 += loadu(a1 + j) * ua;
+        s2 += loadu(a2 + j) * ua;
+        s3 += loadu(a3 + j) * ua;
+        q0 += loadu(a0 + j + VL) * ub;
+        q1 += loadu(a1 + j + VL) * ub;
+        q2 += loadu(a2 + j + VL) * ub;
+        q3 += loadu(a3 + j + VL) * ub;
+      }
+      double t0 = hsum(s0 + q0), t1 = hsum(s1 + q1), t2 = hsum(s2 + q2), t3 = hsum(s3 + q3);
+      for (; j < cols; j++) {
+        t0 += a0[j] * u[j];
+        t1 += a1[j] * u[j];
+        t2 += a2[j] * u[j];
+        t3 += a3[j] * u[j];
+      }
+      x[r] = t0, x[r + 1] = t1, x[r + 2] = t2, x[r + 3] = t3;
+    }
+    for (; r < r1; r++) x[r] = dot(A + r * lda, u, cols);
+  };
+  if (t == 1) {
+    part(0, rows);
+    return;
+  }
+  pool().run(int(t), [&](int p) { part(split_at(rows, p, t), split_at(rows, p + 1, t)); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,23 +443,31 @@ static void gemm_strided(const double* A, size_t lda, const double* B, size_t ld
                          size_t n, bool transB, bool subtract, int threads) {
   const double work = double(m) * double(n) * double(k);
   if (threads < 1) threads = 1;
-  // Threads only pay off above ~2 MFLOP; split rows in multiples of MR.
-  const size_t maxThreads = std::max<size_t>(1, m / (2 * MR));
+  // Threads only pay off above ~2 MFLOP. Rows are split in multiples of MR; when C is short and
+  // wide (m < n / 4, e.g. the nb x n products of the blocked Hessenberg reduction) the columns
+  // are split instead, in multiples of NR, so that each thread packs only its part of op(B).
+  const bool byCols = 4 * m < n;
+  const size_t maxThreads = std::max<size_t>(1, byCols ? n / (2 * NR) : m / (2 * MR));
   size_t t = work < 1e6 ? 1 : std::min<size_t>(size_t(threads), maxThreads);
   if (t == 1) {
     gemm_rows(A, lda, B, ldb, C, ldc, 0, m, k, n, transB, subtract);
     return;
   }
-  std::vector<std::thread> pool;
+  if (byCols) {
+    size_t chunk = (n + t - 1) / t;
+    chunk = (chunk + NR - 1) / NR * NR;
+    pool().run(int(t), [&](int i) {
+      const size_t j0 = std::min(n, i * chunk), j1 = std::min(n, (i + 1) * chunk);
+      if (j0 < j1) gemm_rows(A, lda, transB ? B + j0 * ldb : B + j0, ldb, C + j0, ldc, 0, m, k, j1 - j0, transB, subtract);
+    });
+    return;
+  }
   size_t chunk = (m + t - 1) / t;
   chunk = (chunk + MR - 1) / MR * MR;
-  for (size_t i = 1; i < t; i++) {
-    const size_t m0 = i * chunk, m1 = std::min(m, (i + 1) * chunk);
-    if (m0 >= m1) break;
-    pool.emplace_back(gemm_rows, A, lda, B, ldb, C, ldc, m0, m1, k, n, transB, subtract);
-  }
-  gemm_rows(A, lda, B, ldb, C, ldc, 0, std::min(m, chunk), k, n, transB, subtract);
-  for (auto& th : pool) th.join();
+  pool().run(int(t), [&](int i) {
+    const size_t m0 = std::min(m, i * chunk), m1 = std::min(m, (i + 1) * chunk);
+    if (m0 < m1) gemm_rows(A, lda, B, ldb, C, ldc, m0, m1, k, n, transB, subtract);
+  });
 }
 
 void gemm(const double* A, const double* B, double* C, size_t m, size_t k, size_t n, bool transB, int threads) {
@@ -538,11 +716,7 @@ static void lower_update(const double* X, const double* Y, size_t ldx, double* C
     while (b < nb && cum[b] < target) b++;
     cut[i] = b;
   }
-  std::vector<std::thread> pool;
-  for (size_t i = 1; i < t; i++)
-    if (cut[i] < cut[i + 1]) pool.emplace_back(run, cut[i], cut[i + 1]);
-  run(cut[0], cut[1]);
-  for (auto& th : pool) th.join();
+  pool().run(int(t), [&](int i) { run(cut[i], cut[i + 1]); });
 }
 
 int sym_eigenvalues(const double* Ain, double* w, size_t n, int threads) {
@@ -649,7 +823,86 @@ int sym_eigenvalues(const double* Ain, double* w, size_t n, int threads) {
   return 0;
 }
 
-int singular_values(const double* Ain, double* s, size_t m0, size_t n0) {
+// Blocked Golub-Kahan bidiagonalisation (the scheme of LAPACK's dgebrd/dlabrd; Dongarra, Hammarling
+// & Sorensen 1989): a panel of BRD_NB columns and rows is reduced while the trailing matrix is left
+// untouched, its pending update kept as A <- A - L R with L = [V X] (m x 2nb: left reflectors,
+// then X) and R = [Y^T; U] (2nb x n: Y^T, then the right reflectors), so that the trailing matrix
+// receives one GEMM update A22 -= V Y^T + X U^T per panel. Step i (column c = k0 + i):
+//   1. column c brought up to date, A(c.., c) -= L(c.., :) R(:, c); left reflector (v, tauq) -> d[c];
+//   2. y = tauq (A(c.., c+1..)^T v - R(:, c+1..)^T (L(c.., :)^T v)) -> V column i = v, Y row i = y;
+//   3. row c brought up to date, A(c, c+1..) -= L(c, :) R(:, c+1..); right reflector (u, taup) -> e[c];
+//   4. x = taup (A(c+1.., c+1..) u - L(c+1.., :) (R(:, c+1..) u)) -> X column i = x, U row i = u.
+// The two products with the trailing matrix (A^T v, A u) are the level-2 half of the flops; they
+// are split over the threads (columns, resp. rows), as is the GEMM. Returns the number of columns
+// reduced (d, e filled up to it); the caller reduces the rest unblocked.
+constexpr size_t BRD_NB = 32;
+constexpr size_t BRD_MIN = 64;  // trailing sizes <= this are reduced unblocked
+
+static size_t bidiagonalise_blocked(double* A, size_t m, size_t n, double* d, double* e, int threads) {
+  const size_t nb = BRD_NB, ld = 2 * nb;
+  std::vector<double> L(m * ld), R(ld * n), v(m), x(m), y(n), t(ld), sv(ld), coef(ld);
+  size_t k0 = 0;
+  for (; n - k0 > BRD_MIN + nb; k0 += nb) {
+    std::fill(L.begin() + k0 * ld, L.end(), 0.0);
+    for (size_t j = 0; j < ld; j++) std::fill(R.begin() + j * n + k0, R.begin() + (j + 1) * n, 0.0);
+    for (size_t i = 0; i < nb; i++) {
+      const size_t c = k0 + i, len = m - c, nc = n - c - 1;
+      // 1. column c, rows c.., with the pending update; left reflector
+      if (i > 0) {
+        for (size_t j = 0; j < ld; j++) coef[j] = R[j * n + c];
+        for (size_t r = c; r < m; r++) A[r * n + c] -= dot(&L[r * ld], coef.data(), ld);
+      }
+      double alpha;
+      const double tauq = householder(&A[c * n + c], len, n, v.data(), alpha);
+      d[c] = alpha;
+      // 2. y = tauq A_cur(c.., c+1..)^T v
+      if (tauq != 0) {
+        for (size_t r = 0; r < len; r++) L[(c + r) * ld + i] = v[r];
+        atv(&A[c * n + c + 1], n, len, nc, v.data(), y.data(), threads);
+        std::fill(t.begin(), t.end(), 0.0);
+        for (size_t r = 0; r < len; r++) axpy(v[r], &L[(c + r) * ld], t.data(), ld);
+        t[i] = 0;  // L column i is v itself; R row i is still zero
+        for (size_t j = 0; j < ld; j++)
+          if (t[j] != 0) axpy(-t[j], &R[j * n + c + 1], y.data(), nc);
+        double* yrow = &R[i * n + c + 1];
+        for (size_t q = 0; q < nc; q++) yrow[q] = tauq * y[q];
+      }
+      // 3. row c, columns c+1.., with the pending update (now including V column i, Y row i)
+      double* rowc = &A[c * n + c + 1];
+      for (size_t j = 0; j < ld; j++) {
+        const double l = L[c * ld + j];
+        if (l != 0) axpy(-l, &R[j * n + c + 1], rowc, nc);
+      }
+      double taup = 0;
+      if (nc == 1) {
+        e[c] = rowc[0];
+      } else {
+        taup = householder(rowc, nc, 1, &R[(nb + i) * n + c + 1], alpha);  // U row i = u
+        e[c] = alpha;
+      }
+      // 4. x = taup (A(c+1.., c+1..) u - L(c+1.., :) (R(:, c+1..) u)); R row nb+i (u) and L column
+      // nb+i (x) are included in the sums with zero coefficients... so exclude them explicitly.
+      if (taup != 0) {
+        const double* urow = &R[(nb + i) * n + c + 1];
+        const size_t rows = len - 1;
+        av(&A[(c + 1) * n + c + 1], n, rows, nc, urow, x.data(), threads);
+        for (size_t j = 0; j < ld; j++) sv[j] = j == nb + i ? 0.0 : dot(&R[j * n + c + 1], urow, nc);
+        for (size_t r = 0; r < rows; r++) {
+          const double xr = taup * (x[r] - dot(&L[(c + 1 + r) * ld], sv.data(), ld));
+          L[(c + 1 + r) * ld + nb + i] = xr;
+        }
+      } else {
+        std::fill(R.begin() + (nb + i) * n + c + 1, R.begin() + (nb + i + 1) * n, 0.0);
+      }
+    }
+    // trailing update A22 -= L(k1.., :) R(:, k1..)
+    const size_t k1 = k0 + nb;
+    gemm_strided(&L[k1 * ld], ld, &R[k1], n, &A[k1 * n + k1], n, m - k1, ld, n - k1, false, true, threads);
+  }
+  return k0;
+}
+
+int singular_values(const double* Ain, double* s, size_t m0, size_t n0, int threads) {
   // Work on an m x n matrix with m >= n (transpose if needed: same singular values).
   const bool tr = m0 < n0;
   const size_t m = tr ? n0 : m0, n = tr ? m0 : n0;
@@ -664,11 +917,13 @@ int singular_values(const double* Ain, double* s, size_t m0, size_t n0) {
   for (double v : A)
     if (!std::isfinite(v)) return 1;
   std::vector<double> d(n), e(n, 0.0), v(m), w(n);
-  // Golub-Kahan bidiagonalisation to upper bidiagonal (d, e) (GVL Algorithm 5.4.2). The right
-  // reflector of step k depends only on row k after the left update, so rows k+1.. receive the
-  // left and the right update in one visit (one pass over the trailing matrix instead of two).
   std::vector<double> u(n);
-  for (size_t k = 0; k < n; k++) {
+  size_t k = 0;
+  if (n > BRD_MIN + BRD_NB) k = bidiagonalise_blocked(A.data(), m, n, d.data(), e.data(), threads);
+  // Golub-Kahan bidiagonalisation to upper bidiagonal (d, e) (GVL Algorithm 5.4.2), unblocked, for
+  // the last columns. The right reflector of step k depends only on row k after the left update, so
+  // rows k+1.. receive the left and the right update in one visit.
+  for (; k < n; k++) {
     double alpha;
     const size_t len = m - k;
     const double tau = householder(&A[k * n + k], len, n, v.data(), alpha);  // zeroes A[k+1.., k]
@@ -852,7 +1107,82 @@ static int hessenberg_qr(double* a, size_t n, double* wr, double* wi) {
   return 0;
 }
 
-int eigenvalues(const double* Ain, double* re, double* im, size_t n) {
+// Blocked Householder reduction to upper Hessenberg form (the scheme of LAPACK's dgehrd/dlahr2;
+// Dongarra, Hammarling & Sorensen 1989; GVL 7.4 and 5.1.7 for the compact WY form). The HRD_NB
+// reflectors of a panel form Q = H_0 ... H_{nb-1} = I - V T V^T (T upper triangular). With A0 the
+// matrix at the start of the panel, each panel column c = k0 + i is formed as
+//   b = (I - V T^T V^T)(A0(:, c) - Y V(c, :)^T),   Y = A0 V T (all n rows),
+// reduced by a reflector (v, tau), and then Y gains the column tau (A0(:, c+1..) v - Y (V^T v)) (the
+// product with A0's trailing columns is the level-2 part, its rows split over the threads) and T
+// the column (-tau T V^T v; tau). After the panel, A <- Q^T A Q on the trailing columns is two
+// GEMM updates: A(:, k1..) -= Y V(k1.., :)^T, then A(k0+1.., k1..) -= V (T^T (V^T A(k0+1.., k1..))).
+// Returns the number of columns reduced; the caller reduces the rest unblocked.
+constexpr size_t HRD_NB = 32;
+constexpr size_t HRD_MIN = 64;  // trailing sizes <= this are reduced unblocked
+
+static size_t hessenberg_blocked(double* A, size_t n, int threads) {
+  const size_t nb = HRD_NB;
+  std::vector<double> V(n * nb), Vt(nb * n), Y(n * nb), T(nb * nb), W(nb * n), W2(nb * n), b(n), v(n), x(n), w(nb), z(nb);
+  size_t k0 = 0;
+  for (; n - k0 > HRD_MIN + nb; k0 += nb) {
+    std::fill(V.begin(), V.end(), 0.0);
+    std::fill(Vt.begin(), Vt.end(), 0.0);
+    std::fill(Y.begin(), Y.end(), 0.0);
+    std::fill(T.begin(), T.end(), 0.0);
+    for (size_t i = 0; i < nb; i++) {
+      const size_t c = k0 + i, len = n - c - 1;
+      for (size_t r = 0; r < n; r++) b[r] = A[r * n + c];
+      if (i > 0) {
+        // right: b -= Y V(c, :)^T on every row
+        const double* vc = &V[c * nb];
+        for (size_t r = 0; r < n; r++) b[r] -= dot(&Y[r * nb], vc, i);
+        // left on rows k0+1..: b -= V (T^T (V^T b))
+        std::fill(w.begin(), w.end(), 0.0);
+        for (size_t r = k0 + 1; r < n; r++) axpy(b[r], &V[r * nb], w.data(), i);
+        for (size_t j = i; j-- > 0;) {
+          double sum = 0;
+          for (size_t l = 0; l <= j; l++) sum += T[l * nb + j] * w[l];
+          w[j] = sum;
+        }
+        for (size_t r = k0 + 1; r < n; r++) b[r] -= dot(&V[r * nb], w.data(), i);
+      }
+      double alpha;
+      const double tau = householder(&b[c + 1], len, 1, v.data(), alpha);
+      for (size_t r = 0; r <= c; r++) A[r * n + c] = b[r];
+      A[(c + 1) * n + c] = alpha;
+      for (size_t r = c + 2; r < n; r++) A[r * n + c] = 0;
+      if (tau == 0) continue;  // V, Y and T columns stay zero
+      for (size_t r = 0; r < len; r++) V[(c + 1 + r) * nb + i] = Vt[i * n + c + 1 + r] = v[r];
+      // z = V_i^T v; T(0..i, i) = -tau T_i z; T(i, i) = tau
+      std::fill(z.begin(), z.end(), 0.0);
+      for (size_t r = 0; r < len; r++) axpy(v[r], &V[(c + 1 + r) * nb], z.data(), i);
+      for (size_t l = 0; l < i; l++) {
+        double sum = 0;
+        for (size_t j = l; j < i; j++) sum += T[l * nb + j] * z[j];
+        T[l * nb + i] = -tau * sum;
+      }
+      T[i * nb + i] = tau;
+      // Y(:, i) = tau (A0(:, c+1..) v - Y_i z)
+      av(&A[c + 1], n, n, len, v.data(), x.data(), threads);
+      for (size_t r = 0; r < n; r++) Y[r * nb + i] = tau * (x[r] - dot(&Y[r * nb], z.data(), i));
+    }
+    const size_t k1 = k0 + nb, nc = n - k1, rows = n - k0 - 1;
+    // right: A(:, k1..) -= Y V(k1.., :)^T
+    gemm_strided(Y.data(), nb, &V[k1 * nb], nb, &A[k1], n, n, nb, nc, true, true, threads);
+    // left: W = V^T A(k0+1.., k1..) (nb x nc), W2 = T^T W, A(k0+1.., k1..) -= V W2
+    gemm_strided(&Vt[k0 + 1], n, &A[(k0 + 1) * n + k1], n, W.data(), nc, nb, rows, nc, false, false, threads);
+    for (size_t j = 0; j < nb; j++) {
+      double* w2 = &W2[j * nc];
+      std::fill(w2, w2 + nc, 0.0);
+      for (size_t l = 0; l <= j; l++)
+        if (T[l * nb + j] != 0) axpy(T[l * nb + j], &W[l * nc], w2, nc);
+    }
+    gemm_strided(&V[(k0 + 1) * nb], nb, W2.data(), nc, &A[(k0 + 1) * n + k1], n, rows, nb, nc, false, true, threads);
+  }
+  return k0;
+}
+
+int eigenvalues(const double* Ain, double* re, double* im, size_t n, int threads) {
   if (n == 0) return 0;
   std::vector<double> A(Ain, Ain + n * n);
   double amax = 0;
@@ -869,8 +1199,11 @@ int eigenvalues(const double* Ain, double* re, double* im, size_t n) {
   const int ex = std::ilogb(amax) + 1;
   for (double& v : A) v = std::scalbn(v, -ex);
   std::vector<double> v(n), w(n);
-  // Householder reduction to upper Hessenberg form (GVL Algorithm 7.4.2).
-  for (size_t k = 0; k + 2 < n; k++) {
+  size_t k = 0;
+  if (n > HRD_MIN + HRD_NB) k = hessenberg_blocked(A.data(), n, threads);
+  // Householder reduction to upper Hessenberg form (GVL Algorithm 7.4.2), unblocked, for the last
+  // columns.
+  for (; k + 2 < n; k++) {
     const size_t len = n - k - 1;
     double alpha;
     const double tau = householder(&A[(k + 1) * n + k], len, n, v.data(), alpha);

@@ -29,9 +29,9 @@ int lu_solve(const double* A, const double* b, double* x, size_t n, int threads)
 // trailing updates use `threads` threads (w does not depend on the thread count). 0 ok, 1 no convergence.
 int sym_eigenvalues(const double* A, double* w, size_t n, int threads);
 // Singular values of A (m x n), descending into s (min(m, n) values). 0 ok, 1 no convergence.
-int singular_values(const double* A, double* s, size_t m, size_t n);
+int singular_values(const double* A, double* s, size_t m, size_t n, int threads);
 // Eigenvalues of the general A (n x n) into (re, im); conjugate pairs adjacent, positive im first.
 // 0 ok, 1 no convergence.
-int eigenvalues(const double* A, double* re, double* im, size_t n);
+int eigenvalues(const double* A, double* re, double* im, size_t n, int threads);
 
 }  // namespace jesd

@@ -288,9 +288,10 @@ describe.each(backends.map((b) => [b.name, b] as [string, LinalgBackend]))('back
   });
 });
 
-// The native LU and symmetric tridiagonalisation are blocked (panels of 32 columns, GEMM trailing
-// updates split over threads) only above n = 32 and n = 128; the suite above stays below that.
-describe('blocked native kernels (n = 200)', () => {
+// The native LU, symmetric tridiagonalisation, bidiagonalisation and Hessenberg reduction are
+// blocked (panels of 32 columns, GEMM trailing updates split over threads) only above n = 32, 128,
+// 96 and 96; the suite above stays below that.
+describe('blocked native kernels (n = 200, 300)', () => {
   const native = backendByName('native');
   const ts = backendByName('ts') as LinalgBackend;
   it('luSolve and symmetricEigenvalues meet the suite tolerances (ts twin as reference), bit-identically on 1 and 2 threads', () => {
@@ -330,6 +331,72 @@ describe('blocked native kernels (n = 200)', () => {
       const wt = ts.symmetricEigenvalues(s);
       for (let i = 0; i < n; i++) expect(Math.abs(w[i]! - wt[i]!)).toBeLessThanOrEqual(10 * n * EPS * frob(s));
     }
+  });
+
+  // n = 300: the matrix-vector products of the bidiagonal and Hessenberg panels are split over the
+  // threads only for trailing blocks of >= 65536 entries.
+  it('singularValues (square and rectangular) and eigenvalues meet the suite tolerances, bit-identically on 1 and 2 threads', () => {
+    if (typeof native === 'string') {
+      expect(native).toMatch(/not built|lacks/);
+      return;
+    }
+    const be = native;
+    const both = <T>(f: () => T): T[] =>
+      [1, 2].map((t) => {
+        setNativeThreads(t);
+        try {
+          return f();
+        } finally {
+          setNativeThreads(1);
+        }
+      });
+    for (const [m, k] of [
+      [300, 300],
+      [300, 260],
+    ] as const) {
+      const a = gaussian(m, k, 950 + m + k);
+      const [s1, s2] = both(() => be.singularValues(a));
+      expect(Array.from(s2!)).toEqual(Array.from(s1!));
+      // backward stable, like the unblocked ts twin: |sigma - sigma_ts| <= 10 max(m, n) eps ||A||_F (Weyl)
+      const st = ts.singularValues(a);
+      for (let i = 0; i < st.length; i++) expect(Math.abs(s1![i]! - st[i]!)).toBeLessThanOrEqual(10 * Math.max(m, k) * EPS * frob(a));
+      if (m !== k) {
+        // a wide matrix is reduced as its transpose: exactly the same values
+        const at = { rows: k, cols: m, data: Float64Array.from({ length: m * k }, (_, ij) => a.data[(ij % m) * k + Math.floor(ij / m)]!) };
+        expect(Array.from(be.singularValues(at))).toEqual(Array.from(s1!));
+      }
+    }
+    // Normal matrix with planted eigenvalues: 150 rotation-scalings r [[cos t, -sin t], [sin t, cos t]]
+    // conjugated by a reflector Q, eigenvalues exactly r e^{+-i t}; for a normal matrix every
+    // eigenvalue moves by at most the backward error, c n eps ||A||_F (Bauer-Fike, kappa = 1).
+    const n = 300;
+    const r = stream(977, 1);
+    const t = new Float64Array(n * n);
+    const want = { re: new Float64Array(n), im: new Float64Array(n) };
+    for (let q = 0; q < n / 2; q++) {
+      const rad = 0.2 + 2 * r.uniform();
+      const th = Math.PI * r.uniform();
+      const o = 2 * q;
+      t[o * n + o] = t[(o + 1) * n + o + 1] = rad * Math.cos(th);
+      t[o * n + o + 1] = -rad * Math.sin(th);
+      t[(o + 1) * n + o] = rad * Math.sin(th);
+      want.re[o] = want.re[o + 1] = rad * Math.cos(th);
+      want.im[o] = rad * Math.sin(th);
+      want.im[o + 1] = -rad * Math.sin(th);
+    }
+    const u = gaussian(n, 1, 978).data;
+    const nu2 = u.reduce((acc, x) => acc + x * x, 0);
+    const q = { rows: n, cols: n, data: Float64Array.from({ length: n * n }, (_, ij) => (Math.floor(ij / n) === ij % n ? 1 : 0) - (2 * u[Math.floor(ij / n)]! * u[ij % n]!) / nu2) };
+    const a = be.gemm(be.gemm(q, { rows: n, cols: n, data: t }), q);
+    const [e1, e2] = both(() => be.eigenvalues(a));
+    expect(Array.from(e2!.re)).toEqual(Array.from(e1!.re));
+    expect(Array.from(e2!.im)).toEqual(Array.from(e1!.im));
+    expect(complexSetDistance(e1!, want)).toBeLessThanOrEqual(10 * n * EPS * frob(a));
+    // and a Gaussian matrix (a non-normal case)
+    const g = gaussian(n, n, 979);
+    const [g1, g2] = both(() => be.eigenvalues(g));
+    expect(Array.from(g2!.re)).toEqual(Array.from(g1!.re));
+    expect(Array.from(g2!.im)).toEqual(Array.from(g1!.im));
   });
 });
 
