@@ -719,6 +719,61 @@ static void lower_update(const double* X, const double* Y, size_t ldx, double* C
   pool().run(int(t), [&](int i) { run(cut[i], cut[i + 1]); });
 }
 
+// Rows [i0, i1) of p += S v on the stored lower triangle of S (m x m, row stride lds): row i adds
+// S[i, 0..i] . v to p[i] and v[i] S[i, 0..i) to p[0..i); rows are taken in pairs from i0 (one pass
+// over v and p for both).
+static void sym_rows(const double* S, size_t lds, size_t i0, size_t i1, const double* v, double* p) {
+  size_t i = i0;
+  for (; i + 1 < i1; i += 2) {
+    const double* ra = S + i * lds;
+    const double* rb = ra + lds;
+    double sa, sb;
+    dot2_axpy2(ra, rb, v, v[i], v[i + 1], p, i, sa, sb);
+    p[i] += sa + ra[i] * v[i] + rb[i] * v[i + 1];
+    p[i + 1] += sb + rb[i] * v[i] + rb[i + 1] * v[i + 1];
+  }
+  if (i < i1) {
+    const double* row = S + i * lds;
+    p[i] += dot_axpy(row, v, v[i], p, i) + row[i] * v[i];
+  }
+}
+
+// p = S v for the symmetric S given by its lower triangle (m x m). From m >= SYMV_SPLIT_MIN the
+// rows form SYMV_PARTS fixed blocks of about equal area (boundaries depend only on m), each
+// accumulating into its own vector `part` (SYMV_PARTS x m), summed in block order; the blocks are
+// shared among the threads, so p does not depend on the thread count.
+constexpr size_t SYMV_PARTS = 4;
+constexpr size_t SYMV_SPLIT_MIN = 256;
+static void sym_product(const double* S, size_t lds, size_t m, const double* v, double* p, double* part, int threads) {
+  if (m < SYMV_SPLIT_MIN) {
+    std::fill(p, p + m, 0.0);
+    sym_rows(S, lds, 0, m, v, p);
+    return;
+  }
+  size_t cut[SYMV_PARTS + 1];
+  for (size_t b = 0; b <= SYMV_PARTS; b++) cut[b] = std::min(m, size_t(double(m) * std::sqrt(double(b) / SYMV_PARTS)) / 2 * 2);
+  cut[SYMV_PARTS] = m;
+  auto block = [&](size_t b) {
+    double* pb = part + b * m;
+    std::fill(pb, pb + cut[b + 1], 0.0);
+    sym_rows(S, lds, cut[b], cut[b + 1], v, pb);
+  };
+  const size_t t = std::min<size_t>(SYMV_PARTS, size_t(std::max(threads, 1)));
+  if (t == 1) {
+    for (size_t b = 0; b < SYMV_PARTS; b++) block(b);
+  } else {
+    pool().run(int(t), [&](int q) {
+      for (size_t b = SYMV_PARTS * q / t; b < SYMV_PARTS * (q + 1) / t; b++) block(b);
+    });
+  }
+  for (size_t j = 0; j < m; j++) {
+    double sum = 0;
+    for (size_t b = 0; b < SYMV_PARTS; b++)
+      if (j < cut[b + 1]) sum += part[b * m + j];
+    p[j] = sum;
+  }
+}
+
 int sym_eigenvalues(const double* Ain, double* w, size_t n, int threads) {
   if (n == 0) return 0;
   std::vector<double> A(Ain, Ain + n * n);
@@ -730,7 +785,7 @@ int sym_eigenvalues(const double* Ain, double* w, size_t n, int threads) {
     const size_t nb = TRD_NB, ld = 2 * nb;
     // Row r of VW holds (V(r, 0..nb), W(r, 0..nb)), row r of WV holds (W(r, ..), V(r, ..)), so that
     // V W^T + W V^T = VW WV^T; rows <= the reflector's column are zero.
-    std::vector<double> VW(n * ld), WV(n * ld), t1(ld);
+    std::vector<double> VW(n * ld), WV(n * ld), t1(ld), part(SYMV_PARTS * n);
     for (; n - k > TRD_MIN + nb; k += nb) {
       const size_t k0 = k;
       std::fill(VW.begin() + k0 * ld, VW.end(), 0.0);
@@ -748,22 +803,7 @@ int sym_eigenvalues(const double* Ain, double* w, size_t n, int threads) {
         e[c] = alpha;
         if (tau == 0) continue;  // V and W columns stay zero
         // p = S v on the stored lower triangle of S = A[c+1.., c+1..]
-        std::fill(p.begin(), p.begin() + m, 0.0);
-        {
-          size_t i = 0;
-          for (; i + 1 < m; i += 2) {  // rows i, i+1 together (one pass over v and p for both)
-            const double* ra = &A[(c + 1 + i) * n + c + 1];
-            const double* rb = ra + n;
-            double sa, sb;
-            dot2_axpy2(ra, rb, v.data(), v[i], v[i + 1], p.data(), i, sa, sb);
-            p[i] += sa + ra[i] * v[i] + rb[i] * v[i + 1];
-            p[i + 1] += sb + rb[i] * v[i] + rb[i + 1] * v[i + 1];
-          }
-          if (i < m) {
-            const double* row = &A[(c + 1 + i) * n + c + 1];
-            p[i] += dot_axpy(row, v.data(), v[i], p.data(), i) + row[i] * v[i];
-          }
-        }
+        sym_product(&A[(c + 1) * n + c + 1], n, m, v.data(), p.data(), part.data(), threads);
         // p -= V (W^T v) + W (V^T v) = VW (WV^T v) over the panel's previous columns (the columns
         // j.. of VW and WV are still zero, so full-length rows give the same sums)
         if (j > 0) {
@@ -975,8 +1015,22 @@ int singular_values(const double* Ain, double* s, size_t m0, size_t n0, int thre
 // dlahqr's underflow guard) is also negligible: with rows spanning 1 .. 1e-256 the relative test
 // alone kept blocks whose shift products underflow to 0, and the iteration stalled. Zeroing such a
 // subdiagonal is a backward error <= eps ||H||, within the normwise stability of the reduction.
-static int hessenberg_qr(double* a, size_t n, double* wr, double* wi) {
+// Column transformation of one double-shift step k on one row: (row[k], row[k+1], row[k+2]) times
+// the reflector given by x, y, z, q, r (three columns unless `three` is false: the last step).
+static inline void column_op(double* row, long k, double x, double y, double z, double q, double r, bool three) {
+  double p = x * row[k] + y * row[k + 1];
+  if (three) {
+    p += z * row[k + 2];
+    row[k + 2] -= p * r;
+  }
+  row[k + 1] -= p * q;
+  row[k] -= p;
+}
+
+static int hessenberg_qr(double* a, size_t n, double* wr, double* wi, int threads) {
   auto A = [a, n](long i, long j) -> double& { return a[size_t(i) * n + size_t(j)]; };
+  std::vector<double> cx(n), cy(n), cz(n), cq(n), cr(n);
+  std::vector<char> cvalid(n);
   double anorm = 0;
   for (size_t i = 0; i < n; i++)
     for (size_t j = (i > 0 ? i - 1 : 0); j < n; j++) anorm += std::fabs(A(i, j));
@@ -1088,17 +1142,45 @@ static int hessenberg_qr(double* a, size_t n, double* wr, double* wi) {
                 A(k + 1, j) -= p * y;
                 A(k, j) -= p * x;
               }
+              // column transformation, now only on the rows k+1.. that later steps read; rows
+              // l..k are deferred to the end of the sweep
               const long mmin = nn < k + 3 ? nn : k + 3;
-              for (long i = l; i <= mmin; i++) {  // column transformation
-                p = x * A(i, k) + y * A(i, k + 1);
-                if (k != nn - 1) {
-                  p += z * A(i, k + 2);
-                  A(i, k + 2) -= p * r;
-                }
-                A(i, k + 1) -= p * q;
-                A(i, k) -= p;
+              for (long i = std::max(l, k + 1); i <= mmin; i++) column_op(&A(i, 0), k, x, y, z, q, r, k != nn - 1);
+              cx[k] = x, cy[k] = y, cz[k] = z, cq[k] = q, cr[k] = r;
+              cvalid[k] = 1;
+            } else {
+              cvalid[k] = 0;
+            }
+          }
+          // Deferred column transformations: rows l..k of step k are touched by no other operation
+          // of the sweep (row transformations of later steps act on rows > k), so each row takes
+          // its steps in order, one contiguous pass, with the same arithmetic per entry as applying
+          // them step by step (a column at a time, stride n, was half the time of the QR at n = 1000).
+          // Eight rows at a time: within one row the steps form a dependency chain (step k+1 reads
+          // what step k wrote), so independent rows are interleaved. The rows are independent, so
+          // large sweeps split them over the threads (each row's arithmetic does not depend on it).
+          constexpr long G = 8;
+          auto rows = [&](long r0, long r1) {
+            for (long i0 = r0; i0 < r1; i0 += G) {
+              const long g = std::min(G, r1 - i0);
+              for (long k = std::max(i0, m); k <= nn - 1; k++) {
+                if (!cvalid[k]) continue;
+                const double x = cx[k], y = cy[k], z = cz[k], q = cq[k], r = cr[k];
+                const bool three = k != nn - 1;
+                const long top = std::min(g, k - i0 + 1);  // rows i0 .. i0+top-1 have i <= k
+#pragma GCC unroll 8
+                for (long j = 0; j < G; j++)
+                  if (j < top) column_op(&A(i0 + j, 0), k, x, y, z, q, r, three);
               }
             }
+          };
+          const long span = nn - l;
+          if (threads < 2 || span < 256) {
+            rows(l, nn);
+          } else {
+            // two parts of about equal work (row i has about nn - i steps): cut at l + span (1 - 1/sqrt 2)
+            const long cut = std::min(nn, l + (long(double(span) * 0.2929) / G) * G);
+            pool().run(2, [&](int part) { part == 0 ? rows(l, cut) : rows(cut, nn); });
           }
         }
       }
@@ -1221,7 +1303,7 @@ int eigenvalues(const double* Ain, double* re, double* im, size_t n, int threads
     }
     for (size_t i = 1; i < len; i++) A[(k + 1 + i) * n + k] = 0;
   }
-  const int rc = hessenberg_qr(A.data(), n, re, im);
+  const int rc = hessenberg_qr(A.data(), n, re, im, threads);
   for (size_t i = 0; i < n; i++) {
     re[i] = std::scalbn(re[i], ex);
     im[i] = std::scalbn(im[i], ex);
