@@ -55,8 +55,9 @@ function runner(be: LinalgBackend, k: Kernel, n: number): () => void {
 
 /**
  * The native backend on `threads` threads for every kernel (the default is one thread): GEMM, the
- * blocked LU's trailing updates and the blocked tridiagonal reduction's trailing updates split
- * their rows; the other kernels are serial.
+ * GEMM updates of the blocked LU, tridiagonal, bidiagonal and Hessenberg reductions, their
+ * matrix-vector products and the Francis QR's deferred column transformations are split over the
+ * threads; matvec and the tridiagonal QL are serial.
  */
 function threadedNative(be: LinalgBackend, threads: number): LinalgBackend {
   const on = <T>(f: () => T): T => {

@@ -252,7 +252,7 @@ napi_value PopulationRadius(napi_env env, napi_callback_info info) {
   return ret_int(env, 0);
 }
 
-// setThreads(t): threads of GEMM, the LU update and the symmetric tridiagonal reduction (>= 1).
+// setThreads(t): threads of GEMM and of the blocked LU, tridiagonal, bidiagonal and Hessenberg reductions (>= 1).
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   size_t t;
