@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <condition_variable>
 #include <functional>
@@ -163,8 +164,12 @@ class Pool {
   void loop(int id, uint64_t seen) {
     for (;;) {
       uint64_t g;
-      for (unsigned spins = 0; (g = gen_.load(std::memory_order_acquire)) == seen; spins++) {
-        if (spins > 20000) {
+      // spin up to ~200 microseconds (the serial part between two splits of a reduction is
+      // usually far shorter; a sleep and wake-up costs 5-50 microseconds), then sleep
+      auto start = std::chrono::steady_clock::now();
+      for (unsigned spins = 1; (g = gen_.load(std::memory_order_acquire)) == seen; spins++) {
+        if (spins > 1024) std::this_thread::yield();  // give the core away if something else is runnable
+        if (spins % 64 == 0 && std::chrono::steady_clock::now() - start > std::chrono::microseconds(200)) {
           std::unique_lock<std::mutex> lk(mu_);
           cv_.wait(lk, [&] { return gen_.load(std::memory_order_acquire) != seen; });
         }
