@@ -120,17 +120,21 @@ static inline void dot2_axpy2(const double* __restrict a, const double* __restri
 // ---------------------------------------------------------------------------------------------
 // Persistent worker threads. The blocked reductions split two matrix-vector products per column
 // over the threads (one synchronisation each, up to 2n per call), so starting a std::thread per
-// split (tens of microseconds) would cost more than the work at moderate n. Workers spin briefly
-// after a job (the next split of the same reduction follows within microseconds) and then sleep on a
-// condition variable. One job at a time: a caller that finds the pool busy (another Node worker
-// thread inside a kernel) runs all parts itself, in order, which gives the same result because
-// every split below is deterministic (each output entry's arithmetic does not depend on the split).
+// split (tens of microseconds) would cost more than the work at moderate n. A job is a number of
+// parts (more parts than threads); the calling thread and the workers claim parts one at a time
+// from an atomic counter, so a worker that is descheduled on a busy machine only delays the parts
+// it has claimed (with a fixed part per thread, the caller waited for it, and 2 threads were
+// measured slower than 1 under load). Workers spin briefly after a job (the next split of the
+// same reduction follows within microseconds) and then sleep on a condition variable. One job at
+// a time: a caller that finds the pool busy (another Node worker thread inside a kernel) runs all
+// parts itself. Every split below gives each output entry the same arithmetic whichever thread
+// runs which part, so results do not depend on the thread count or on the scheduling.
 class Pool {
  public:
-  // Runs f(0..parts-1): part 0 on the calling thread, the others on workers.
-  void run(int parts, const std::function<void(int)>& f) {
-    if (parts <= 1) {
-      if (parts == 1) f(0);
+  // Runs f(0..parts-1) on the calling thread and up to threads - 1 workers.
+  void run(int threads, int parts, const std::function<void(int)>& f) {
+    if (threads <= 1 || parts <= 1) {
+      for (int i = 0; i < parts; i++) f(i);
       return;
     }
     std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
@@ -138,54 +142,69 @@ class Pool {
       for (int i = 0; i < parts; i++) f(i);
       return;
     }
-    ensure(parts - 1);
+    ensure(threads - 1);
     job_ = &f;
-    jobParts_ = parts;
-    pending_.store(int(workers_.size()), std::memory_order_relaxed);
+    parts_ = parts;
+    done_.store(0, std::memory_order_relaxed);
+    const uint64_t g = (state_.load(std::memory_order_relaxed) >> 32) + 1;
     {
       std::lock_guard<std::mutex> lk(mu_);
-      gen_.fetch_add(1, std::memory_order_release);
+      state_.store(g << 32, std::memory_order_release);  // generation g, next part 0
     }
     cv_.notify_all();
-    f(0);
-    for (unsigned spins = 0; pending_.load(std::memory_order_acquire) != 0; spins++)
-      if (spins > 4096) std::this_thread::yield();
+    for (int i; (i = claim(g)) >= 0;) {
+      f(i);
+      done_.fetch_add(1, std::memory_order_release);
+    }
+    for (unsigned spins = 0; done_.load(std::memory_order_acquire) != parts; spins++)
+      if (spins > 1024) std::this_thread::yield();
   }
 
  private:
+  // Next unclaimed part of generation g, or -1. A successful claim means generation g is not
+  // finished, so job_ and parts_ (written before g was published) are still g's.
+  int claim(uint64_t g) {
+    uint64_t s = state_.load(std::memory_order_acquire);
+    for (;;) {
+      if ((s >> 32) != g || int(s & 0xffffffffu) >= parts_) return -1;
+      if (state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) return int(s & 0xffffffffu);
+    }
+  }
   void ensure(int n) {
     while (int(workers_.size()) < n) {
-      const int id = int(workers_.size()) + 1;
-      const uint64_t seen = gen_.load(std::memory_order_acquire);  // before the job that follows
-      workers_.emplace_back([this, id, seen] { loop(id, seen); });
+      const uint64_t seen = state_.load(std::memory_order_acquire) >> 32;  // before the job that follows
+      workers_.emplace_back([this, seen] { loop(seen); });
       workers_.back().detach();
     }
   }
-  void loop(int id, uint64_t seen) {
+  void loop(uint64_t seen) {
     for (;;) {
       uint64_t g;
       // spin up to ~200 microseconds (the serial part between two splits of a reduction is
       // usually far shorter; a sleep and wake-up costs 5-50 microseconds), then sleep
       auto start = std::chrono::steady_clock::now();
-      for (unsigned spins = 1; (g = gen_.load(std::memory_order_acquire)) == seen; spins++) {
-        if (spins > 1024) std::this_thread::yield();  // give the core away if something else is runnable
+      for (unsigned spins = 1; (g = state_.load(std::memory_order_acquire) >> 32) == seen; spins++) {
+        if (spins > 64) std::this_thread::yield();  // give the core away if something else is runnable
         if (spins % 64 == 0 && std::chrono::steady_clock::now() - start > std::chrono::microseconds(200)) {
           std::unique_lock<std::mutex> lk(mu_);
-          cv_.wait(lk, [&] { return gen_.load(std::memory_order_acquire) != seen; });
+          cv_.wait(lk, [&] { return (state_.load(std::memory_order_acquire) >> 32) != seen; });
         }
       }
       seen = g;
-      if (id < jobParts_) (*job_)(id);
-      pending_.fetch_sub(1, std::memory_order_acq_rel);
+      const std::function<void(int)>* job = job_;
+      for (int i; (i = claim(g)) >= 0;) {
+        (*job)(i);
+        done_.fetch_add(1, std::memory_order_release);
+      }
     }
   }
   std::mutex busy_, mu_;
   std::condition_variable cv_;
   std::vector<std::thread> workers_;
-  std::atomic<uint64_t> gen_{0};
-  std::atomic<int> pending_{0};
+  std::atomic<uint64_t> state_{0};  // generation << 32 | next part
+  std::atomic<int> done_{0};
   const std::function<void(int)>* job_ = nullptr;
-  int jobParts_ = 0;
+  int parts_ = 0;
 };
 
 // Never destroyed: detached workers may still wait on its condition variable at process exit.
@@ -235,6 +254,8 @@ static void atv_cols(const double* A, size_t lda, size_t rows, size_t cols, cons
 
 // Threads pay off for a product over about 64k entries or more (~a 256 x 256 block).
 constexpr double PAR_MIN_ENTRIES = 65536;
+// Parts of a split job per thread (claimed dynamically, see Pool).
+constexpr size_t PARTS_PER_THREAD = 4;
 
 static void atv(const double* A, size_t lda, size_t rows, size_t cols, const double* v, double* y, int threads) {
   const size_t t = double(rows) * double(cols) < PAR_MIN_ENTRIES || cols < 64 ? 1 : size_t(std::max(threads, 1));
@@ -242,7 +263,8 @@ static void atv(const double* A, size_t lda, size_t rows, size_t cols, const dou
     atv_cols(A, lda, rows, cols, v, y, 0, cols);
     return;
   }
-  pool().run(int(t), [&](int p) { atv_cols(A, lda, rows, cols, v, y, split_at(cols, p, t), split_at(cols, p + 1, t)); });
+  const size_t parts = PARTS_PER_THREAD * t;
+  pool().run(int(t), int(parts), [&](int p) { atv_cols(A, lda, rows, cols, v, y, split_at(cols, p, parts), split_at(cols, p + 1, parts)); });
 }
 
 // x[r] = A[r, 0..cols) . u for rows [0, rows), rows split over `threads` parts.
@@ -284,7 +306,8 @@ static void av(const double* A, size_t lda, size_t rows, size_t cols, const doub
     part(0, rows);
     return;
   }
-  pool().run(int(t), [&](int p) { part(split_at(rows, p, t), split_at(rows, p + 1, t)); });
+  const size_t parts = PARTS_PER_THREAD * t;
+  pool().run(int(t), int(parts), [&](int p) { part(split_at(rows, p, parts), split_at(rows, p + 1, parts)); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,24 +475,26 @@ static void gemm_strided(const double* A, size_t lda, const double* B, size_t ld
   // wide (m < n / 4, e.g. the nb x n products of the blocked Hessenberg reduction) the columns
   // are split instead, in multiples of NR, so that each thread packs only its part of op(B).
   const bool byCols = 4 * m < n;
-  const size_t maxThreads = std::max<size_t>(1, byCols ? n / (2 * NR) : m / (2 * MR));
-  size_t t = work < 1e6 ? 1 : std::min<size_t>(size_t(threads), maxThreads);
+  const size_t maxParts = std::max<size_t>(1, byCols ? n / (2 * NR) : m / (2 * MR));
+  const size_t t = work < 1e6 ? 1 : std::min<size_t>(size_t(threads), maxParts);
   if (t == 1) {
     gemm_rows(A, lda, B, ldb, C, ldc, 0, m, k, n, transB, subtract);
     return;
   }
+  // two parts per thread (each part packs its own copy of the shared operand)
+  const size_t parts = std::min(2 * t, maxParts);
   if (byCols) {
-    size_t chunk = (n + t - 1) / t;
+    size_t chunk = (n + parts - 1) / parts;
     chunk = (chunk + NR - 1) / NR * NR;
-    pool().run(int(t), [&](int i) {
+    pool().run(int(t), int(parts), [&](int i) {
       const size_t j0 = std::min(n, i * chunk), j1 = std::min(n, (i + 1) * chunk);
       if (j0 < j1) gemm_rows(A, lda, transB ? B + j0 * ldb : B + j0, ldb, C + j0, ldc, 0, m, k, j1 - j0, transB, subtract);
     });
     return;
   }
-  size_t chunk = (m + t - 1) / t;
+  size_t chunk = (m + parts - 1) / parts;
   chunk = (chunk + MR - 1) / MR * MR;
-  pool().run(int(t), [&](int i) {
+  pool().run(int(t), int(parts), [&](int i) {
     const size_t m0 = std::min(m, i * chunk), m1 = std::min(m, (i + 1) * chunk);
     if (m0 < m1) gemm_rows(A, lda, B, ldb, C, ldc, m0, m1, k, n, transB, subtract);
   });
@@ -690,8 +715,8 @@ constexpr size_t TRD_MIN = 96;   // trailing sizes <= this are reduced unblocked
 constexpr size_t TRD_RB = 96;    // block rows of the trailing update (multiple of MR = 6 and 8)
 
 // A[k1.., k1..] -= X Y^T on the lower triangle (block rows of TRD_RB, each to its diagonal block's
-// right edge). X, Y: rest x kk, row stride ldx. Block rows go to threads in contiguous groups of
-// about equal area; each entry's arithmetic does not depend on the grouping.
+// right edge). X, Y: rest x kk, row stride ldx. Block rows are the parts of a pool job; each
+// entry's arithmetic does not depend on which thread runs its block row.
 static void lower_update(const double* X, const double* Y, size_t ldx, double* C, size_t ldc, size_t rest, size_t kk, int threads) {
   std::vector<size_t> starts;
   for (size_t r0 = 0; r0 < rest; r0 += TRD_RB) starts.push_back(r0);
@@ -707,21 +732,8 @@ static void lower_update(const double* X, const double* Y, size_t ldx, double* C
     run(0, nb);
     return;
   }
-  // area of block b ~ (r1 - r0) * r1; split the cumulative area into t equal parts
-  std::vector<double> cum(nb + 1, 0.0);
-  for (size_t b = 0; b < nb; b++) {
-    const size_t r1 = std::min(rest, starts[b] + TRD_RB);
-    cum[b + 1] = cum[b] + double(r1 - starts[b]) * double(r1);
-  }
-  std::vector<size_t> cut(t + 1, nb);
-  cut[0] = 0;
-  for (size_t i = 1; i < t; i++) {
-    const double target = cum[nb] * double(i) / double(t);
-    size_t b = cut[i - 1];
-    while (b < nb && cum[b] < target) b++;
-    cut[i] = b;
-  }
-  pool().run(int(t), [&](int i) { run(cut[i], cut[i + 1]); });
+  // one part per block row, the largest (last) first, claimed dynamically
+  pool().run(int(t), int(nb), [&](int i) { run(nb - 1 - size_t(i), nb - size_t(i)); });
 }
 
 // Rows [i0, i1) of p += S v on the stored lower triangle of S (m x m, row stride lds): row i adds
@@ -763,14 +775,7 @@ static void sym_product(const double* S, size_t lds, size_t m, const double* v, 
     std::fill(pb, pb + cut[b + 1], 0.0);
     sym_rows(S, lds, cut[b], cut[b + 1], v, pb);
   };
-  const size_t t = std::min<size_t>(SYMV_PARTS, size_t(std::max(threads, 1)));
-  if (t == 1) {
-    for (size_t b = 0; b < SYMV_PARTS; b++) block(b);
-  } else {
-    pool().run(int(t), [&](int q) {
-      for (size_t b = SYMV_PARTS * q / t; b < SYMV_PARTS * (q + 1) / t; b++) block(b);
-    });
-  }
+  pool().run(std::max(threads, 1), int(SYMV_PARTS), [&](int b) { block(size_t(b)); });
   for (size_t j = 0; j < m; j++) {
     double sum = 0;
     for (size_t b = 0; b < SYMV_PARTS; b++)
@@ -1183,9 +1188,13 @@ static int hessenberg_qr(double* a, size_t n, double* wr, double* wi, int thread
           if (threads < 2 || span < 256) {
             rows(l, nn);
           } else {
-            // two parts of about equal work (row i has about nn - i steps): cut at l + span (1 - 1/sqrt 2)
-            const long cut = std::min(nn, l + (long(double(span) * 0.2929) / G) * G);
-            pool().run(2, [&](int part) { part == 0 ? rows(l, cut) : rows(cut, nn); });
+            // four parts of about equal work (row i has about nn - i steps): part j ends at
+            // l + span (1 - sqrt(1 - (j+1)/4)), in whole groups of G rows
+            long cut[5];
+            cut[0] = l;
+            for (int j = 1; j < 4; j++) cut[j] = std::min(nn, l + (long(double(span) * (1.0 - std::sqrt(1.0 - j / 4.0))) / G) * G);
+            cut[4] = nn;
+            pool().run(threads, 4, [&](int j) { rows(cut[j], cut[j + 1]); });
           }
         }
       }
