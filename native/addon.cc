@@ -108,7 +108,7 @@ napi_value Matvec(napi_env env, napi_callback_info info) {
       !get_size(env, argv[3], &m) || !get_size(env, argv[4], &n))
     return fail(env, "matvec: bad arguments");
   if (la < m * n || lx < n || ly < m) return fail(env, "matvec: array too short");
-  jesd::matvec(a, x, y, m, n);
+  jesd::matvec(a, x, y, m, n, g_threads);
   return ret_int(env, 0);
 }
 

@@ -504,8 +504,13 @@ void gemm(const double* A, const double* B, double* C, size_t m, size_t k, size_
   gemm_strided(A, k, B, transB ? k : n, C, n, m, k, n, transB, false, threads);
 }
 
-void matvec(const double* A, const double* x, double* y, size_t m, size_t n) {
-  for (size_t i = 0; i < m; i++) y[i] = dot(A + i * n, x, n);
+void matvec(const double* A, const double* x, double* y, size_t m, size_t n, int threads) {
+  // rows split over the threads (parts claimed dynamically); each y[i] is the same dot product
+  const size_t t = double(m) * double(n) < 4 * PAR_MIN_ENTRIES || m < 64 ? 1 : size_t(std::max(threads, 1));
+  const size_t parts = PARTS_PER_THREAD * t;
+  pool().run(int(t), int(parts), [&](int p) {
+    for (size_t i = split_at(m, size_t(p), parts), i1 = split_at(m, size_t(p) + 1, parts); i < i1; i++) y[i] = dot(A + i * n, x, n);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

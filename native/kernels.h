@@ -24,8 +24,9 @@ namespace jesd {
 
 // C[m x n] = A[m x k] * op(B); op(B) = B (k x n) or, if transB, B^T with B stored n x k.
 void gemm(const double* A, const double* B, double* C, size_t m, size_t k, size_t n, bool transB, int threads);
-// y = A x, A m x n.
-void matvec(const double* A, const double* x, double* y, size_t m, size_t n);
+// y = A x, A m x n; from about 256k entries the rows are split over `threads` threads (y does not
+// depend on the thread count).
+void matvec(const double* A, const double* x, double* y, size_t m, size_t n, int threads);
 // Solve A x = b (A n x n, not modified) by blocked LU; the trailing updates use `threads` threads
 // (x does not depend on the thread count). Returns 0 on success, 1 if numerically singular
 // (a pivot <= n * eps * max|a_ij|), 2 on non-finite input.

@@ -335,7 +335,7 @@ describe('blocked native kernels (n = 300)', () => {
     }
   });
 
-  it('singularValues (square and rectangular) and eigenvalues meet the suite tolerances, bit-identically on 1 and 2 threads', () => {
+  it('singularValues (square and rectangular), eigenvalues and matvec meet the suite tolerances, bit-identically on 1 and 2 threads', () => {
     if (typeof native === 'string') {
       expect(native).toMatch(/not built|lacks/);
       return;
@@ -392,6 +392,21 @@ describe('blocked native kernels (n = 300)', () => {
     expect(Array.from(e2!.re)).toEqual(Array.from(e1!.re));
     expect(Array.from(e2!.im)).toEqual(Array.from(e1!.im));
     expect(complexSetDistance(e1!, want)).toBeLessThanOrEqual(10 * n * EPS * frob(a));
+    // matvec splits its rows from 256k entries: identical on 1 and 2 threads, and each entry is a
+    // dot product within the summation bound k eps (|A| |x|)_i
+    const big = gaussian(600, 600, 980);
+    const xv = gaussian(600, 1, 981).data;
+    const [y1, y2] = both(() => be.matvec(big, xv));
+    expect(Array.from(y2!)).toEqual(Array.from(y1!));
+    for (let i = 0; i < 600; i++) {
+      let sum = 0;
+      let abs = 0;
+      for (let j = 0; j < 600; j++) {
+        sum += big.data[i * 600 + j]! * xv[j]!;
+        abs += Math.abs(big.data[i * 600 + j]! * xv[j]!);
+      }
+      expect(Math.abs(y1![i]! - sum)).toBeLessThanOrEqual(2 * 600 * EPS * abs);
+    }
     // and a Gaussian matrix (a non-normal case)
     const g = gaussian(n, n, 979);
     const [g1, g2] = both(() => be.eigenvalues(g));
