@@ -335,7 +335,7 @@ describe('blocked native kernels (n = 300)', () => {
     }
   });
 
-  it('singularValues (square and rectangular), eigenvalues and matvec meet the suite tolerances, bit-identically on 1 and 2 threads', () => {
+  it('singularValues (square and rectangular), eigenvalues, matvec and gemm meet the suite tolerances, bit-identically on 1 and 2 threads', () => {
     if (typeof native === 'string') {
       expect(native).toMatch(/not built|lacks/);
       return;
@@ -406,6 +406,26 @@ describe('blocked native kernels (n = 300)', () => {
         abs += Math.abs(big.data[i * 600 + j]! * xv[j]!);
       }
       expect(Math.abs(y1![i]! - sum)).toBeLessThanOrEqual(2 * 600 * EPS * abs);
+    }
+    // GEMM splits rows, or columns when C is short and wide (4 m < n): identical on 1 and 2
+    // threads, and (column split) within the summation bound k eps (|A| |B|)_ij of the naive product
+    for (const [gm, gk, gn] of [
+      [300, 300, 300],
+      [40, 300, 600],
+    ] as const) {
+      const ga = gaussian(gm, gk, 982 + gm);
+      const gb = gaussian(gk, gn, 983 + gn);
+      const [c1, c2] = both(() => be.gemm(ga, gb));
+      expect(Array.from(c2!.data)).toEqual(Array.from(c1!.data));
+      const gbt = { rows: gn, cols: gk, data: Float64Array.from({ length: gk * gn }, (_, ij) => gb.data[(ij % gk) * gn + Math.floor(ij / gk)]!) };
+      const [t1, t2] = both(() => be.gemmTransB(ga, gbt));
+      expect(Array.from(t2!.data)).toEqual(Array.from(t1!.data));
+      if (gm === gk) continue;  // the square case's accuracy is the suite's; the column split is new here
+      const ref = naiveGemm(ga, gb, false);
+      for (let i = 0; i < gm * gn; i++) {
+        expect(Math.abs(c1!.data[i]! - ref.c[i]!)).toBeLessThanOrEqual(gk * EPS * ref.abs[i]!);
+        expect(Math.abs(t1!.data[i]! - ref.c[i]!)).toBeLessThanOrEqual(gk * EPS * ref.abs[i]!);
+      }
     }
     // and a Gaussian matrix (a non-normal case)
     const g = gaussian(n, n, 979);
