@@ -24,8 +24,8 @@ int main(int argc, char** argv) {
     auto t0 = std::chrono::steady_clock::now(); double c0 = cpu_ms();
     if (!strcmp(k,"lu")) jesd::lu_solve(a.data(), b.data(), x.data(), n, th);
     else if (!strcmp(k,"sym")) jesd::sym_eigenvalues(s.data(), w.data(), n, th);
-    else if (!strcmp(k,"svd")) jesd::singular_values(a.data(), w.data(), n, n);
-    else if (!strcmp(k,"eig")) jesd::eigenvalues(a.data(), w.data(), im.data(), n);
+    else if (!strcmp(k,"svd")) jesd::singular_values(a.data(), w.data(), n, n, th);
+    else if (!strcmp(k,"eig")) jesd::eigenvalues(a.data(), w.data(), im.data(), n, th);
     else if (!strcmp(k,"gemm")) { std::vector<double> c(n*n); jesd::gemm(a.data(), s.data(), c.data(), n, n, n, false, th); }
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (ms < best) best = ms; double cm = cpu_ms() - c0; if (cm < bestc) bestc = cm;

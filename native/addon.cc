@@ -108,7 +108,7 @@ napi_value Matvec(napi_env env, napi_callback_info info) {
       !get_size(env, argv[3], &m) || !get_size(env, argv[4], &n))
     return fail(env, "matvec: bad arguments");
   if (la < m * n || lx < n || ly < m) return fail(env, "matvec: array too short");
-  jesd::matvec(a, x, y, m, n);
+  jesd::matvec(a, x, y, m, n, g_threads);
   return ret_int(env, 0);
 }
 
@@ -147,7 +147,7 @@ napi_value SvdValues(napi_env env, napi_callback_info info) {
       !get_size(env, argv[3], &n))
     return fail(env, "svdValues: bad arguments");
   if (la < m * n || ls < (m < n ? m : n)) return fail(env, "svdValues: array too short");
-  return ret_int(env, jesd::singular_values(a, s, m, n));
+  return ret_int(env, jesd::singular_values(a, s, m, n, g_threads));
 }
 
 // eig(a, re, im, n)
@@ -160,7 +160,7 @@ napi_value Eig(napi_env env, napi_callback_info info) {
       !get_size(env, argv[3], &n))
     return fail(env, "eig: bad arguments");
   if (la < n * n || lr < n || li < n) return fail(env, "eig: array too short");
-  return ret_int(env, jesd::eigenvalues(a, re, im, n));
+  return ret_int(env, jesd::eigenvalues(a, re, im, n, g_threads));
 }
 
 // Reads one flattened population from argv[0..12] = (params, d, children, childW2, parents,
@@ -252,7 +252,7 @@ napi_value PopulationRadius(napi_env env, napi_callback_info info) {
   return ret_int(env, 0);
 }
 
-// setThreads(t): threads of GEMM, the LU update and the symmetric tridiagonal reduction (>= 1).
+// setThreads(t): threads of GEMM and of the blocked LU, tridiagonal, bidiagonal and Hessenberg reductions (>= 1).
 napi_value SetThreads(napi_env env, napi_callback_info info) {
   napi_value argv[1];
   size_t t;

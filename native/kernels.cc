@@ -2,7 +2,12 @@
 #include "kernels.h"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -110,6 +115,199 @@ static inline void dot2_axpy2(const double* __restrict a, const double* __restri
   }
   sa = ta;
   sb = tb;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Persistent worker threads. The blocked reductions split two matrix-vector products per column
+// over the threads (one synchronisation each, up to 2n per call), so starting a std::thread per
+// split (tens of microseconds) would cost more than the work at moderate n. A job is a number of
+// parts (more parts than threads); the calling thread and the workers claim parts one at a time
+// from an atomic counter, so a worker that is descheduled on a busy machine only delays the parts
+// it has claimed (with a fixed part per thread, the caller waited for it, and 2 threads were
+// measured slower than 1 under load). Workers spin briefly after a job (the next split of the
+// same reduction follows within microseconds) and then sleep on a condition variable. One job at
+// a time: a caller that finds the pool busy (another Node worker thread inside a kernel) runs all
+// parts itself. Every split below gives each output entry the same arithmetic whichever thread
+// runs which part, so results do not depend on the thread count or on the scheduling.
+class Pool {
+ public:
+  // Runs f(0..parts-1) on the calling thread and up to threads - 1 workers.
+  void run(int threads, int parts, const std::function<void(int)>& f) {
+    if (threads <= 1 || parts <= 1) {
+      for (int i = 0; i < parts; i++) f(i);
+      return;
+    }
+    std::unique_lock<std::mutex> busy(busy_, std::try_to_lock);
+    if (!busy.owns_lock()) {
+      for (int i = 0; i < parts; i++) f(i);
+      return;
+    }
+    ensure(threads - 1);
+    job_ = &f;
+    parts_ = parts;
+    done_.store(0, std::memory_order_relaxed);
+    const uint64_t g = (state_.load(std::memory_order_relaxed) >> 32) + 1;
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      state_.store(g << 32, std::memory_order_release);  // generation g, next part 0
+    }
+    cv_.notify_all();
+    for (int i; (i = claim(g)) >= 0;) {
+      f(i);
+      done_.fetch_add(1, std::memory_order_release);
+    }
+    for (unsigned spins = 0; done_.load(std::memory_order_acquire) != parts; spins++)
+      if (spins > 1024) std::this_thread::yield();
+  }
+
+ private:
+  // Next unclaimed part of generation g, or -1. A successful claim means generation g is not
+  // finished, so job_ and parts_ (written before g was published) are still g's.
+  int claim(uint64_t g) {
+    uint64_t s = state_.load(std::memory_order_acquire);
+    for (;;) {
+      if ((s >> 32) != g || int(s & 0xffffffffu) >= parts_) return -1;
+      if (state_.compare_exchange_weak(s, s + 1, std::memory_order_acq_rel)) return int(s & 0xffffffffu);
+    }
+  }
+  void ensure(int n) {
+    while (int(workers_.size()) < n) {
+      const uint64_t seen = state_.load(std::memory_order_acquire) >> 32;  // before the job that follows
+      workers_.emplace_back([this, seen] { loop(seen); });
+      workers_.back().detach();
+    }
+  }
+  void loop(uint64_t seen) {
+    for (;;) {
+      uint64_t g;
+      // spin up to ~200 microseconds (the serial part between two splits of a reduction is
+      // usually far shorter; a sleep and wake-up costs 5-50 microseconds), then sleep
+      auto start = std::chrono::steady_clock::now();
+      for (unsigned spins = 1; (g = state_.load(std::memory_order_acquire) >> 32) == seen; spins++) {
+        if (spins > 64) std::this_thread::yield();  // give the core away if something else is runnable
+        if (spins % 64 == 0 && std::chrono::steady_clock::now() - start > std::chrono::microseconds(200)) {
+          std::unique_lock<std::mutex> lk(mu_);
+          cv_.wait(lk, [&] { return (state_.load(std::memory_order_acquire) >> 32) != seen; });
+        }
+      }
+      seen = g;
+      const std::function<void(int)>* job = job_;
+      for (int i; (i = claim(g)) >= 0;) {
+        (*job)(i);
+        done_.fetch_add(1, std::memory_order_release);
+      }
+    }
+  }
+  std::mutex busy_, mu_;
+  std::condition_variable cv_;
+  std::vector<std::thread> workers_;
+  std::atomic<uint64_t> state_{0};  // generation << 32 | next part
+  std::atomic<int> done_{0};
+  const std::function<void(int)>* job_ = nullptr;
+  int parts_ = 0;
+};
+
+// Never destroyed: detached workers may still wait on its condition variable at process exit.
+static Pool& pool() {
+  static Pool* p = new Pool();
+  return *p;
+}
+
+// Part `p` of `parts` of [0, len), boundaries at multiples of 8 (so each part's vector loops and
+// scalar tails cover the same entries whatever the split).
+static inline size_t split_at(size_t len, size_t p, size_t parts) {
+  if (p >= parts) return len;
+  return std::min(len, (len * p / parts) / 8 * 8);
+}
+
+// y[c] = sum_r v[r] A[r, c] over rows [0, rows), columns [0, cols) (row stride lda), rows taken
+// four at a time in a fixed order; the columns are split over `threads` parts.
+static void atv_cols(const double* A, size_t lda, size_t rows, size_t cols, const double* v, double* y, size_t c0, size_t c1) {
+  const size_t len = c1 - c0;
+  std::fill(y + c0, y + c1, 0.0);
+  size_t r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const double* a0 = A + r * lda + c0;
+    const double *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+    const vd x0 = splat(v[r]), x1 = splat(v[r + 1]), x2 = splat(v[r + 2]), x3 = splat(v[r + 3]);
+    double* yy = y + c0;
+    size_t j = 0;
+    for (; j + VL <= len; j += VL) {
+      vd acc = loadu(yy + j);
+      acc += x0 * loadu(a0 + j);
+      acc += x1 * loadu(a1 + j);
+      acc += x2 * loadu(a2 + j);
+      acc += x3 * loadu(a3 + j);
+      storeu(yy + j, acc);
+    }
+    for (; j < len; j++) {
+      double acc = yy[j];
+      acc += v[r] * a0[j];
+      acc += v[r + 1] * a1[j];
+      acc += v[r + 2] * a2[j];
+      acc += v[r + 3] * a3[j];
+      yy[j] = acc;
+    }
+  }
+  for (; r < rows; r++) axpy(v[r], A + r * lda + c0, y + c0, len);
+}
+
+// Threads pay off for a product over about 64k entries or more (~a 256 x 256 block).
+constexpr double PAR_MIN_ENTRIES = 65536;
+// Parts of a split job per thread (claimed dynamically, see Pool).
+constexpr size_t PARTS_PER_THREAD = 4;
+
+static void atv(const double* A, size_t lda, size_t rows, size_t cols, const double* v, double* y, int threads) {
+  const size_t t = double(rows) * double(cols) < PAR_MIN_ENTRIES || cols < 64 ? 1 : size_t(std::max(threads, 1));
+  if (t == 1) {
+    atv_cols(A, lda, rows, cols, v, y, 0, cols);
+    return;
+  }
+  const size_t parts = PARTS_PER_THREAD * t;
+  pool().run(int(t), int(parts), [&](int p) { atv_cols(A, lda, rows, cols, v, y, split_at(cols, p, parts), split_at(cols, p + 1, parts)); });
+}
+
+// x[r] = A[r, 0..cols) . u for rows [0, rows), rows split over `threads` parts.
+static void av(const double* A, size_t lda, size_t rows, size_t cols, const double* u, double* x, int threads) {
+  const size_t t = double(rows) * double(cols) < PAR_MIN_ENTRIES || rows < 64 ? 1 : size_t(std::max(threads, 1));
+  // rows in groups of four from row 0 (one load of u per four rows); part boundaries are multiples
+  // of 8, so the grouping does not depend on the split
+  auto part = [&](size_t r0, size_t r1) {
+    size_t r = r0;
+    for (; r + 4 <= r1; r += 4) {
+      const double* a0 = A + r * lda;
+      const double *a1 = a0 + lda, *a2 = a1 + lda, *a3 = a2 + lda;
+      vd s0 = splat(0), s1 = splat(0), s2 = splat(0), s3 = splat(0);
+      vd q0 = splat(0), q1 = splat(0), q2 = splat(0), q3 = splat(0);
+      size_t j = 0;
+      for (; j + 2 * VL <= cols; j += 2 * VL) {
+        const vd ua = loadu(u + j), ub = loadu(u + j + VL);
+        s0 += loadu(a0 + j) * ua;
+        s1 += loadu(a1 + j) * ua;
+        s2 += loadu(a2 + j) * ua;
+        s3 += loadu(a3 + j) * ua;
+        q0 += loadu(a0 + j + VL) * ub;
+        q1 += loadu(a1 + j + VL) * ub;
+        q2 += loadu(a2 + j + VL) * ub;
+        q3 += loadu(a3 + j + VL) * ub;
+      }
+      double t0 = hsum(s0 + q0), t1 = hsum(s1 + q1), t2 = hsum(s2 + q2), t3 = hsum(s3 + q3);
+      for (; j < cols; j++) {
+        t0 += a0[j] * u[j];
+        t1 += a1[j] * u[j];
+        t2 += a2[j] * u[j];
+        t3 += a3[j] * u[j];
+      }
+      x[r] = t0, x[r + 1] = t1, x[r + 2] = t2, x[r + 3] = t3;
+    }
+    for (; r < r1; r++) x[r] = dot(A + r * lda, u, cols);
+  };
+  if (t == 1) {
+    part(0, rows);
+    return;
+  }
+  const size_t parts = PARTS_PER_THREAD * t;
+  pool().run(int(t), int(parts), [&](int p) { part(split_at(rows, p, parts), split_at(rows, p + 1, parts)); });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,31 +471,48 @@ static void gemm_strided(const double* A, size_t lda, const double* B, size_t ld
                          size_t n, bool transB, bool subtract, int threads) {
   const double work = double(m) * double(n) * double(k);
   if (threads < 1) threads = 1;
-  // Threads only pay off above ~2 MFLOP; split rows in multiples of MR.
-  const size_t maxThreads = std::max<size_t>(1, m / (2 * MR));
-  size_t t = work < 1e6 ? 1 : std::min<size_t>(size_t(threads), maxThreads);
+  // Threads only pay off above ~2 MFLOP. Rows are split in multiples of MR; when C is short and
+  // wide (m < n / 4, e.g. the nb x n products of the blocked Hessenberg reduction) the columns
+  // are split instead, in multiples of NR, so that each thread packs only its part of op(B).
+  const bool byCols = 4 * m < n;
+  const size_t maxParts = std::max<size_t>(1, byCols ? n / (2 * NR) : m / (2 * MR));
+  const size_t t = work < 1e6 ? 1 : std::min<size_t>(size_t(threads), maxParts);
   if (t == 1) {
     gemm_rows(A, lda, B, ldb, C, ldc, 0, m, k, n, transB, subtract);
     return;
   }
-  std::vector<std::thread> pool;
-  size_t chunk = (m + t - 1) / t;
-  chunk = (chunk + MR - 1) / MR * MR;
-  for (size_t i = 1; i < t; i++) {
-    const size_t m0 = i * chunk, m1 = std::min(m, (i + 1) * chunk);
-    if (m0 >= m1) break;
-    pool.emplace_back(gemm_rows, A, lda, B, ldb, C, ldc, m0, m1, k, n, transB, subtract);
+  // one part per thread: each part packs its own copy of the shared operand, and two parts per
+  // thread were measured 5-7% slower at N = 400 and 1000 on an idle machine (a worker that starts
+  // late still finds its part claimed by the caller)
+  const size_t parts = t;
+  if (byCols) {
+    size_t chunk = (n + parts - 1) / parts;
+    chunk = (chunk + NR - 1) / NR * NR;
+    pool().run(int(t), int(parts), [&](int i) {
+      const size_t j0 = std::min(n, i * chunk), j1 = std::min(n, (i + 1) * chunk);
+      if (j0 < j1) gemm_rows(A, lda, transB ? B + j0 * ldb : B + j0, ldb, C + j0, ldc, 0, m, k, j1 - j0, transB, subtract);
+    });
+    return;
   }
-  gemm_rows(A, lda, B, ldb, C, ldc, 0, std::min(m, chunk), k, n, transB, subtract);
-  for (auto& th : pool) th.join();
+  size_t chunk = (m + parts - 1) / parts;
+  chunk = (chunk + MR - 1) / MR * MR;
+  pool().run(int(t), int(parts), [&](int i) {
+    const size_t m0 = std::min(m, i * chunk), m1 = std::min(m, (i + 1) * chunk);
+    if (m0 < m1) gemm_rows(A, lda, B, ldb, C, ldc, m0, m1, k, n, transB, subtract);
+  });
 }
 
 void gemm(const double* A, const double* B, double* C, size_t m, size_t k, size_t n, bool transB, int threads) {
   gemm_strided(A, k, B, transB ? k : n, C, n, m, k, n, transB, false, threads);
 }
 
-void matvec(const double* A, const double* x, double* y, size_t m, size_t n) {
-  for (size_t i = 0; i < m; i++) y[i] = dot(A + i * n, x, n);
+void matvec(const double* A, const double* x, double* y, size_t m, size_t n, int threads) {
+  // rows split over the threads (parts claimed dynamically); each y[i] is the same dot product
+  const size_t t = double(m) * double(n) < 4 * PAR_MIN_ENTRIES || m < 64 ? 1 : size_t(std::max(threads, 1));
+  const size_t parts = PARTS_PER_THREAD * t;
+  pool().run(int(t), int(parts), [&](int p) {
+    for (size_t i = split_at(m, size_t(p), parts), i1 = split_at(m, size_t(p) + 1, parts); i < i1; i++) y[i] = dot(A + i * n, x, n);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -507,8 +722,8 @@ constexpr size_t TRD_MIN = 96;   // trailing sizes <= this are reduced unblocked
 constexpr size_t TRD_RB = 96;    // block rows of the trailing update (multiple of MR = 6 and 8)
 
 // A[k1.., k1..] -= X Y^T on the lower triangle (block rows of TRD_RB, each to its diagonal block's
-// right edge). X, Y: rest x kk, row stride ldx. Block rows go to threads in contiguous groups of
-// about equal area; each entry's arithmetic does not depend on the grouping.
+// right edge). X, Y: rest x kk, row stride ldx. Block rows are the parts of a pool job; each
+// entry's arithmetic does not depend on which thread runs its block row.
 static void lower_update(const double* X, const double* Y, size_t ldx, double* C, size_t ldc, size_t rest, size_t kk, int threads) {
   std::vector<size_t> starts;
   for (size_t r0 = 0; r0 < rest; r0 += TRD_RB) starts.push_back(r0);
@@ -524,25 +739,56 @@ static void lower_update(const double* X, const double* Y, size_t ldx, double* C
     run(0, nb);
     return;
   }
-  // area of block b ~ (r1 - r0) * r1; split the cumulative area into t equal parts
-  std::vector<double> cum(nb + 1, 0.0);
-  for (size_t b = 0; b < nb; b++) {
-    const size_t r1 = std::min(rest, starts[b] + TRD_RB);
-    cum[b + 1] = cum[b] + double(r1 - starts[b]) * double(r1);
+  // one part per block row, the largest (last) first, claimed dynamically
+  pool().run(int(t), int(nb), [&](int i) { run(nb - 1 - size_t(i), nb - size_t(i)); });
+}
+
+// Rows [i0, i1) of p += S v on the stored lower triangle of S (m x m, row stride lds): row i adds
+// S[i, 0..i] . v to p[i] and v[i] S[i, 0..i) to p[0..i); rows are taken in pairs from i0 (one pass
+// over v and p for both).
+static void sym_rows(const double* S, size_t lds, size_t i0, size_t i1, const double* v, double* p) {
+  size_t i = i0;
+  for (; i + 1 < i1; i += 2) {
+    const double* ra = S + i * lds;
+    const double* rb = ra + lds;
+    double sa, sb;
+    dot2_axpy2(ra, rb, v, v[i], v[i + 1], p, i, sa, sb);
+    p[i] += sa + ra[i] * v[i] + rb[i] * v[i + 1];
+    p[i + 1] += sb + rb[i] * v[i] + rb[i + 1] * v[i + 1];
   }
-  std::vector<size_t> cut(t + 1, nb);
-  cut[0] = 0;
-  for (size_t i = 1; i < t; i++) {
-    const double target = cum[nb] * double(i) / double(t);
-    size_t b = cut[i - 1];
-    while (b < nb && cum[b] < target) b++;
-    cut[i] = b;
+  if (i < i1) {
+    const double* row = S + i * lds;
+    p[i] += dot_axpy(row, v, v[i], p, i) + row[i] * v[i];
   }
-  std::vector<std::thread> pool;
-  for (size_t i = 1; i < t; i++)
-    if (cut[i] < cut[i + 1]) pool.emplace_back(run, cut[i], cut[i + 1]);
-  run(cut[0], cut[1]);
-  for (auto& th : pool) th.join();
+}
+
+// p = S v for the symmetric S given by its lower triangle (m x m). From m >= SYMV_SPLIT_MIN the
+// rows form SYMV_PARTS fixed blocks of about equal area (boundaries depend only on m), each
+// accumulating into its own vector `part` (SYMV_PARTS x m), summed in block order; the blocks are
+// shared among the threads, so p does not depend on the thread count.
+constexpr size_t SYMV_PARTS = 4;
+constexpr size_t SYMV_SPLIT_MIN = 256;
+static void sym_product(const double* S, size_t lds, size_t m, const double* v, double* p, double* part, int threads) {
+  if (m < SYMV_SPLIT_MIN) {
+    std::fill(p, p + m, 0.0);
+    sym_rows(S, lds, 0, m, v, p);
+    return;
+  }
+  size_t cut[SYMV_PARTS + 1];
+  for (size_t b = 0; b <= SYMV_PARTS; b++) cut[b] = std::min(m, size_t(double(m) * std::sqrt(double(b) / SYMV_PARTS)) / 2 * 2);
+  cut[SYMV_PARTS] = m;
+  auto block = [&](size_t b) {
+    double* pb = part + b * m;
+    std::fill(pb, pb + cut[b + 1], 0.0);
+    sym_rows(S, lds, cut[b], cut[b + 1], v, pb);
+  };
+  pool().run(std::max(threads, 1), int(SYMV_PARTS), [&](int b) { block(size_t(b)); });
+  for (size_t j = 0; j < m; j++) {
+    double sum = 0;
+    for (size_t b = 0; b < SYMV_PARTS; b++)
+      if (j < cut[b + 1]) sum += part[b * m + j];
+    p[j] = sum;
+  }
 }
 
 int sym_eigenvalues(const double* Ain, double* w, size_t n, int threads) {
@@ -556,7 +802,7 @@ int sym_eigenvalues(const double* Ain, double* w, size_t n, int threads) {
     const size_t nb = TRD_NB, ld = 2 * nb;
     // Row r of VW holds (V(r, 0..nb), W(r, 0..nb)), row r of WV holds (W(r, ..), V(r, ..)), so that
     // V W^T + W V^T = VW WV^T; rows <= the reflector's column are zero.
-    std::vector<double> VW(n * ld), WV(n * ld), t1(ld);
+    std::vector<double> VW(n * ld), WV(n * ld), t1(ld), part(SYMV_PARTS * n);
     for (; n - k > TRD_MIN + nb; k += nb) {
       const size_t k0 = k;
       std::fill(VW.begin() + k0 * ld, VW.end(), 0.0);
@@ -574,22 +820,7 @@ int sym_eigenvalues(const double* Ain, double* w, size_t n, int threads) {
         e[c] = alpha;
         if (tau == 0) continue;  // V and W columns stay zero
         // p = S v on the stored lower triangle of S = A[c+1.., c+1..]
-        std::fill(p.begin(), p.begin() + m, 0.0);
-        {
-          size_t i = 0;
-          for (; i + 1 < m; i += 2) {  // rows i, i+1 together (one pass over v and p for both)
-            const double* ra = &A[(c + 1 + i) * n + c + 1];
-            const double* rb = ra + n;
-            double sa, sb;
-            dot2_axpy2(ra, rb, v.data(), v[i], v[i + 1], p.data(), i, sa, sb);
-            p[i] += sa + ra[i] * v[i] + rb[i] * v[i + 1];
-            p[i + 1] += sb + rb[i] * v[i] + rb[i + 1] * v[i + 1];
-          }
-          if (i < m) {
-            const double* row = &A[(c + 1 + i) * n + c + 1];
-            p[i] += dot_axpy(row, v.data(), v[i], p.data(), i) + row[i] * v[i];
-          }
-        }
+        sym_product(&A[(c + 1) * n + c + 1], n, m, v.data(), p.data(), part.data(), threads);
         // p -= V (W^T v) + W (V^T v) = VW (WV^T v) over the panel's previous columns (the columns
         // j.. of VW and WV are still zero, so full-length rows give the same sums)
         if (j > 0) {
@@ -649,7 +880,86 @@ int sym_eigenvalues(const double* Ain, double* w, size_t n, int threads) {
   return 0;
 }
 
-int singular_values(const double* Ain, double* s, size_t m0, size_t n0) {
+// Blocked Golub-Kahan bidiagonalisation (the scheme of LAPACK's dgebrd/dlabrd; Dongarra, Hammarling
+// & Sorensen 1989): a panel of BRD_NB columns and rows is reduced while the trailing matrix is left
+// untouched, its pending update kept as A <- A - L R with L = [V X] (m x 2nb: left reflectors,
+// then X) and R = [Y^T; U] (2nb x n: Y^T, then the right reflectors), so that the trailing matrix
+// receives one GEMM update A22 -= V Y^T + X U^T per panel. Step i (column c = k0 + i):
+//   1. column c brought up to date, A(c.., c) -= L(c.., :) R(:, c); left reflector (v, tauq) -> d[c];
+//   2. y = tauq (A(c.., c+1..)^T v - R(:, c+1..)^T (L(c.., :)^T v)) -> V column i = v, Y row i = y;
+//   3. row c brought up to date, A(c, c+1..) -= L(c, :) R(:, c+1..); right reflector (u, taup) -> e[c];
+//   4. x = taup (A(c+1.., c+1..) u - L(c+1.., :) (R(:, c+1..) u)) -> X column i = x, U row i = u.
+// The two products with the trailing matrix (A^T v, A u) are the level-2 half of the flops; they
+// are split over the threads (columns, resp. rows), as is the GEMM. Returns the number of columns
+// reduced (d, e filled up to it); the caller reduces the rest unblocked.
+constexpr size_t BRD_NB = 32;
+constexpr size_t BRD_MIN = 64;  // trailing sizes <= this are reduced unblocked
+
+static size_t bidiagonalise_blocked(double* A, size_t m, size_t n, double* d, double* e, int threads) {
+  const size_t nb = BRD_NB, ld = 2 * nb;
+  std::vector<double> L(m * ld), R(ld * n), v(m), x(m), y(n), t(ld), sv(ld), coef(ld);
+  size_t k0 = 0;
+  for (; n - k0 > BRD_MIN + nb; k0 += nb) {
+    std::fill(L.begin() + k0 * ld, L.end(), 0.0);
+    for (size_t j = 0; j < ld; j++) std::fill(R.begin() + j * n + k0, R.begin() + (j + 1) * n, 0.0);
+    for (size_t i = 0; i < nb; i++) {
+      const size_t c = k0 + i, len = m - c, nc = n - c - 1;
+      // 1. column c, rows c.., with the pending update; left reflector
+      if (i > 0) {
+        for (size_t j = 0; j < ld; j++) coef[j] = R[j * n + c];
+        for (size_t r = c; r < m; r++) A[r * n + c] -= dot(&L[r * ld], coef.data(), ld);
+      }
+      double alpha;
+      const double tauq = householder(&A[c * n + c], len, n, v.data(), alpha);
+      d[c] = alpha;
+      // 2. y = tauq A_cur(c.., c+1..)^T v
+      if (tauq != 0) {
+        for (size_t r = 0; r < len; r++) L[(c + r) * ld + i] = v[r];
+        atv(&A[c * n + c + 1], n, len, nc, v.data(), y.data(), threads);
+        std::fill(t.begin(), t.end(), 0.0);
+        for (size_t r = 0; r < len; r++) axpy(v[r], &L[(c + r) * ld], t.data(), ld);
+        t[i] = 0;  // L column i is v itself; R row i is still zero
+        for (size_t j = 0; j < ld; j++)
+          if (t[j] != 0) axpy(-t[j], &R[j * n + c + 1], y.data(), nc);
+        double* yrow = &R[i * n + c + 1];
+        for (size_t q = 0; q < nc; q++) yrow[q] = tauq * y[q];
+      }
+      // 3. row c, columns c+1.., with the pending update (now including V column i, Y row i)
+      double* rowc = &A[c * n + c + 1];
+      for (size_t j = 0; j < ld; j++) {
+        const double l = L[c * ld + j];
+        if (l != 0) axpy(-l, &R[j * n + c + 1], rowc, nc);
+      }
+      double taup = 0;
+      if (nc == 1) {
+        e[c] = rowc[0];
+      } else {
+        taup = householder(rowc, nc, 1, &R[(nb + i) * n + c + 1], alpha);  // U row i = u
+        e[c] = alpha;
+      }
+      // 4. x = taup (A(c+1.., c+1..) u - L(c+1.., :) (R(:, c+1..) u)); R row nb+i (u) and L column
+      // nb+i (x) are included in the sums with zero coefficients... so exclude them explicitly.
+      if (taup != 0) {
+        const double* urow = &R[(nb + i) * n + c + 1];
+        const size_t rows = len - 1;
+        av(&A[(c + 1) * n + c + 1], n, rows, nc, urow, x.data(), threads);
+        for (size_t j = 0; j < ld; j++) sv[j] = j == nb + i ? 0.0 : dot(&R[j * n + c + 1], urow, nc);
+        for (size_t r = 0; r < rows; r++) {
+          const double xr = taup * (x[r] - dot(&L[(c + 1 + r) * ld], sv.data(), ld));
+          L[(c + 1 + r) * ld + nb + i] = xr;
+        }
+      } else {
+        std::fill(R.begin() + (nb + i) * n + c + 1, R.begin() + (nb + i + 1) * n, 0.0);
+      }
+    }
+    // trailing update A22 -= L(k1.., :) R(:, k1..)
+    const size_t k1 = k0 + nb;
+    gemm_strided(&L[k1 * ld], ld, &R[k1], n, &A[k1 * n + k1], n, m - k1, ld, n - k1, false, true, threads);
+  }
+  return k0;
+}
+
+int singular_values(const double* Ain, double* s, size_t m0, size_t n0, int threads) {
   // Work on an m x n matrix with m >= n (transpose if needed: same singular values).
   const bool tr = m0 < n0;
   const size_t m = tr ? n0 : m0, n = tr ? m0 : n0;
@@ -664,11 +974,13 @@ int singular_values(const double* Ain, double* s, size_t m0, size_t n0) {
   for (double v : A)
     if (!std::isfinite(v)) return 1;
   std::vector<double> d(n), e(n, 0.0), v(m), w(n);
-  // Golub-Kahan bidiagonalisation to upper bidiagonal (d, e) (GVL Algorithm 5.4.2). The right
-  // reflector of step k depends only on row k after the left update, so rows k+1.. receive the
-  // left and the right update in one visit (one pass over the trailing matrix instead of two).
   std::vector<double> u(n);
-  for (size_t k = 0; k < n; k++) {
+  size_t k = 0;
+  if (n > BRD_MIN + BRD_NB) k = bidiagonalise_blocked(A.data(), m, n, d.data(), e.data(), threads);
+  // Golub-Kahan bidiagonalisation to upper bidiagonal (d, e) (GVL Algorithm 5.4.2), unblocked, for
+  // the last columns. The right reflector of step k depends only on row k after the left update, so
+  // rows k+1.. receive the left and the right update in one visit.
+  for (; k < n; k++) {
     double alpha;
     const size_t len = m - k;
     const double tau = householder(&A[k * n + k], len, n, v.data(), alpha);  // zeroes A[k+1.., k]
@@ -720,8 +1032,22 @@ int singular_values(const double* Ain, double* s, size_t m0, size_t n0) {
 // dlahqr's underflow guard) is also negligible: with rows spanning 1 .. 1e-256 the relative test
 // alone kept blocks whose shift products underflow to 0, and the iteration stalled. Zeroing such a
 // subdiagonal is a backward error <= eps ||H||, within the normwise stability of the reduction.
-static int hessenberg_qr(double* a, size_t n, double* wr, double* wi) {
+// Column transformation of one double-shift step k on one row: (row[k], row[k+1], row[k+2]) times
+// the reflector given by x, y, z, q, r (three columns unless `three` is false: the last step).
+static inline void column_op(double* row, long k, double x, double y, double z, double q, double r, bool three) {
+  double p = x * row[k] + y * row[k + 1];
+  if (three) {
+    p += z * row[k + 2];
+    row[k + 2] -= p * r;
+  }
+  row[k + 1] -= p * q;
+  row[k] -= p;
+}
+
+static int hessenberg_qr(double* a, size_t n, double* wr, double* wi, int threads) {
   auto A = [a, n](long i, long j) -> double& { return a[size_t(i) * n + size_t(j)]; };
+  std::vector<double> cx(n), cy(n), cz(n), cq(n), cr(n);
+  std::vector<char> cvalid(n);
   double anorm = 0;
   for (size_t i = 0; i < n; i++)
     for (size_t j = (i > 0 ? i - 1 : 0); j < n; j++) anorm += std::fabs(A(i, j));
@@ -833,17 +1159,49 @@ static int hessenberg_qr(double* a, size_t n, double* wr, double* wi) {
                 A(k + 1, j) -= p * y;
                 A(k, j) -= p * x;
               }
+              // column transformation, now only on the rows k+1.. that later steps read; rows
+              // l..k are deferred to the end of the sweep
               const long mmin = nn < k + 3 ? nn : k + 3;
-              for (long i = l; i <= mmin; i++) {  // column transformation
-                p = x * A(i, k) + y * A(i, k + 1);
-                if (k != nn - 1) {
-                  p += z * A(i, k + 2);
-                  A(i, k + 2) -= p * r;
-                }
-                A(i, k + 1) -= p * q;
-                A(i, k) -= p;
+              for (long i = std::max(l, k + 1); i <= mmin; i++) column_op(&A(i, 0), k, x, y, z, q, r, k != nn - 1);
+              cx[k] = x, cy[k] = y, cz[k] = z, cq[k] = q, cr[k] = r;
+              cvalid[k] = 1;
+            } else {
+              cvalid[k] = 0;
+            }
+          }
+          // Deferred column transformations: rows l..k of step k are touched by no other operation
+          // of the sweep (row transformations of later steps act on rows > k), so each row takes
+          // its steps in order, one contiguous pass, with the same arithmetic per entry as applying
+          // them step by step (a column at a time, stride n, was half the time of the QR at n = 1000).
+          // Eight rows at a time: within one row the steps form a dependency chain (step k+1 reads
+          // what step k wrote), so independent rows are interleaved. The rows are independent, so
+          // large sweeps split them over the threads (each row's arithmetic does not depend on it).
+          constexpr long G = 8;
+          auto rows = [&](long r0, long r1) {
+            for (long i0 = r0; i0 < r1; i0 += G) {
+              const long g = std::min(G, r1 - i0);
+              for (long k = std::max(i0, m); k <= nn - 1; k++) {
+                if (!cvalid[k]) continue;
+                const double x = cx[k], y = cy[k], z = cz[k], q = cq[k], r = cr[k];
+                const bool three = k != nn - 1;
+                const long top = std::min(g, k - i0 + 1);  // rows i0 .. i0+top-1 have i <= k
+#pragma GCC unroll 8
+                for (long j = 0; j < G; j++)
+                  if (j < top) column_op(&A(i0 + j, 0), k, x, y, z, q, r, three);
               }
             }
+          };
+          const long span = nn - l;
+          if (threads < 2 || span < 256) {
+            rows(l, nn);
+          } else {
+            // four parts of about equal work (row i has about nn - i steps): part j ends at
+            // l + span (1 - sqrt(1 - (j+1)/4)), in whole groups of G rows
+            long cut[5];
+            cut[0] = l;
+            for (int j = 1; j < 4; j++) cut[j] = std::min(nn, l + (long(double(span) * (1.0 - std::sqrt(1.0 - j / 4.0))) / G) * G);
+            cut[4] = nn;
+            pool().run(threads, 4, [&](int j) { rows(cut[j], cut[j + 1]); });
           }
         }
       }
@@ -852,7 +1210,82 @@ static int hessenberg_qr(double* a, size_t n, double* wr, double* wi) {
   return 0;
 }
 
-int eigenvalues(const double* Ain, double* re, double* im, size_t n) {
+// Blocked Householder reduction to upper Hessenberg form (the scheme of LAPACK's dgehrd/dlahr2;
+// Dongarra, Hammarling & Sorensen 1989; GVL 7.4 and 5.1.7 for the compact WY form). The HRD_NB
+// reflectors of a panel form Q = H_0 ... H_{nb-1} = I - V T V^T (T upper triangular). With A0 the
+// matrix at the start of the panel, each panel column c = k0 + i is formed as
+//   b = (I - V T^T V^T)(A0(:, c) - Y V(c, :)^T),   Y = A0 V T (all n rows),
+// reduced by a reflector (v, tau), and then Y gains the column tau (A0(:, c+1..) v - Y (V^T v)) (the
+// product with A0's trailing columns is the level-2 part, its rows split over the threads) and T
+// the column (-tau T V^T v; tau). After the panel, A <- Q^T A Q on the trailing columns is two
+// GEMM updates: A(:, k1..) -= Y V(k1.., :)^T, then A(k0+1.., k1..) -= V (T^T (V^T A(k0+1.., k1..))).
+// Returns the number of columns reduced; the caller reduces the rest unblocked.
+constexpr size_t HRD_NB = 32;
+constexpr size_t HRD_MIN = 64;  // trailing sizes <= this are reduced unblocked
+
+static size_t hessenberg_blocked(double* A, size_t n, int threads) {
+  const size_t nb = HRD_NB;
+  std::vector<double> V(n * nb), Vt(nb * n), Y(n * nb), T(nb * nb), W(nb * n), W2(nb * n), b(n), v(n), x(n), w(nb), z(nb);
+  size_t k0 = 0;
+  for (; n - k0 > HRD_MIN + nb; k0 += nb) {
+    std::fill(V.begin(), V.end(), 0.0);
+    std::fill(Vt.begin(), Vt.end(), 0.0);
+    std::fill(Y.begin(), Y.end(), 0.0);
+    std::fill(T.begin(), T.end(), 0.0);
+    for (size_t i = 0; i < nb; i++) {
+      const size_t c = k0 + i, len = n - c - 1;
+      for (size_t r = 0; r < n; r++) b[r] = A[r * n + c];
+      if (i > 0) {
+        // right: b -= Y V(c, :)^T on every row
+        const double* vc = &V[c * nb];
+        for (size_t r = 0; r < n; r++) b[r] -= dot(&Y[r * nb], vc, i);
+        // left on rows k0+1..: b -= V (T^T (V^T b))
+        std::fill(w.begin(), w.end(), 0.0);
+        for (size_t r = k0 + 1; r < n; r++) axpy(b[r], &V[r * nb], w.data(), i);
+        for (size_t j = i; j-- > 0;) {
+          double sum = 0;
+          for (size_t l = 0; l <= j; l++) sum += T[l * nb + j] * w[l];
+          w[j] = sum;
+        }
+        for (size_t r = k0 + 1; r < n; r++) b[r] -= dot(&V[r * nb], w.data(), i);
+      }
+      double alpha;
+      const double tau = householder(&b[c + 1], len, 1, v.data(), alpha);
+      for (size_t r = 0; r <= c; r++) A[r * n + c] = b[r];
+      A[(c + 1) * n + c] = alpha;
+      for (size_t r = c + 2; r < n; r++) A[r * n + c] = 0;
+      if (tau == 0) continue;  // V, Y and T columns stay zero
+      for (size_t r = 0; r < len; r++) V[(c + 1 + r) * nb + i] = Vt[i * n + c + 1 + r] = v[r];
+      // z = V_i^T v; T(0..i, i) = -tau T_i z; T(i, i) = tau
+      std::fill(z.begin(), z.end(), 0.0);
+      for (size_t r = 0; r < len; r++) axpy(v[r], &V[(c + 1 + r) * nb], z.data(), i);
+      for (size_t l = 0; l < i; l++) {
+        double sum = 0;
+        for (size_t j = l; j < i; j++) sum += T[l * nb + j] * z[j];
+        T[l * nb + i] = -tau * sum;
+      }
+      T[i * nb + i] = tau;
+      // Y(:, i) = tau (A0(:, c+1..) v - Y_i z)
+      av(&A[c + 1], n, n, len, v.data(), x.data(), threads);
+      for (size_t r = 0; r < n; r++) Y[r * nb + i] = tau * (x[r] - dot(&Y[r * nb], z.data(), i));
+    }
+    const size_t k1 = k0 + nb, nc = n - k1, rows = n - k0 - 1;
+    // right: A(:, k1..) -= Y V(k1.., :)^T
+    gemm_strided(Y.data(), nb, &V[k1 * nb], nb, &A[k1], n, n, nb, nc, true, true, threads);
+    // left: W = V^T A(k0+1.., k1..) (nb x nc), W2 = T^T W, A(k0+1.., k1..) -= V W2
+    gemm_strided(&Vt[k0 + 1], n, &A[(k0 + 1) * n + k1], n, W.data(), nc, nb, rows, nc, false, false, threads);
+    for (size_t j = 0; j < nb; j++) {
+      double* w2 = &W2[j * nc];
+      std::fill(w2, w2 + nc, 0.0);
+      for (size_t l = 0; l <= j; l++)
+        if (T[l * nb + j] != 0) axpy(T[l * nb + j], &W[l * nc], w2, nc);
+    }
+    gemm_strided(&V[(k0 + 1) * nb], nb, W2.data(), nc, &A[(k0 + 1) * n + k1], n, rows, nb, nc, false, true, threads);
+  }
+  return k0;
+}
+
+int eigenvalues(const double* Ain, double* re, double* im, size_t n, int threads) {
   if (n == 0) return 0;
   std::vector<double> A(Ain, Ain + n * n);
   double amax = 0;
@@ -869,8 +1302,11 @@ int eigenvalues(const double* Ain, double* re, double* im, size_t n) {
   const int ex = std::ilogb(amax) + 1;
   for (double& v : A) v = std::scalbn(v, -ex);
   std::vector<double> v(n), w(n);
-  // Householder reduction to upper Hessenberg form (GVL Algorithm 7.4.2).
-  for (size_t k = 0; k + 2 < n; k++) {
+  size_t k = 0;
+  if (n > HRD_MIN + HRD_NB) k = hessenberg_blocked(A.data(), n, threads);
+  // Householder reduction to upper Hessenberg form (GVL Algorithm 7.4.2), unblocked, for the last
+  // columns.
+  for (; k + 2 < n; k++) {
     const size_t len = n - k - 1;
     double alpha;
     const double tau = householder(&A[(k + 1) * n + k], len, n, v.data(), alpha);
@@ -888,7 +1324,7 @@ int eigenvalues(const double* Ain, double* re, double* im, size_t n) {
     }
     for (size_t i = 1; i < len; i++) A[(k + 1 + i) * n + k] = 0;
   }
-  const int rc = hessenberg_qr(A.data(), n, re, im);
+  const int rc = hessenberg_qr(A.data(), n, re, im, threads);
   for (size_t i = 0; i < n; i++) {
     re[i] = std::scalbn(re[i], ex);
     im[i] = std::scalbn(im[i], ex);

@@ -83,7 +83,7 @@ function wrap(addon: NativeAddon): LinalgBackend {
   };
 }
 
-/** Set the number of threads the native GEMM uses (default 1, or JESD_NATIVE_THREADS). Returns false if native is not loaded. */
+/** Set the number of threads of the native GEMM and the native decompositions (default 1, or JESD_NATIVE_THREADS); results do not depend on it. Returns false if native is not loaded. */
 export function setNativeThreads(threads: number): boolean {
   if (loaded === null) return false;
   loaded.setThreads(threads);
