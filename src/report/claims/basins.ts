@@ -199,7 +199,8 @@ function basinFigures(out: string, basin: BasinResult, files: string[]): string[
   return names;
 }
 
-export const basinsSection: ClaimSection<BasinResult> = {
+/** null in a shard (`--shard K/N`): the basins are computed by the merge. */
+export const basinsSection: ClaimSection<BasinResult | null> = {
   id: 'basins',
   runFiles: [FILE, `${FILE}.meta.json`],
   progressLabel: 'basins of attraction',
@@ -207,11 +208,12 @@ export const basinsSection: ClaimSection<BasinResult> = {
   work: (scale) => scale.basins.slices * scale.basins.resolution,
   async run(ctx) {
     // The network is chosen from every heavy-tailed record, so in a shard the basins wait for the merge.
-    if (ctx.opts.shard) return { result: null as unknown as BasinResult, files: [] };
+    if (ctx.opts.shard) return { result: null, files: [] };
     const result = await runBasins(ctx, ctx.result(heavySection).records);
     return { result, files: [FILE] };
   },
   report(ctx, basin) {
+    if (basin === null) throw new Error('reproduce: the basins section reports only in a whole (or merged) run');
     const { scale } = ctx;
     const files: string[] = [];
     const figures = basinFigures(ctx.out, basin, files);

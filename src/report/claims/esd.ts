@@ -15,7 +15,7 @@ import type { Availability, PredictedLaw } from '../theory.ts';
 import { openUnitStore, type UnitRecord } from '../unitStore.ts';
 import { UNITS_URL, type EsdRecord, type EsdUnit } from '../units.ts';
 import { esdVerdict, type EsdComparison } from '../verdicts.ts';
-import { mdTable, r3, sci, longUnitPool, theoryWeight, unitsOfRun, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
+import { mdTable, r3, sci, longUnitPool, storedRecords, theoryWeight, unitsOfRun, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
 
 export interface EsdResult {
   /** One record per unit, in unit order (point, then network). */
@@ -179,7 +179,7 @@ export const esdSection: ClaimSection<EsdResult> = {
     } finally {
       store.close();
     }
-    return { result: { records: esdUnits.flatMap((u) => store.done.get(u.key) ?? []) }, files: [FILE] };
+    return { result: { records: storedRecords(ctx, esdUnits, store.done) }, files: [FILE] };
   },
   theoryUnits(ctx, { records }) {
     // The grid of a prediction comes from the sampled spectra of every shard: it waits for the merge.

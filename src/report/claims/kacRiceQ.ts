@@ -20,7 +20,7 @@ import { openUnitStore, type UnitRecord } from '../unitStore.ts';
 import { UNITS_URL, type KacRiceRecord, type KacRiceUnit } from '../units.ts';
 import { theoryVerdict } from '../verdicts.ts';
 import { heavySection, predictedCurves } from './heavy.ts';
-import { longUnitPool, mdTable, r3, unitsOfRun, writeFigure, type ClaimSection } from './section.ts';
+import { longUnitPool, mdTable, r3, storedRecords, unitsOfRun, writeFigure, type ClaimSection } from './section.ts';
 import { qRows } from './sweep.ts';
 
 /**
@@ -91,7 +91,7 @@ export const kacRiceSection: ClaimSection<KacRiceRecord[]> = {
     } finally {
       store.close();
     }
-    return { result: us.flatMap((u) => store.done.get(u.key) ?? []), files: [KAC_RICE_RUN_FILES[0]!] };
+    return { result: storedRecords(ctx, us, store.done), files: [KAC_RICE_RUN_FILES[0]!] };
   },
   report(ctx, records) {
     const { scale, out } = ctx;

@@ -21,7 +21,7 @@ import { linePlot, PALETTE, type Series } from '../../plot/svg.ts';
 import { openUnitStore, type UnitRecord } from '../unitStore.ts';
 import { UNITS_URL, type ProtocolRecord, type ProtocolUnit } from '../units.ts';
 import type { ClaimVerdict, Verdict } from '../verdicts.ts';
-import { mdTable, r3, unitsOfRun, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
+import { mdTable, r3, storedRecords, unitsOfRun, writeFigure, type ClaimContext, type ClaimSection } from './section.ts';
 
 /** Sizes of the section per reproduction scale. */
 export interface ProtocolsScale {
@@ -135,7 +135,7 @@ export const protocolsSection: ClaimSection<ProtocolRecord[]> = {
     } finally {
       store.close();
     }
-    return { result: units.flatMap((u) => store.done.get(u.key) ?? []), files: [PROTOCOL_RUN_FILES[0]!] };
+    return { result: storedRecords(ctx, units, store.done), files: [PROTOCOL_RUN_FILES[0]!] };
   },
   report(ctx, records) {
     const files: string[] = [];

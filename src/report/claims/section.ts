@@ -110,6 +110,16 @@ export function longUnitPool(ctx: ClaimContext): { workers: number; mainThreadWo
   return { workers: ctx.opts.workers, mainThreadWorks: ctx.opts.workers === 1 };
 }
 
+/**
+ * The records of `units` (a section's whole list) that a store holds, in unit order, after the
+ * run: every unit of this run must be there (a shard's records are its own units' only).
+ */
+export function storedRecords<U extends { key: string }, R>(ctx: ClaimContext, units: readonly U[], done: ReadonlyMap<string, R>): R[] {
+  const missing = unitsOfRun(ctx, units).find((u) => !done.has(u.key));
+  if (missing !== undefined) throw new Error(`reproduce: unit ${missing.key} has no record after its section ran`);
+  return units.flatMap((u) => done.get(u.key) ?? []);
+}
+
 /** The units of `units` (a section's whole list, in its fixed order) that this run computes: all, or its shard's. */
 export function unitsOfRun<U>(ctx: ClaimContext, units: readonly U[]): U[] {
   return shardUnits(units, ctx.opts.shard);
