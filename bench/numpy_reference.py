@@ -17,7 +17,7 @@ import time
 import numpy as np
 
 
-def best_ms(fn, budget=0.4, max_reps=7):
+def best_ms(fn, budget=0.4, max_reps=25):
     fn()  # warm-up
     best = float("inf")
     spent = 0.0
