@@ -17,7 +17,7 @@ import { resolve } from 'node:path';
 import { ResultStoreError } from '../errors.ts';
 import { sidecarPath } from './jsonlStore.ts';
 import { checkOutputPath } from '../io/files.ts';
-import { recordKey, shardUnits, sweepUnits, unitKey, type SweepConfig, type SweepRecord, type SweepSummaryRow } from './records.ts';
+import { recordKey, shardUnits, sweepUnits, unitKey, type SweepConfig, type SweepRecord, type SweepShard, type SweepSummaryRow } from './records.ts';
 import { configMismatch, openSweepStore, readSweepFile, type CanonicalSweepConfig } from './store.ts';
 import { summarizeSweep } from './summary.ts';
 
@@ -50,7 +50,27 @@ export function configFromCanonical(c: CanonicalSweepConfig): SweepConfig {
 
 const nonEmpty = (p: string) => existsSync(p) && statSync(p).size > 0;
 
-const shardName = (s: { index: number; count: number }) => `${s.index}/${s.count}`;
+export const shardName = (s: { index: number; count: number }) => `${s.index}/${s.count}`;
+
+/**
+ * Check that `shards` (each named by its file or directory) are shards 1..N of one run, each once:
+ * the same N, no index twice, none missing (`jesd merge` of sweeps and of reproductions).
+ */
+export function checkShardSet(shards: readonly { name: string; shard: SweepShard }[]): void {
+  const first = shards[0]!;
+  const count = first.shard.count;
+  const byIndex = new Map<number, string>();
+  for (const s of shards) {
+    if (s.shard.count !== count) throw new ResultStoreError(`merge: ${s.name} is shard ${shardName(s.shard)}, ${first.name} is shard ${shardName(first.shard)}: the shards of one run have the same N`);
+    const twin = byIndex.get(s.shard.index);
+    if (twin !== undefined) throw new ResultStoreError(`merge: shard ${shardName(s.shard)} is given twice (${twin} and ${s.name})`);
+    byIndex.set(s.shard.index, s.name);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byIndex.has(k));
+  if (missing.length > 0) {
+    throw new ResultStoreError(`merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} of ${first.name}'s run ${missing.length > 1 ? 'are' : 'is'} missing`);
+  }
+}
 
 /**
  * Check `shardPaths` (the N shard files of one sweep, any order) and write their merge to `out`
@@ -71,20 +91,12 @@ export function mergeSweepShards(out: string, shardPaths: readonly string[], opt
   const first = shards[0]!;
   const { shard: _s, ...runConfig } = first.file.header.config;
   const count = first.shard.count;
-  const byIndex = new Map<number, string>();
   for (const s of shards) {
     const { shard: _x, ...other } = s.file.header.config;
     const m = configMismatch(runConfig as CanonicalSweepConfig, other as CanonicalSweepConfig);
     if (m !== null) throw new ResultStoreError(`merge: ${s.path} is a shard of another run than ${first.path}: ${m[0]} differs (${m[1]} there, ${m[2]} here)`);
-    if (s.shard.count !== count) throw new ResultStoreError(`merge: ${s.path} is shard ${shardName(s.shard)}, ${first.path} is shard ${shardName(first.shard)}: the shards of one run have the same N`);
-    const twin = byIndex.get(s.shard.index);
-    if (twin !== undefined) throw new ResultStoreError(`merge: shard ${shardName(s.shard)} is given twice (${twin} and ${s.path})`);
-    byIndex.set(s.shard.index, s.path);
   }
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byIndex.has(k));
-  if (missing.length > 0) {
-    throw new ResultStoreError(`merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} of ${first.path}'s run ${missing.length > 1 ? 'are' : 'is'} missing`);
-  }
+  checkShardSet(shards.map((s) => ({ name: s.path, shard: s.shard })));
 
   const config = configFromCanonical(runConfig as CanonicalSweepConfig);
   const all = sweepUnits(config);

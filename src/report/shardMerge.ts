@@ -20,7 +20,8 @@ import { ensureOutputDirectory, writeOutputFile } from '../io/files.ts';
 import { sidecarPath } from '../montecarlo/jsonlStore.ts';
 import { runReproduction, earlierRunFiles, type ReproductionResult } from './reproduce.ts';
 import { SCALE_NAMES, type ScaleName } from './scales.ts';
-import { readShardFile, SHARD_FILE, type ShardFile } from './shardFile.ts';
+import { readShardFile, SHARD_FILE } from './shardFile.ts';
+import { checkShardSet, shardName } from '../montecarlo/merge.ts';
 
 /** Files of a shard directory that the merge does not copy: record descriptions, locks, timings, report, figures. */
 const SHARD_OWN = /(\.meta\.json|\.lock|\.timings\.json|\.tmp|^timings\.json|^report\.md|^summary\.json|\.svg|\.png)$/;
@@ -51,30 +52,20 @@ export async function mergeReproduceShards(out: string, dirs: readonly string[],
     return { dir, file: readShardFile(path) };
   });
   const first = shards[0]!;
-  const name = (s: ShardFile) => `${s.shard.index}/${s.shard.count}`;
   for (const s of shards) {
     const f = s.file;
     if (!f.finished) {
-      throw new ResultStoreError(`merge: ${s.dir} holds shard ${name(f)} unfinished; complete it with jesd reproduce --shard ${name(f)} --scale ${f.scale} --seed ${f.seed} --resume --out ${s.dir}`);
+      throw new ResultStoreError(`merge: ${s.dir} holds shard ${shardName(f.shard)} unfinished; complete it with jesd reproduce --shard ${shardName(f.shard)} --scale ${f.scale} --seed ${f.seed} --resume --out ${s.dir}`);
     }
     for (const k of ['scale', 'seed', 'package'] as const) {
       if (f[k] !== first.file[k]) throw new ResultStoreError(`merge: ${s.dir} is a shard of another run than ${first.dir}: ${k} is ${f[k]} there, ${first.file[k]} in ${first.dir}`);
     }
-    if (f.shard.count !== first.file.shard.count) throw new ResultStoreError(`merge: ${s.dir} is shard ${name(f)}, ${first.dir} is shard ${name(first.file)}: the shards of one run have the same N`);
   }
-  const count = first.file.shard.count;
-  const byIndex = new Map<number, string>();
-  for (const s of shards) {
-    const other = byIndex.get(s.file.shard.index);
-    if (other !== undefined) throw new ResultStoreError(`merge: ${other} and ${s.dir} are both shard ${name(s.file)}`);
-    byIndex.set(s.file.shard.index, s.dir);
-  }
-  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byIndex.has(k));
-  if (missing.length > 0) throw new ResultStoreError(`merge: shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing (given ${shards.length} of ${count})`);
+  checkShardSet(shards.map((s) => ({ name: s.dir, shard: s.file.shard })));
   if (!(SCALE_NAMES as readonly string[]).includes(first.file.scale)) throw new ResultStoreError(`merge: ${first.dir} names an unknown scale ${first.file.scale}`);
 
   // Every record file (with its run description) of every shard, in shard order.
-  const ordered = [...byIndex.entries()].sort((a, b) => a[0] - b[0]).map(([, dir]) => dir);
+  const ordered = [...shards].sort((a, b) => a.file.shard.index - b.file.shard.index).map((s) => s.dir);
   const recordFiles = [...new Set(ordered.flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.jsonl'))))].sort();
   const merged: { file: string; meta: string; lines: string }[] = [];
   for (const file of recordFiles) {
@@ -115,5 +106,5 @@ export async function mergeReproduceShards(out: string, dirs: readonly string[],
     scale: first.file.scale as ScaleName, seed: first.file.seed, out, workers: opts.workers, resume: true,
     ...(opts.quiet ? { quiet: true } : {}), ...(opts.stream ? { stream: opts.stream } : {}),
   });
-  return { ...result, shards: count };
+  return { ...result, shards: first.file.shard.count };
 }

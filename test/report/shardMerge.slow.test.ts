@@ -65,9 +65,9 @@ describe('jesd reproduce --shard and jesd merge', () => {
       jesd([...RUN, '--resume', '--out', at('part3')]),
     ]);
     expect(missing.code).toBe(2);
-    expect(errorLines(missing)).toEqual([expect.stringMatching(/^jesd: merge: shard 2\/3 missing/)]);
+    expect(errorLines(missing)).toEqual([expect.stringMatching(/^jesd: merge: shard 2\/3 of .*part1's run is missing$/)]);
     expect(duplicated.code).toBe(2);
-    expect(errorLines(duplicated)).toEqual([expect.stringMatching(/^jesd: merge: .* are both shard 2\/3$/)]);
+    expect(errorLines(duplicated)).toEqual([expect.stringMatching(/^jesd: merge: shard 2\/3 is given twice \(.*part2 and .*part2\)$/)]);
     expect(notDone.code).toBe(2);
     expect(errorLines(notDone)).toEqual([expect.stringMatching(/unfinished; complete it with jesd reproduce --shard 2\/3 .*--resume/)]);
     for (const d of ['m-missing', 'm-dup', 'm-unfinished']) expect(existsSync(at(d))).toBe(false);
