@@ -76,17 +76,21 @@ export function basinDirection(net: Network, kind: DirectionKind, seed: number, 
 
 /** A unit direction of the given kind. */
 function drawDirection(N: number, kind: DirectionKind, rng: Rng): Float64Array {
+  if (kind === 'sphere') return sphereDirection(N, rng);
   const u = new Float64Array(N);
-  if (kind === 'coordinate') {
-    u[rng.int(N)] = rng.uniform() < 0.5 ? -1 : 1;
-    return u;
-  }
+  u[rng.int(N)] = rng.uniform() < 0.5 ? -1 : 1;
+  return u;
+}
+
+/** A unit vector uniform on the sphere of R^n (a normalised Gaussian vector). */
+export function sphereDirection(n: number, rng: Rng): Float64Array {
+  const u = new Float64Array(n);
   let norm = 0;
   while (norm === 0) {
-    for (let i = 0; i < N; i++) u[i] = rng.normal();
+    for (let i = 0; i < n; i++) u[i] = rng.normal();
     norm = Math.hypot(...u);
   }
-  for (let i = 0; i < N; i++) u[i] = u[i]! / norm;
+  for (let i = 0; i < n; i++) u[i] = u[i]! / norm;
   return u;
 }
 

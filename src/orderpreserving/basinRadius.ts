@@ -17,12 +17,12 @@
  * Nothing depends on the order of evaluation or on the number of workers.
  */
 import { InvalidSpecError, requireInteger, requirePositive } from '../errors.ts';
-import { basinRadius, bisectRays, type DirectionKind } from '../fixedpoints/basins.ts';
+import { basinRadius, bisectRays, sphereDirection, type DirectionKind } from '../fixedpoints/basins.ts';
 import { classifyStarts, type FixedPoint, type FixedPointOptions } from '../fixedpoints/search.ts';
 import { getActivation } from '../laws/activations.ts';
 import { wilsonInterval } from '../numerics/stats.ts';
 import { networkFromWeights, type Network } from '../network/network.ts';
-import { STREAM, stream, type Rng } from '../random/rng.ts';
+import { STREAM, stream } from '../random/rng.ts';
 import { forwardBatch } from '../training/backprop.ts';
 import type { LayeredNet } from '../training/model.ts';
 import { matrix, type Matrix } from '../types.ts';
@@ -151,18 +151,6 @@ export function fixedPointBasin(net: Network, center: FixedPoint, opts: FixedPoi
     seed: o.seed, tag: o.tag, ...(opts.search ? { search: opts.search } : {}),
   });
   return finish(b.radii, o, b.evaluations);
-}
-
-/** A unit vector uniform on the sphere of R^n. */
-function sphereDirection(n: number, rng: Rng): Float64Array {
-  const u = new Float64Array(n);
-  let norm = 0;
-  while (norm === 0) {
-    for (let i = 0; i < n; i++) u[i] = rng.normal();
-    norm = Math.hypot(...u);
-  }
-  for (let i = 0; i < n; i++) u[i] = u[i]! / norm;
-  return u;
 }
 
 /** Class label: index of the largest output (the first one on ties). */
