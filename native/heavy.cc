@@ -4,6 +4,7 @@
 // partial sums (SIMD lanes, gathered loads) that are added at the end, so results agree with the
 // twin to rounding, not bit for bit.
 #include "heavy.h"
+#include "simd.h"
 
 #include <algorithm>
 #include <cmath>
@@ -13,30 +14,10 @@
 
 namespace jesd {
 
-#if defined(__AVX512F__)
-constexpr int HVL = 8;
-#elif defined(__AVX__)
-constexpr int HVL = 4;
-#else
-constexpr int HVL = 2;
-#endif
-typedef double hv __attribute__((vector_size(HVL * 8)));
-typedef double hvu __attribute__((vector_size(HVL * 8), aligned(8)));
-static inline hv hload(const double* p) { return *reinterpret_cast<const hvu*>(p); }
-static inline hv hsplat(double x) {
-  hv r;
-  for (int i = 0; i < HVL; i++) r[i] = x;
+static inline vd gather(const double* base, const int32_t* idx) {
+  vd r;
+  for (int i = 0; i < VL; i++) r[i] = base[idx[i]];
   return r;
-}
-static inline hv gather(const double* base, const int32_t* idx) {
-  hv r;
-  for (int i = 0; i < HVL; i++) r[i] = base[idx[i]];
-  return r;
-}
-static inline double hsum(hv v) {
-  double s = 0;
-  for (int i = 0; i < HVL; i++) s += v[i];
-  return s;
 }
 
 void population_sweep(const PopulationArrays& a, double zRe, double zIm, double damp, bool fresh, double* g) {
@@ -84,10 +65,10 @@ void population_sweep(const PopulationArrays& a, double zRe, double zIm, double 
     const double* cw = a.childW2 + l * P * K;
     double *tr = tR + l * P, *ti = tI + l * P;
     for (size_t p = 0; p < P; p++) {
-      hv vr = hsplat(0), vi = hsplat(0);
+      vd vr = splat(0), vi = splat(0);
       size_t k = 0;
-      for (; k + HVL <= K; k += HVL) {
-        const hv w2 = hload(cw + p * K + k);
+      for (; k + VL <= K; k += VL) {
+        const vd w2 = loadu(cw + p * K + k);
         vr += w2 * gather(ur, ch + p * K + k);
         vi += w2 * gather(ui, ch + p * K + k);
       }
@@ -135,26 +116,26 @@ void population_sweep(const PopulationArrays& a, double zRe, double zIm, double 
     const double* pf = a.parentF + (l - 1) * P * K;
     double *outR = sR + (l - 1) * P, *outI = sI + (l - 1) * P;
     for (size_t p = 0; p < P; p++) {
-      hv vr = hsplat(0), vi = hsplat(0);
+      vd vr = splat(0), vi = splat(0);
       const size_t o = p * K;
-      const hv one = hsplat(1);
+      const vd one = splat(1);
       size_t k0 = 0;
       if (top) {
-        for (; k0 + HVL <= K; k0 += HVL) {
+        for (; k0 + VL <= K; k0 += VL) {
           const size_t idx = o + k0;
-          const hv d2 = hload(pd2 + idx);
-          const hv br = one - d2 * gather(tr, pa + idx), bi = d2 * gather(ti, pa + idx);
-          const hv f = hload(pf + idx) / (br * br + bi * bi);
+          const vd d2 = loadu(pd2 + idx);
+          const vd br = one - d2 * gather(tr, pa + idx), bi = d2 * gather(ti, pa + idx);
+          const vd f = loadu(pf + idx) / (br * br + bi * bi);
           vr += f * br;
           vi += f * bi;
         }
       } else {
-        for (; k0 + HVL <= K; k0 += HVL) {
+        for (; k0 + VL <= K; k0 += VL) {
           const size_t idx = o + k0;
-          const hv d2 = hload(pd2 + idx);
-          const hv xr = d2 * gather(tr, pa + idx), xi = d2 * gather(ti, pa + idx), s0 = gather(sr, pa + idx), s1 = gather(si, pa + idx);
-          const hv br = one - (xr * s0 - xi * s1), bi = -(xr * s1 + xi * s0);
-          const hv f = hload(pf + idx) / (br * br + bi * bi);
+          const vd d2 = loadu(pd2 + idx);
+          const vd xr = d2 * gather(tr, pa + idx), xi = d2 * gather(ti, pa + idx), s0 = gather(sr, pa + idx), s1 = gather(si, pa + idx);
+          const vd br = one - (xr * s0 - xi * s1), bi = -(xr * s1 + xi * s0);
+          const vd f = loadu(pf + idx) / (br * br + bi * bi);
           vr += f * (s0 * br + s1 * bi);
           vi += f * (s1 * br - s0 * bi);
         }
