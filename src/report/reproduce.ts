@@ -33,7 +33,7 @@ import { CLAIMS } from './claims/index.ts';
 import type { ClaimContext, ClaimReport, ClaimSection, ReproduceOptions, SpecBase, WeightedTheoryUnit } from './claims/section.ts';
 import { runTheoryStage, THEORY_FILE, THEORY_RUN_FILES } from './claims/theory.ts';
 import { reportMarkdown, timingsMarkdown } from './markdown.ts';
-import { readShardFile, SHARD_FILE, SHARD_FORMAT, SHARD_VERSION, writeShardFile } from './shardFile.ts';
+import { readShardFile, SHARD_FILE, SHARD_FORMAT, SHARD_VERSION, writeShardFile, type ShardFile } from './shardFile.ts';
 import { packageVersion } from '../version.ts';
 import type { TheoryRecord } from './units.ts';
 import type { ClaimVerdict } from './verdicts.ts';
@@ -104,7 +104,12 @@ function checkShardDirectory(opts: ReproduceOptions, out: string): void {
       throw new ResultStoreError(`--resume: ${out} holds shard ${held.shard.index}/${held.shard.count}, not ${shard.index}/${shard.count}; give each shard its own --out`);
     }
   }
-  writeShardFile(path, { format: SHARD_FORMAT, version: SHARD_VERSION, package: packageVersion(), scale: opts.scale, seed: opts.seed, shard, finished: false });
+  writeShardFile(path, shardDescription(opts, false));
+}
+
+/** What shard.json says of a shard of this run. */
+function shardDescription(opts: ReproduceOptions, finished: boolean): ShardFile {
+  return { format: SHARD_FORMAT, version: SHARD_VERSION, package: packageVersion(), scale: opts.scale, seed: opts.seed, shard: opts.shard!, finished };
 }
 
 /** timings.json: wall time per stage of this invocation (kept out of the report's compared part and of every record). */
@@ -165,7 +170,7 @@ async function reproduceLocked(opts: ReproduceOptions, out: string): Promise<Rep
       // A shard ends here: its records are complete; the report is written by jesd merge.
       timings['total'] = performance.now() - tAll;
       writeTimings(out, opts, timings);
-      writeShardFile(join(out, SHARD_FILE), { format: SHARD_FORMAT, version: SHARD_VERSION, package: packageVersion(), scale: scale.name, seed: opts.seed, shard: opts.shard, finished: true });
+      writeShardFile(join(out, SHARD_FILE), shardDescription(opts, true));
       files.push('timings.json', SHARD_FILE);
       return { out, files, verdicts: [], timings };
     }

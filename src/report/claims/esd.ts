@@ -46,12 +46,12 @@ export const ESD_FLOOR = 1e-28;
 const esdTheoryWeight = (scale: ReproductionScale) => theoryWeight(scale, 4);
 const esdKey = (p: EsdPoint) => `esd|${p.weights}|${p.width}|${p.depth}`;
 /**
- * Progress weight of one sampled network at point p, in "sampled networks" of the heavy-tailed
+ * Progress weight of one sampled network of width N and depth L, in "sampled networks" of the heavy-tailed
  * sweep (only the ETA uses it): its cost grows with starts x N^2 x L; at the paper scale (N = 100,
  * 100 starts) a network took about 5 CPU-seconds at a mean depth of 10, some 30 heavy-sweep networks.
  */
-const esdUnitWeight = (p: EsdPoint, starts: number): number => Math.max(1, Math.round((starts * p.width * p.width * p.depth) / 3.5e5));
-const esdSamplingWork = (scale: ReproductionScale): number => scale.esd.points.reduce((acc, p) => acc + scale.esd.networks * esdUnitWeight(p, scale.esd.starts), 0);
+const esdUnitWeight = (N: number, L: number, starts: number): number => Math.max(1, Math.round((starts * N * N * L) / 3.5e5));
+const esdSamplingWork = (scale: ReproductionScale): number => scale.esd.points.reduce((acc, p) => acc + scale.esd.networks * esdUnitWeight(p.width, p.depth, scale.esd.starts), 0);
 
 function units(ctx: ClaimContext): EsdUnit[] {
   const { scale } = ctx;
@@ -169,7 +169,7 @@ export const esdSection: ClaimSection<EsdResult> = {
       bases: { gaussian: ctx.bases.gaussian, cauchy: ctx.bases.cauchy },
     }, { resume: opts.resume, units: new Map(esdUnits.map((u) => [u.key, { width: u.spec.N, depth: u.spec.L, weights: u.spec.weights.name, network: u.network }])) });
     try {
-      const weight = (u: EsdUnit) => esdUnitWeight({ weights: u.spec.weights.name as EsdPoint['weights'], width: u.spec.N, depth: u.spec.L }, u.starts);
+      const weight = (u: EsdUnit) => esdUnitWeight(u.spec.N, u.spec.L, u.starts);
       for (const u of esdUnits) if (store.done.has(u.key)) progress.skip(weight(u));
       const todo = unitsOfRun(ctx, esdUnits).filter((u) => !store.done.has(u.key));
       await runPool<EsdUnit, EsdRecord>(todo, UNITS_URL, {
