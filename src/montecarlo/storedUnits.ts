@@ -9,6 +9,28 @@ import { runPool, type PoolOptions } from './pool.ts';
 import { createProgress } from './progress.ts';
 import { shardOf, type SweepShard } from './records.ts';
 
+/** The options every resumable sweep takes (`runSweep`, `runTrainSweep`). */
+export interface ResumableRunOptions {
+  /** JSON Lines file: one record per finished unit (appended, fsync'ed), its run description in OUT.meta.json, OUT.lock while running. */
+  out?: string;
+  /** Continue the run recorded in `out` (parameters must match), skipping finished units. */
+  resume?: boolean;
+  /** Overwrite a non-empty `out` when not resuming. */
+  force?: boolean;
+  /** Worker threads; default os.availableParallelism(); 1 runs in-process. */
+  workers?: number;
+  /** Called after each finished unit with (done, total), done counting resumed units. */
+  onProgress?: (done: number, total: number) => void;
+  /** Called once the store is open and the work is known, before any unit runs. */
+  onStart?: (info: { total: number; resumed: number; workers: number }) => void;
+  /** No progress output on stderr. */
+  quiet?: boolean;
+  /** Called when a worker thread returns a batch of units (pool statistics; see pool.ts). */
+  onBatch?: (thread: number, size: number) => void;
+  /** Run one slice of the units under the whole run's description (`slice` below; `jesd reproduce --shard`). */
+  slice?: SweepShard;
+}
+
 /** The part of a record store (jsonlStore.ts) the loop uses; null runs without a file. */
 export interface UnitStore<R> {
   done: Map<string, R>;

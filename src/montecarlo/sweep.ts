@@ -14,39 +14,19 @@
 import { InvalidSpecError, requireInteger } from '../errors.ts';
 import { checkOutputPath, writeOutputFile } from '../io/files.ts';
 import { defaultWorkerCount } from './pool.ts';
-import { recordKey, shardUnits, sweepUnits, unitKey, validateSweepConfig, type SweepConfig, type SweepRecord, type SweepShard, type SweepSummaryRow, type SweepUnit } from './records.ts';
+import { recordKey, shardUnits, sweepUnits, unitKey, validateSweepConfig, type SweepConfig, type SweepRecord, type SweepSummaryRow, type SweepUnit } from './records.ts';
 import { openSweepStore, type SweepStore } from './store.ts';
 import { siblingModuleUrl } from '../moduleUrl.ts';
 import { summarizeSweep } from './summary.ts';
-import { runStoredUnits } from './storedUnits.ts';
+import { runStoredUnits, type ResumableRunOptions } from './storedUnits.ts';
 
-export interface RunSweepOptions {
-  /**
-   * JSON Lines file: one record per finished network (appended, fsync'ed), its run description in
-   * OUT.meta.json, the wall time of each invocation in OUT.timings.json, and OUT.lock while running.
-   */
-  out?: string;
-  /** Continue the run recorded in `out` (parameters must match), skipping finished units. */
-  resume?: boolean;
-  /** Overwrite a non-empty `out` when not resuming. */
-  force?: boolean;
-  /** Worker threads; default os.availableParallelism(); 1 runs in-process. */
-  workers?: number;
-  /** Called after each finished unit with (done, total), done counting resumed units. */
-  onProgress?: (done: number, total: number) => void;
-  /** Called once the store is open and the work is known, before any unit runs. */
-  onStart?: (info: { total: number; resumed: number; workers: number }) => void;
-  /** No progress output on stderr. */
-  quiet?: boolean;
-  /** Called when a worker thread returns a batch of units (pool statistics; see pool.ts). */
-  onBatch?: (thread: number, size: number) => void;
+/** `out` also gets OUT.timings.json, the wall time of each invocation. */
+export interface RunSweepOptions extends ResumableRunOptions {
   /**
    * The work function, as a module URL and export name; default the fixed-point unit
    * (./sweepUnit.ts, runSweepUnit). It receives a SweepUnit and returns a SweepRecord.
    */
   unitModule?: { url: string; exportName: string };
-  /** Run one slice of the units under the whole run's description (storedUnits.ts `slice`; `jesd reproduce --shard`). */
-  slice?: SweepShard;
 }
 
 export interface SweepResult {

@@ -14,8 +14,7 @@ import { InvalidSpecError, NonConvergenceError, requireFinite, requireInteger } 
 import { checkOutputPath } from '../io/files.ts';
 import { openJsonlStore, stableStringify, type JsonlStore } from '../montecarlo/jsonlStore.ts';
 import { defaultWorkerCount } from '../montecarlo/pool.ts';
-import { runStoredUnits } from '../montecarlo/storedUnits.ts';
-import type { SweepShard } from '../montecarlo/records.ts';
+import { runStoredUnits, type ResumableRunOptions } from '../montecarlo/storedUnits.ts';
 import { groupBy } from '../montecarlo/summary.ts';
 import { meanAndSd } from '../numerics/stats.ts';
 import { siblingModuleUrl } from '../moduleUrl.ts';
@@ -118,23 +117,12 @@ function checkFinite(r: TrainSweepRecord): void {
   }
 }
 
-export interface RunTrainSweepOptions {
-  /** JSON Lines file (one record per trained network) with its run description FILE.meta.json. */
-  out?: string;
-  resume?: boolean;
-  force?: boolean;
-  workers?: number;
-  quiet?: boolean;
-  onProgress?: (done: number, total: number) => void;
-  onStart?: (info: { total: number; resumed: number; workers: number }) => void;
+/** One record per trained network. */
+export interface RunTrainSweepOptions extends ResumableRunOptions {
   /** Passed to the pool (tests: 0 starts the worker threads at once). */
   minThreadWorkMs?: number;
   /** Passed to the pool (tests: false leaves every unit to worker threads). */
   mainThreadWorks?: boolean;
-  /** Called when worker thread `thread` returns a batch (pool statistics, tests). */
-  onBatch?: (thread: number, size: number) => void;
-  /** Run one slice of the units under the whole run's description (storedUnits.ts `slice`; `jesd reproduce --shard`). */
-  slice?: SweepShard;
 }
 
 export interface TrainSweepResult {
