@@ -10,10 +10,11 @@
  *   the main thread keeps working.
  * - A worker runs the compiled JavaScript twin of the module when a current build exists
  *   (src/moduleUrl.ts runnableModuleUrl: never older than the sources), else the sources via tsx.
- * - Units go to a worker in batches of about BATCH_MS of work (one message per batch, not per
- *   unit), at most IN_FLIGHT batches per worker (one running, one queued, so a worker does not
- *   wait for the main thread to finish its own unit before it gets more). Batches shrink towards
- *   the end, and the last units get no second batch queued, so the threads finish together.
+ * - No thread hands work to another: every computing thread takes the next unit itself from a
+ *   shared counter (Atomics.add on a SharedArrayBuffer; a worker receives the units not yet taken
+ *   when it starts). So a worker never waits for the main thread, whose units may be long, and the
+ *   threads finish together to within one unit. A worker posts its results about every BATCH_MS of
+ *   work (one message per batch, not per unit); the main thread takes them between its own units.
  *
  * Units finish in whatever order the machine decides; `onResult` sees them one at a time in
  * completion order and the returned array is in unit order. Determinism is the caller's job and is
@@ -54,17 +55,17 @@ export interface PoolOptions<TOut> {
  * ~60-250 ms for a JavaScript module of dist/, ~430-570 ms through tsx from the sources; rounded up.
  */
 export const WORKER_START_MS = { js: 300, ts: 1000 } as const;
-/** Target work per message to a worker, ms. */
+/** A worker thread posts its results about every BATCH_MS ms of work (one message per batch, not per unit). */
 export const BATCH_MS = 25;
-/** Largest batch, in units. */
-const MAX_BATCH = 256;
-/** Batches queued per worker. */
-const IN_FLIGHT = 2;
+/** How often (wall ms) the main thread re-estimates, from its CPU time, whether worker threads would pay. */
+const CHECK_MS = 5;
 
+/** A message from src/montecarlo/workerEntry.mjs (its protocol is described there). */
 interface WorkerReply<TOut> {
-  id?: number;
   ok?: boolean;
   ready?: boolean;
+  done?: boolean;
+  ids?: number[];
   outputs?: TOut[];
   error?: { name: string; message: string; field?: string; detail?: string; stack?: string };
 }
@@ -129,79 +130,65 @@ async function runMixed<TIn, TOut>(
   const workerUrl = runnableModuleUrl(moduleUrl);
   const threshold = opts.minThreadWorkMs ?? (/\.m?js$/.test(new URL(workerUrl).pathname) ? WORKER_START_MS.js : WORKER_START_MS.ts);
   const threads: Worker[] = [];
-  let next = 0; // next unit to hand out
-  let outstanding = 0; // units handed to worker threads and not yet returned
+  // Index of the next unit to compute: every computing thread takes its next unit with
+  // Atomics.add(claim, 0, 1), so no thread ever waits for another to hand it work.
+  const claim = new Int32Array(new SharedArrayBuffer(4));
+  const claimed = () => Math.min(n, Atomics.load(claim, 0));
+  let delivered = 0; // results received (in process or from a thread)
   let failed = false;
   let failure: unknown = null;
   let wake: (() => void) | null = null;
   let chain: Promise<void> = Promise.resolve();
-  let inProcessMs = 0;
+  // Units computed in process before the threads start, and the process's CPU time since then
+  // (read every CHECK_MS of wall time, not per unit: a read is a system call).
   let inProcessUnits = 0;
-  let inProcessCpuMs = 0; // CPU time of the in-process units before the threads start
-  let batchSeq = 0;
+  const cpu0 = process.cpuUsage();
+  let lastCheck = -Infinity;
 
   const fail = (err: unknown) => {
     if (failed) return;
     failed = true;
     failure = err;
+    Atomics.store(claim, 0, n); // nothing more is claimed
     for (const t of threads) void t.terminate();
     wake?.();
   };
   // Results are handed to onResult one at a time, in completion order.
   const deliver = (i: number, out: TOut) => {
     results[i] = out;
+    delivered++;
     chain = chain.then(async () => {
       if (!failed && opts.onResult) await opts.onResult(i, out);
     }).catch(fail);
   };
-  const batchSize = () => {
-    const left = n - next;
-    const bySpeed = inProcessUnits === 0 ? 1 : Math.floor(BATCH_MS / Math.max(inProcessMs / inProcessUnits, 1e-3));
-    return Math.max(1, Math.min(MAX_BATCH, bySpeed, Math.ceil(left / (2 * workers))));
-  };
   const startThreads = (count: number) => {
     const entry = new URL('./workerEntry.mjs', import.meta.url);
+    const offset = claimed();
+    const pending = units.slice(offset);
     for (let k = 0; k < count; k++) {
       // The main thread (or the first worker, when it computes nothing) announces the linalg backend.
       const quiet = work !== null || k > 0;
       const env = quiet ? { ...process.env, JESD_QUIET_BACKEND: '1' } : process.env;
-      const t = new Worker(entry, { workerData: { module: workerUrl, exportName }, env });
+      const t = new Worker(entry, { workerData: { module: workerUrl, exportName, claim: claim.buffer, units: pending, offset, batchMs: BATCH_MS }, env });
       threads.push(t);
-      const inFlight = new Map<number, number[]>();
-      const feed = () => {
-        if (failed || next >= n) return;
-        // Near the end a worker gets no second batch: the main thread takes those units instead of
-        // waiting for a queue it cannot reach.
-        if (work !== null && inFlight.size >= 1 && n - next < 2 * workers) return;
-        const size = batchSize();
-        const ids = Array.from({ length: size }, (_, j) => next + j);
-        next += size;
-        outstanding += size;
-        const id = batchSeq++;
-        inFlight.set(id, ids);
-        t.postMessage({ id, inputs: ids.map((i) => units[i]) });
-      };
+      let done = false;
       t.on('message', (msg: WorkerReply<TOut>) => {
-        if (failed) return;
-        if (msg.ready) {
-          for (let q = 0; q < IN_FLIGHT; q++) feed();
+        if (failed || msg.ready) return;
+        if (msg.done) {
+          done = true;
           return;
         }
         if (!msg.ok) {
           fail(rebuildError(msg.error));
           return;
         }
-        const ids = inFlight.get(msg.id!)!;
-        inFlight.delete(msg.id!);
-        ids.forEach((i, j) => deliver(i, msg.outputs![j] as TOut));
-        opts.onBatch?.(k, ids.length);
-        outstanding -= ids.length;
-        feed();
+        msg.ids!.forEach((i, j) => deliver(i, msg.outputs![j] as TOut));
+        opts.onBatch?.(k, msg.ids!.length);
         wake?.();
       });
       t.on('error', (err) => fail(err));
       t.on('exit', (code) => {
-        if (!failed && inFlight.size > 0) fail(new Error(`worker thread exited with code ${code} before finishing its units`));
+        if (!failed && !done && delivered < n) fail(new Error(`worker thread exited with code ${code} before finishing its units`));
       });
     }
   };
@@ -213,34 +200,35 @@ async function runMixed<TIn, TOut>(
   }
   try {
     while (!failed) {
-      if (work !== null && next < n) {
-        const i = next++;
-        const t0 = performance.now();
-        const c0 = threadsStarted ? null : process.cpuUsage();
+      const i = work !== null ? Atomics.add(claim, 0, 1) : n;
+      if (i < n) {
         let out: TOut;
         try {
-          out = await work(units[i]!);
+          out = await work!(units[i]!);
         } catch (e) {
           fail(e);
           break;
         }
-        inProcessMs += performance.now() - t0;
-        inProcessUnits++;
-        if (c0 !== null) {
-          const c = process.cpuUsage(c0);
-          inProcessCpuMs += (c.user + c.system) / 1000;
-        }
         deliver(i, out);
         await chain;
-        // CPU time, not wall time: on a loaded machine the wall time of a unit overstates its work,
-        // and a worker's start costs more wall time in the same proportion.
-        if (!threadsStarted && n - next > 0 && (n - next) * (inProcessCpuMs / inProcessUnits) > threshold) {
-          startThreads(Math.min(workers - 1, n - next));
-          threadsStarted = true;
+        if (!threadsStarted) {
+          inProcessUnits++;
+          const now = performance.now();
+          const left = n - claimed();
+          if (left > 0 && now - lastCheck >= CHECK_MS) {
+            lastCheck = now;
+            // CPU time, not wall time: on a loaded machine the wall time of a unit overstates its
+            // work, and a worker's start costs more wall time in the same proportion.
+            const c = process.cpuUsage(cpu0);
+            if (left * ((c.user + c.system) / 1000 / inProcessUnits) > threshold) {
+              startThreads(Math.min(workers - 1, left));
+              threadsStarted = true;
+            }
+          }
         }
         // Worker messages, signals and progress timers are handled here.
         await yieldToEventLoop();
-      } else if (outstanding > 0 || (work === null && next < n)) {
+      } else if (delivered < n) {
         await new Promise<void>((r) => { wake = r; });
         wake = null;
       } else {
