@@ -133,6 +133,16 @@ function normInfDiff(a: Float64Array, b: Float64Array): number {
   return m;
 }
 
+/** normInfDiff of a[i .. i + n) and a[j .. j + n) (two iterates in one ring buffer). */
+function normInfDiffAt(a: Float64Array, i: number, j: number, n: number): number {
+  let m = 0;
+  for (let k = 0; k < n; k++) {
+    const d = Math.abs(a[i + k]! - a[j + k]!);
+    if (d > m || Number.isNaN(d)) m = Number.isNaN(d) ? Infinity : d;
+  }
+  return m;
+}
+
 /** Spectral radius of a square matrix (dense eigenvalues via linalg). */
 export function spectralRadiusDense(A: Matrix): number {
   const { re, im } = linalg().eigenvalues(A);
@@ -313,52 +323,63 @@ function runStarts(net: Network, starts: Float64Array[], o: Resolved, engine: En
   const P = o.maxPeriod;
   const H = P + 1; // ring of the last P+1 iterates
   const outcomes: StartOutcome[] = new Array(B).fill(null).map(() => ({ kind: 'unsettled' as const }));
-  const finals: Float64Array[] = starts.map((s) => Float64Array.from(s));
+  // The rings of all starts in one array (start s, slot j at offset (s H + j) N): the loop below
+  // allocates no array per start and step, only the batch it passes to forwardBatch.
+  const ring = new Float64Array(B * H * N);
+  const at = (s: number, t: number) => (s * H + (t % H)) * N;
+  starts.forEach((x, s) => ring.set(x, at(s, 0)));
   const iterations = new Int32Array(B);
-  const hist: Float64Array[][] = starts.map((s) => {
-    const ring = new Array<Float64Array>(H);
-    ring[0] = Float64Array.from(s);
-    return ring;
-  });
   // Step level at which Newton last failed to settle a start (retry only after a 10x smaller step).
   const lastTry = new Float64Array(B).fill(Infinity);
   const diverged = new Uint8Array(B);
-  let active: number[] = starts.map((_, i) => i);
+  // The starts still iterating, active[0 .. count), compacted in place after each step.
+  const active = Int32Array.from(starts, (_, i) => i);
+  let count = B;
+  // The batch and the layers' outputs reuse three buffers.
+  const xBuf = new Float64Array(B * N);
+  const work = [new Float64Array(B * N), new Float64Array(B * N)] as const;
   let t = 0;
-  while (active.length > 0 && t < o.maxIterations) {
+  while (count > 0 && t < o.maxIterations) {
     t++;
-    const X = matrix(active.length, N);
-    active.forEach((s, r) => X.data.set(hist[s]![(t - 1) % H]!, r * N));
-    const Y = forwardBatch(net, X);
-    const still: number[] = [];
-    active.forEach((s, r) => {
-      const xt = Y.data.slice(r * N, (r + 1) * N);
-      const ring = hist[s]!;
-      ring[t % H] = xt;
-      finals[s] = xt;
+    for (let r = 0; r < count; r++) {
+      const from = at(active[r]!, t - 1);
+      for (let i = 0; i < N; i++) xBuf[r * N + i] = ring[from + i]!;
+    }
+    const Y = forwardBatch(net, matrix(count, N, xBuf.subarray(0, count * N)), work).data;
+    let still = 0;
+    for (let r = 0; r < count; r++) {
+      const s = active[r]!;
+      const cur = at(s, t);
+      let finite = true;
+      for (let i = 0; i < N; i++) {
+        const v = Y[r * N + i]!;
+        ring[cur + i] = v;
+        if (!Number.isFinite(v)) finite = false;
+      }
       iterations[s] = t;
-      if (!xt.every(Number.isFinite)) {
+      if (!finite) {
         diverged[s] = 1; // overflow (unbounded activations): unsettled, no further iterations
-        return;
+        continue;
       }
       let settled: StartOutcome | null = null;
-      const step = normInfDiff(xt, ring[(t - 1) % H]!);
+      const step = normInfDiffAt(ring, cur, at(s, t - 1), N);
       for (let p = 1; p <= Math.min(P, t); p++) {
-        const d = p === 1 ? step : normInfDiff(xt, ring[(t - p) % H]!);
+        const d = p === 1 ? step : normInfDiffAt(ring, cur, at(s, t - p), N);
         if (d < o.tolerance) {
           const level = p === 1 ? step : d;
           if (level * 10 <= lastTry[s]! || lastTry[s] === Infinity) {
-            settled = trySettle(engine, net, xt, step, p, o);
+            settled = trySettle(engine, net, ring.slice(cur, cur + N), step, p, o);
             if (settled === null) lastTry[s] = Math.max(level, 1e-300);
           }
           break;
         }
       }
       if (settled !== null) outcomes[s] = settled;
-      else still.push(s);
-    });
-    active = still;
+      else active[still++] = s;
+    }
+    count = still;
   }
+  const finals = starts.map((_, s) => ring.slice(at(s, iterations[s]!), at(s, iterations[s]!) + N));
   return { outcomes, finals, iterations, maxIter: t, diverged };
 }
 

@@ -152,14 +152,19 @@ function transposedWeights(net: Network): Matrix[] {
   return t;
 }
 
-/** f applied to every row of X (B x N): X_l = phi(X_{l-1} W_l^T + 1 b_l^T), by linalg().gemm. */
-export function forwardBatch(net: Network, X: Matrix): Matrix {
+/**
+ * f applied to every row of X (B x N): X_l = phi(X_{l-1} W_l^T + 1 b_l^T), by linalg().gemm.
+ * `work`: two buffers of at least B N entries, neither sharing memory with X, that the layers write
+ * into in turn (the result is a view of one of them) instead of allocating a matrix per layer.
+ */
+export function forwardBatch(net: Network, X: Matrix, work?: readonly [Float64Array, Float64Array]): Matrix {
   if (X.cols !== net.spec.N) throw new InvalidSpecError('X', `must have N = ${net.spec.N} columns, got ${X.cols}`);
   const { phi } = net.activation;
   const WT = transposedWeights(net);
   let cur = X;
   for (let l = 0; l < WT.length; l++) {
-    const H = linalg().gemm(cur, WT[l]!);
+    const out = work === undefined ? undefined : matrix(X.rows, X.cols, work[l % 2]!.subarray(0, X.rows * X.cols));
+    const H = linalg().gemm(cur, WT[l]!, out);
     const b = net.biases[l]!;
     const N = H.cols;
     for (let r = 0; r < H.rows; r++) {
