@@ -205,13 +205,19 @@ export function validateSweepConfig(config: SweepConfig): SweepConfig {
  * network index. The order is only the dispatch order; results do not depend on it.
  */
 export function sweepUnits(config: SweepConfig): SweepUnit[] {
+  // The units of a cell share one spec object, and all units one options object (units are read,
+  // never written): a worker thread receives them in one message, where a shared object is
+  // serialised once (src/montecarlo/pool.ts).
   const units: SweepUnit[] = [];
+  const fixedPointOptions = config.fixedPointOptions ?? {};
+  const protocolOptions = config.protocolOptions === undefined ? undefined : { ...config.protocolOptions };
   for (const weights of config.weightLaws) for (const N of config.widths) for (const L of config.depths) {
+    const spec = { N, L, ...config.base, weights };
     for (let k = 0; k < config.networks; k++) {
-      const unit: SweepUnit = { spec: { N, L, ...config.base, weights }, network: k, starts: config.starts, fixedPointOptions: config.fixedPointOptions ?? {} };
+      const unit: SweepUnit = { spec, network: k, starts: config.starts, fixedPointOptions };
       if (config.protocol !== undefined && config.protocol !== 'stable') {
         unit.protocol = config.protocol;
-        if (config.protocolOptions !== undefined) unit.protocolOptions = { ...config.protocolOptions };
+        if (protocolOptions !== undefined) unit.protocolOptions = protocolOptions;
       }
       units.push(unit);
     }
