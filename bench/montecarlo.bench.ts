@@ -1,13 +1,16 @@
 /**
  * Sweep throughput: `runSweep` on 1 computing thread (in process) against W (the main thread and
  * W - 1 worker threads; src/montecarlo/pool.ts), in one run:
- * - "2 s": 80 fixed-point units (2 widths x 2 depths x 2 laws x 10 networks, 200 starts), best of 3
- *   alternating repetitions each; target speed-up >= 1 (not slower with workers).
+ * - "2 s": fixed-point units (2 widths x 2 depths x 2 laws, 200 starts), the networks per cell
+ *   calibrated so that 1 thread takes about 2 s in this run; best of 3 alternating repetitions
+ *   each; target speed-up >= 1 (not slower with workers).
  * - "30 s": the same grid with the networks scaled so that 1 thread takes about 30 s (calibrated
  *   from the 2 s case in this run); target speed-up >= 1.8 with 2 workers.
- * - the synthetic unit (~0.05 ms, src/montecarlo/syntheticUnit.ts): the pool's own overhead.
+ * - the synthetic unit (~0.01 ms, src/montecarlo/syntheticUnit.ts; 160000 units, enough for the
+ *   worker threads to start): the pool's own overhead, best of 3; target >= 0.9.
  * - what a worker start costs (module load to ready) from dist/ and from the sources through tsx,
- *   and the round trip of one unit per message against a batch of 64.
+ *   and what a unit costs on a worker that takes its units itself (the synthetic unit's own time
+ *   included).
  * Each row also gives the cores the process obtained (CPU time / wall time): on a shared machine the
  * speed-up cannot exceed it.
  * Run: node --import tsx bench/montecarlo.bench.ts [W]. Ratios are against the 1-thread run of the
@@ -44,40 +47,45 @@ async function time(config: SweepConfig, workers: number, synthetic = false): Pr
   return { ms, byThreads, cores: (c.user + c.system) / 1000 / ms };
 }
 
-// 1. Worker start and message round trip.
-async function startAndRoundTrip(module: string, exportName: string, unit: unknown): Promise<{ readyMs: number; perUnitSingle: number; perUnitBatch: number }> {
+// 1. Worker start, and the cost per unit of a worker that takes its units itself (src/montecarlo/workerEntry.mjs).
+async function startAndPerUnit(module: string, exportName: string, unit: unknown): Promise<{ readyMs: number; perUnit: number }> {
+  const count = 5000;
+  const claim = new Int32Array(new SharedArrayBuffer(4));
+  const units = Array.from({ length: count }, () => unit);
   const t0 = performance.now();
-  const w = new Worker(ENTRY, { workerData: { module, exportName }, env: { ...process.env, JESD_QUIET_BACKEND: '1' } });
-  await new Promise((r) => w.once('message', r));
-  const readyMs = performance.now() - t0;
-  const ask = (inputs: unknown[]) => new Promise((r) => { w.once('message', r); w.postMessage({ id: 0, inputs }); });
-  for (let i = 0; i < 50; i++) await ask([unit]); // warm-up
-  let t = performance.now();
-  for (let i = 0; i < 500; i++) await ask([unit]);
-  const perUnitSingle = (performance.now() - t) / 500;
-  const batch = Array.from({ length: 64 }, () => unit);
-  t = performance.now();
-  for (let i = 0; i < 20; i++) await ask(batch);
-  const perUnitBatch = (performance.now() - t) / (20 * 64);
+  const w = new Worker(ENTRY, { workerData: { module, exportName, claim: claim.buffer, units, offset: 0, batchMs: 25 }, env: { ...process.env, JESD_QUIET_BACKEND: '1' } });
+  let readyAt = 0;
+  await new Promise<void>((resolve, reject) => {
+    w.on('message', (m: { ready?: boolean; done?: boolean; ok?: boolean }) => {
+      if (m.ready) readyAt = performance.now();
+      else if (m.done) resolve();
+      else if (m.ok === false) reject(new Error('synthetic unit failed'));
+    });
+    w.on('error', reject);
+  });
+  const end = performance.now();
   await w.terminate();
-  return { readyMs, perUnitSingle, perUnitBatch };
+  return { readyMs: readyAt - t0, perUnit: (end - readyAt) / count };
 }
 const synthUnit = { spec: { N: 10, L: 1, ...base.base, weights: base.weightLaws[0] }, network: 0, starts: 1, fixedPointOptions: {} };
 const distSynth = runnableModuleUrl(SYNTH.url);
 const startRows = [];
 for (const [label, url] of [['sources (tsx)', SYNTH.url], ['dist/ (built JS)', distSynth]] as const) {
   if (label.startsWith('dist') && url === SYNTH.url) continue;
-  const r = await startAndRoundTrip(url, SYNTH.exportName, synthUnit);
-  startRows.push({ 'worker module': label, 'ready ms': Math.round(r.readyMs), 'ms/unit, 1 per message': +r.perUnitSingle.toFixed(3), 'ms/unit, 64 per message': +r.perUnitBatch.toFixed(4) });
+  const r = await startAndPerUnit(url, SYNTH.exportName, synthUnit);
+  startRows.push({ 'worker module': label, 'ready ms': Math.round(r.readyMs), 'ms/unit on the worker (5000 units, results posted every 25 ms)': +r.perUnit.toFixed(4) });
 }
 const fpWorker = runnableModuleUrl(DEFAULT_UNIT_MODULE.url);
-console.log(`worker start and round trip (synthetic unit; the sweep's workers load ${fpWorker === DEFAULT_UNIT_MODULE.url ? 'the sources through tsx: the build in dist/ is missing or older than src/ (npm run build)' : 'the current build in dist/'})`);
+console.log(`worker start and cost per unit (synthetic unit; the sweep's workers load ${fpWorker === DEFAULT_UNIT_MODULE.url ? 'the sources through tsx: the build in dist/ is missing or older than src/ (npm run build)' : 'the current build in dist/'})`);
 console.table(startRows);
 
 // 2. The sweeps.
 const rows: { case: string; units: number; workers: number; ms: number; msPerUnit: number; unitsOnWorkerThreads: number; coresObtained: number; speedup: number; target: string }[] = [];
-const small: SweepConfig = { ...base, networks: 10, starts: 200 };
-await time({ ...small, networks: 2 }, 1); // warm-up (module loading, JIT)
+// Warm-up (module loading, JIT), then the networks per cell that make the 1-thread run about 2 s.
+const probe: SweepConfig = { ...base, networks: 10, starts: 200 };
+await time({ ...probe, networks: 2 }, 1);
+const probeMs = (await time(probe, 1)).ms;
+const small: SweepConfig = { ...probe, networks: Math.max(10, Math.round((10 * 2000) / probeMs)) };
 let best1: Timed = { ms: Infinity, byThreads: 0, cores: 0 }, bestW: Timed = { ms: Infinity, byThreads: 0, cores: 0 };
 for (let rep = 0; rep < 3; rep++) {
   const a = await time(small, 1);
@@ -98,13 +106,21 @@ const add = (label: string, c: SweepConfig, one: Timed, many: Timed, target: num
   return s;
 };
 const s2 = add('~2 s: fixed-point units, 200 starts (best of 3)', small, best1, bestW, 1);
-const big: SweepConfig = { ...small, networks: Math.max(10, Math.round((10 * 30_000) / best1.ms)) };
+const big: SweepConfig = { ...small, networks: Math.max(10, Math.round((small.networks * 30_000) / best1.ms)) };
 const b1 = await time(big, 1);
 const bW = await time(big, W);
 const s30 = add('~30 s: the same grid, more networks', big, b1, bW, 1.8);
-const y1 = await time({ ...base, networks: 200, starts: 1 }, 1, true);
-const yW = await time({ ...base, networks: 200, starts: 1 }, W, true);
-add('synthetic unit (pool overhead)', { ...base, networks: 200, starts: 1 }, y1, yW, 0.9);
+// Enough synthetic units (~0.01 ms each) for about 1.5 s in process: the worker threads start, and
+// each unit costs about as much to send and return as to compute, so this measures the pool's own cost.
+const synth: SweepConfig = { ...base, networks: 20000, starts: 1 };
+let y1: Timed = { ms: Infinity, byThreads: 0, cores: 0 }, yW: Timed = { ms: Infinity, byThreads: 0, cores: 0 };
+for (let rep = 0; rep < 3; rep++) {
+  const a = await time(synth, 1, true);
+  if (a.ms < y1.ms) y1 = a;
+  const b = await time(synth, W, true);
+  if (b.ms < yW.ms) yW = b;
+}
+add('synthetic unit (pool overhead, best of 3)', synth, y1, yW, 0.9);
 console.log(`\njesd sweep throughput (${availableParallelism()} cores available; W = ${W}; speedup = time(1) / time(W); build in dist/ current: ${buildIsCurrent()})`);
 console.table(rows);
 console.table(effs);
