@@ -5,7 +5,8 @@
  *   calibrated so that 1 thread takes about 2 s in this run; best of 3 alternating repetitions
  *   each; target speed-up >= 1 (not slower with workers).
  * - "30 s": the same grid with the networks scaled so that 1 thread takes about 30 s (calibrated
- *   from the 2 s case in this run); target speed-up >= 1.8 with 2 workers.
+ *   from the 2 s case in this run), best of 2 alternating repetitions each; target speed-up >= 1.8
+ *   with 2 workers.
  * - the synthetic unit (~0.01 ms, src/montecarlo/syntheticUnit.ts; 160000 units, enough for the
  *   worker threads to start): the pool's own overhead, best of 3; target >= 0.9.
  * - what a worker start costs (module load to ready) from dist/ and from the sources through tsx,
@@ -86,13 +87,18 @@ const probe: SweepConfig = { ...base, networks: 10, starts: 200 };
 await time({ ...probe, networks: 2 }, 1);
 const probeMs = (await time(probe, 1)).ms;
 const small: SweepConfig = { ...probe, networks: Math.max(10, Math.round((10 * 2000) / probeMs)) };
-let best1: Timed = { ms: Infinity, byThreads: 0, cores: 0 }, bestW: Timed = { ms: Infinity, byThreads: 0, cores: 0 };
-for (let rep = 0; rep < 3; rep++) {
-  const a = await time(small, 1);
-  if (a.ms < best1.ms) best1 = a;
-  const b = await time(small, W);
-  if (b.ms < bestW.ms) bestW = b;
+/** The fastest of `reps` runs on 1 thread and on W, alternating (1, W, 1, W, ...), so that other load on the machine falls on both sides alike. */
+async function bestOf(reps: number, c: SweepConfig, synthetic = false): Promise<[Timed, Timed]> {
+  let one: Timed = { ms: Infinity, byThreads: 0, cores: 0 }, many: Timed = { ms: Infinity, byThreads: 0, cores: 0 };
+  for (let rep = 0; rep < reps; rep++) {
+    const a = await time(c, 1, synthetic);
+    if (a.ms < one.ms) one = a;
+    const b = await time(c, W, synthetic);
+    if (b.ms < many.ms) many = b;
+  }
+  return [one, many];
 }
+const [best1, bestW] = await bestOf(3, small);
 const effs: { case: string; cpuEfficiency: number; 'W x cpuEfficiency': number }[] = [];
 const add = (label: string, c: SweepConfig, one: Timed, many: Timed, target: number) => {
   const units = unitsOf(c);
@@ -107,20 +113,11 @@ const add = (label: string, c: SweepConfig, one: Timed, many: Timed, target: num
 };
 const s2 = add('~2 s: fixed-point units, 200 starts (best of 3)', small, best1, bestW, 1);
 const big: SweepConfig = { ...small, networks: Math.max(10, Math.round((small.networks * 30_000) / best1.ms)) };
-const b1 = await time(big, 1);
-const bW = await time(big, W);
-const s30 = add('~30 s: the same grid, more networks', big, b1, bW, 1.8);
+const s30 = add('~30 s: the same grid, more networks (best of 2)', big, ...(await bestOf(2, big)), 1.8);
 // Enough synthetic units (~0.01 ms each) for about 1.5 s in process: the worker threads start, and
 // each unit costs about as much to send and return as to compute, so this measures the pool's own cost.
 const synth: SweepConfig = { ...base, networks: 20000, starts: 1 };
-let y1: Timed = { ms: Infinity, byThreads: 0, cores: 0 }, yW: Timed = { ms: Infinity, byThreads: 0, cores: 0 };
-for (let rep = 0; rep < 3; rep++) {
-  const a = await time(synth, 1, true);
-  if (a.ms < y1.ms) y1 = a;
-  const b = await time(synth, W, true);
-  if (b.ms < yW.ms) yW = b;
-}
-add('synthetic unit (pool overhead, best of 3)', synth, y1, yW, 0.9);
+add('synthetic unit (pool overhead, best of 3)', synth, ...(await bestOf(3, synth, true)), 0.9);
 console.log(`\njesd sweep throughput (${availableParallelism()} cores available; W = ${W}; speedup = time(1) / time(W); build in dist/ current: ${buildIsCurrent()})`);
 console.table(rows);
 console.table(effs);
