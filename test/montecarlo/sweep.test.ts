@@ -66,6 +66,24 @@ describe('runPool', () => {
     expect(maxBatch).toBeGreaterThan(1); // units went in batches
   });
 
+  it('a worker does not wait for the main thread: while one long unit runs in process, the worker takes the rest', async () => {
+    // 100 units that take 100 ms on the main thread and microseconds on a worker. With units handed
+    // to the worker by the main thread between its own units (the pool's former design: two batches
+    // of about BATCH_MS in flight) the worker got about two units per main-thread unit, so about 2/3
+    // of them; taking units from the shared counter, it takes all but the few the main thread
+    // computes while the worker starts.
+    const units = Array.from({ length: 100 }, (_, k) => ({
+      spec: { N: 2, L: 1, activation: 'tanh' as const, weights: { name: 'gaussian' as const, scale: 1 }, bias: null, scaling: 'natural' as const, seed: 3 },
+      network: k, starts: 1, fixedPointOptions: { mainThreadDelayMs: 100 },
+    }));
+    let byThreads = 0;
+    const out = await runPool<typeof units[number], SweepRecord>(units, SYNTH.url, {
+      workers: 2, minThreadWorkMs: 0, exportName: SYNTH.exportName, onBatch: (_t, size) => { byThreads += size; },
+    });
+    expect(out).toEqual(units.map((u) => syntheticSweepUnit({ ...u, fixedPointOptions: {} })));
+    expect(byThreads).toBeGreaterThanOrEqual(85);
+  });
+
   it('rethrows a worker error as the same typed error', async () => {
     const bad = [{ spec: { N: 2, L: 1, activation: 'tanh', weights: { name: 'gaussian', scale: 1 }, bias: null, scaling: 'natural', seed: 3 }, network: -1, starts: 1, fixedPointOptions: {} }];
     await expect(runPool(bad, SYNTH.url, { workers: 2, exportName: SYNTH.exportName })).rejects.toBeInstanceOf(InvalidSpecError);
