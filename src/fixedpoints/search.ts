@@ -125,19 +125,14 @@ function resolveOptions(net: Network, opts: FixedPointOptions = {}): Resolved {
 }
 
 function normInfDiff(a: Float64Array, b: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i]! - b[i]!);
-    if (d > m || Number.isNaN(d)) m = Number.isNaN(d) ? Infinity : d;
-  }
-  return m;
+  return normInfDiffAt(a, 0, b, 0, a.length);
 }
 
-/** normInfDiff of a[i .. i + n) and a[j .. j + n) (two iterates in one ring buffer). */
-function normInfDiffAt(a: Float64Array, i: number, j: number, n: number): number {
+/** max_k |a[i + k] - b[j + k]| over k < n, Infinity if a difference is NaN (two iterates may lie in one ring buffer). */
+function normInfDiffAt(a: Float64Array, i: number, b: Float64Array, j: number, n: number): number {
   let m = 0;
   for (let k = 0; k < n; k++) {
-    const d = Math.abs(a[i + k]! - a[j + k]!);
+    const d = Math.abs(a[i + k]! - b[j + k]!);
     if (d > m || Number.isNaN(d)) m = Number.isNaN(d) ? Infinity : d;
   }
   return m;
@@ -362,9 +357,9 @@ function runStarts(net: Network, starts: Float64Array[], o: Resolved, engine: En
         continue;
       }
       let settled: StartOutcome | null = null;
-      const step = normInfDiffAt(ring, cur, at(s, t - 1), N);
+      const step = normInfDiffAt(ring, cur, ring, at(s, t - 1), N);
       for (let p = 1; p <= Math.min(P, t); p++) {
-        const d = p === 1 ? step : normInfDiffAt(ring, cur, at(s, t - p), N);
+        const d = p === 1 ? step : normInfDiffAt(ring, cur, ring, at(s, t - p), N);
         if (d < o.tolerance) {
           const level = p === 1 ? step : d;
           if (level * 10 <= lastTry[s]! || lastTry[s] === Infinity) {
